@@ -1,0 +1,174 @@
+import { css } from 'lit';
+
+export const panelStyles = css`
+  :host {
+    display: flex;
+    flex-direction: column;
+    inline-size: 100%;
+    block-size: 100%;
+    background: var(--_bg);
+    color: var(--_fg);
+    font-size: 15px;
+    line-height: 1.45;
+  }
+  [part='header'] {
+    display: flex;
+    align-items: center;
+    gap: 12px;
+    padding: 14px 16px;
+    background: var(--_brand);
+    color: var(--_brand-contrast);
+  }
+  .titles {
+    flex: 1;
+    min-inline-size: 0;
+  }
+  h2 {
+    margin: 0;
+    font-size: 17px;
+    font-weight: 650;
+  }
+  .status {
+    margin: 0;
+    font-size: 13px;
+    opacity: 0.92;
+  }
+  .status[data-connection='offline'] {
+    font-weight: 600;
+  }
+  .icon-button {
+    display: grid;
+    place-items: center;
+    inline-size: 36px;
+    block-size: 36px;
+    padding: 0;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    color: inherit;
+    cursor: pointer;
+  }
+  .icon-button:hover {
+    background: rgb(255 255 255 / 0.16);
+  }
+  .icon-button:focus-visible {
+    outline: 2px solid currentColor;
+    outline-offset: 1px;
+  }
+  svg {
+    inline-size: 20px;
+    block-size: 20px;
+    fill: currentColor;
+  }
+  [part='messages'] {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: 16px;
+    display: flex;
+    flex-direction: column;
+    gap: 8px;
+  }
+  .empty {
+    margin: auto;
+    color: var(--_muted);
+    text-align: center;
+  }
+  [part='message'] {
+    max-inline-size: 80%;
+    padding: 8px 12px;
+    border-radius: 14px;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+    align-self: flex-start;
+    background: var(--_surface);
+    color: var(--_fg);
+    border-end-start-radius: 4px;
+    animation: appear 160ms ease-out;
+  }
+  [part='message'][data-author='visitor'] {
+    align-self: flex-end;
+    background: var(--_brand);
+    color: var(--_brand-contrast);
+    border-end-start-radius: 14px;
+    border-end-end-radius: 4px;
+  }
+  [part='message'][data-author='system'] {
+    align-self: center;
+    background: transparent;
+    color: var(--_muted);
+    font-size: 13px;
+  }
+  [part='message'] a {
+    color: inherit;
+  }
+  .meta {
+    display: block;
+    margin-block-start: 2px;
+    font-size: 12px;
+    opacity: 0.85;
+  }
+  .author {
+    display: block;
+    font-size: 12px;
+    font-weight: 600;
+    color: var(--_muted);
+  }
+  [data-status='failed'] .meta {
+    font-weight: 700;
+  }
+  [part='composer'] {
+    display: flex;
+    align-items: flex-end;
+    gap: 8px;
+    padding: 10px 12px;
+    padding-block-end: max(10px, env(safe-area-inset-bottom));
+    border-block-start: 1px solid var(--_border);
+  }
+  [part='input'] {
+    flex: 1;
+    min-block-size: 40px;
+    max-block-size: 140px;
+    padding: 8px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 20px;
+    background: var(--_bg);
+    color: var(--_fg);
+    font: inherit;
+    font-size: 16px;
+    resize: none;
+  }
+  [part='input']:focus-visible {
+    outline: 2px solid var(--_brand);
+    outline-offset: 0;
+  }
+  [part='send-button'] {
+    display: grid;
+    place-items: center;
+    inline-size: 40px;
+    block-size: 40px;
+    padding: 0;
+    border: none;
+    border-radius: 50%;
+    background: var(--_brand);
+    color: var(--_brand-contrast);
+    cursor: pointer;
+  }
+  [part='send-button']:disabled {
+    opacity: 0.55;
+    cursor: default;
+  }
+  [part='send-button']:focus-visible {
+    outline: 2px solid var(--_brand);
+    outline-offset: 2px;
+  }
+  :host(:dir(rtl)) [part='send-button'] svg {
+    transform: scaleX(-1);
+  }
+  @keyframes appear {
+    from {
+      opacity: 0;
+      transform: translateY(4px);
+    }
+  }
+`;

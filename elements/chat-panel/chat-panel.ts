@@ -1,0 +1,176 @@
+import { LitElement, html, nothing, svg } from 'lit';
+import { state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { consume } from '@lit/context';
+import { localized, msg } from '@lit/localize';
+import { commandsContext, stateContext } from '../../src/context.js';
+import type { Commands } from '../../src/commands/commands.js';
+import type { ChatMessage, WidgetState } from '../../src/state/types.js';
+import { linkify } from '../../src/linkify.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { panelStyles } from './chat-panel.styles.js';
+
+const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
+const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
+
+/**
+ * The messenger panel inside `<chat-widget>`: header, message log and composer.
+ * It renders the widget's snapshot and changes nothing but through commands.
+ *
+ * @summary The messenger panel: header, messages and composer.
+ *
+ * @csspart header - The title bar.
+ * @csspart messages - The message log (`role=log`).
+ * @csspart message - One message bubble; `data-author` says who wrote it.
+ * @csspart composer - The form at the bottom.
+ * @csspart input - The message field.
+ * @csspart send-button - The send button.
+ */
+@localized()
+export class ChatPanel extends LitElement {
+  static override styles = [baseStyles, panelStyles];
+
+  @consume({ context: stateContext, subscribe: true })
+  @state()
+  private widgetState?: WidgetState;
+
+  @consume({ context: commandsContext })
+  private commands?: Commands;
+
+  #time?: Intl.DateTimeFormat;
+  #timeLocale?: string;
+
+  /** Moves focus to the message field. */
+  focusComposer(): void {
+    this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]')?.focus();
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    const prev = changed.get('widgetState') as WidgetState | undefined;
+    if (this.widgetState && prev?.messages !== this.widgetState.messages) {
+      const log = this.renderRoot.querySelector('[part="messages"]');
+      log?.scrollTo({ top: log.scrollHeight });
+    }
+  }
+
+  override render() {
+    const s = this.widgetState;
+    if (!s) return nothing;
+    return html`${this.#header(s)}${this.#messages(s)}${this.#composer(s)}`;
+  }
+
+  #header(s: WidgetState) {
+    const offline = s.connection === 'offline';
+    const status = offline
+      ? msg('Offline. Your messages will be sent when the connection is back.')
+      : s.available
+        ? msg('We are online')
+        : msg('We usually reply in a few minutes');
+    return html`
+      <div part="header">
+        <div class="titles">
+          <h2 id="title">${s.title || msg('Chat with us')}</h2>
+          <p class="status" role="status" data-connection=${s.connection}>${status}</p>
+        </div>
+        ${s.embedded
+          ? nothing
+          : html`<button class="icon-button" type="button" aria-label=${msg('Close chat')} @click=${() => this.commands?.requestClose('close-button')}>
+              <svg viewBox="0 0 24 24" aria-hidden="true">${closeIcon}</svg>
+            </button>`}
+      </div>
+    `;
+  }
+
+  #messages(s: WidgetState) {
+    return html`
+      <div part="messages" role="log" aria-live="polite" aria-label=${msg('Messages')} tabindex="0">
+        ${s.messages.length === 0 ? html`<p class="empty">${msg('Ask us anything. We are here to help.')}</p>` : nothing}
+        ${repeat(s.messages, (m) => m.clientId ?? m.id, (m) => this.#message(m, s.locale))}
+      </div>
+    `;
+  }
+
+  #message(m: ChatMessage, locale: string) {
+    const mine = m.author === 'visitor';
+    return html`
+      <div part="message" data-author=${m.author} data-status=${m.status}>
+        ${!mine && m.authorName ? html`<span class="author">${m.authorName}</span>` : nothing}
+        ${linkify(m.content).map((seg) =>
+          seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
+        )}
+        <span class="meta">${this.#formatTime(m.createdAt, locale)}${mine ? html` · ${this.#statusLabel(m)}` : nothing}</span>
+      </div>
+    `;
+  }
+
+  #statusLabel(m: ChatMessage) {
+    switch (m.status) {
+      case 'pending':
+        return msg('Sending…');
+      case 'failed':
+        return msg('Not delivered');
+      default:
+        return msg('Sent');
+    }
+  }
+
+  #formatTime(iso: string, locale: string): string {
+    if (!this.#time || this.#timeLocale !== locale) {
+      this.#time = new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' });
+      this.#timeLocale = locale;
+    }
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? '' : this.#time.format(date);
+  }
+
+  #composer(s: WidgetState) {
+    return html`
+      <form part="composer" @submit=${this.#onSubmit}>
+        <textarea
+          part="input"
+          rows="1"
+          aria-label=${msg('Message')}
+          placeholder=${msg('Write a message…')}
+          maxlength="10000"
+          .value=${s.draft}
+          @input=${this.#onInput}
+          @keydown=${this.#onKeydown}
+        ></textarea>
+        <button part="send-button" type="submit" aria-label=${msg('Send')} ?disabled=${!s.draft.trim()}>
+          <svg viewBox="0 0 24 24" aria-hidden="true">${sendIcon}</svg>
+        </button>
+      </form>
+    `;
+  }
+
+  #onInput(event: Event): void {
+    this.commands?.setMessageText((event.target as HTMLTextAreaElement).value);
+  }
+
+  #onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      this.#send();
+    }
+  }
+
+  #onSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    this.#send();
+  }
+
+  #send(): void {
+    const text = this.widgetState?.draft.trim();
+    if (!text || !this.commands) return;
+    this.commands.sendMessage(text);
+    this.commands.setMessageText('');
+  }
+}
+
+if (!customElements.get('chat-panel')) customElements.define('chat-panel', ChatPanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-panel': ChatPanel;
+  }
+}

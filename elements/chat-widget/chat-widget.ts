@@ -1,0 +1,413 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import { ContextProvider } from '@lit/context';
+import { localized, msg } from '@lit/localize';
+import { Commands, type WidgetOptions } from '../../src/commands/commands.js';
+import { commandsContext, stateContext } from '../../src/context.js';
+import { eventsBetween, type CloseSource } from '../../src/state/events.js';
+import { Store } from '../../src/state/store.js';
+import { initialState, type ChatMessage, type Theme, type WidgetState } from '../../src/state/types.js';
+import { baseStyles, tokenStyles } from '../shared/base.styles.js';
+import { emit } from '../shared/emit.js';
+import '../shared/events.js';
+import { applyLocale, directionOf } from '../shared/localize.js';
+import '../chat-launcher/chat-launcher.js';
+import '../chat-panel/chat-panel.js';
+import type { ChatPanel } from '../chat-panel/chat-panel.js';
+import { widgetStyles } from './chat-widget.styles.js';
+
+function deepActiveElement(): HTMLElement | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement ? active : null;
+}
+
+/**
+ * The messenger: a launcher bubble and a panel with the conversation. It owns
+ * the store and the commands and provides both by context to its parts and to
+ * any `<chat-launcher>` slotted in it or pointing at it with `for=`.
+ *
+ * @summary The customer-chat messenger, and the context provider for its parts.
+ *
+ * @slot launcher - Replaces the default launcher, e.g. `<chat-launcher slot="launcher" label="Help">`.
+ *
+ * @csspart launcher - The launcher button.
+ * @csspart badge - The unread count on the launcher.
+ * @csspart panel - The messenger panel.
+ * @csspart header - The panel's title bar.
+ * @csspart messages - The message log.
+ * @csspart message - One message; `data-author` is visitor, agent, bot or system.
+ * @csspart composer - The form at the bottom of the panel.
+ * @csspart input - The message field.
+ * @csspart send-button - The send button.
+ * @csspart preview - The card by the launcher that shows a new message while the panel is closed.
+ *
+ * @cssproperty --chat-brand - Brand colour: launcher, header, the visitor's bubbles.
+ * @cssproperty --chat-brand-contrast - Text and icons on the brand colour.
+ * @cssproperty --chat-bg - Panel background.
+ * @cssproperty --chat-fg - Text colour.
+ * @cssproperty --chat-muted - Secondary text.
+ * @cssproperty --chat-border - Borders and separators.
+ * @cssproperty --chat-surface - Background of others' message bubbles.
+ * @cssproperty --chat-shadow - Shadow of the panel, launcher and preview.
+ * @cssproperty --chat-radius - Corner radius of the panel (16px).
+ * @cssproperty --chat-font - Font family (the system UI font).
+ * @cssproperty --chat-z-index - Stacking order of the floating widget.
+ * @cssproperty --chat-launcher-size - Diameter of the launcher (56px).
+ * @cssproperty --chat-panel-width - Width of the panel (380px).
+ * @cssproperty --chat-panel-height - Height of the panel (640px).
+ * @cssproperty --chat-offset-x - Distance from the side of the window (20px).
+ * @cssproperty --chat-offset-y - Distance from the bottom of the window (20px).
+ *
+ * @event chat-ready - The widget is ready. `detail: {sessionId}`
+ * @event chat-show - The panel opened.
+ * @event chat-hide - The panel closed.
+ * @event chat-request-close - Cancelable; the visitor is about to close the panel. `detail: {source}`
+ * @event chat-launcher-visibility - The launcher was shown or hidden. `detail: {visible}`
+ * @event chat-unread-change - The unread count changed. `detail: {count}`
+ * @event chat-message-sent - The visitor sent a message (before delivery). `detail: {message}`
+ * @event chat-message-received - A message from an operator, bot or the system arrived. `detail: {message}`
+ * @event chat-session-loaded - The visitor's session is loaded. `detail: {sessionId}`
+ * @event chat-identify - The visitor was identified. `detail: {identity}`
+ * @event chat-user-change - A visitor field changed. `detail: {field, value}`
+ * @event chat-availability-change - Operators came online or went offline. `detail: {available}`
+ * @event chat-theme-change - The theme changed. `detail: {theme}`
+ * @event chat-preview-show - The preview card appeared. `detail: {message}`
+ * @event chat-preview-hide - The preview card went away.
+ * @event chat-error - Something failed. `detail: {code, message}`
+ */
+@localized()
+export class ChatWidget extends LitElement {
+  static override styles = [baseStyles, tokenStyles, widgetStyles];
+
+  /** The widget public key (workspace or agent). Also read from `data-public-key`. */
+  @property({ attribute: 'public-key' }) publicKey = '';
+  @property({ attribute: 'data-public-key' }) private dataPublicKey = '';
+
+  /** The widget API base URL. Also read from `data-api`; a value ending in `/messages` means its parent. */
+  @property() api = '';
+  @property({ attribute: 'data-api' }) private dataApi = '';
+
+  /** Whether the panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** `light`, `dark`, or `auto` (follows `prefers-color-scheme`). */
+  @property({ reflect: true }) theme: Theme = 'auto';
+
+  /** Hides the launcher bubble. */
+  @property({ attribute: 'launcher-hidden', type: Boolean, reflect: true }) launcherHidden = false;
+
+  /** The corner: `right` or `left` (the inline end or start: mirrored in right-to-left locales). */
+  @property({ reflect: true }) position: 'right' | 'left' = 'right';
+
+  /** The UI language (BCP 47); empty follows the browser. */
+  @property() locale = '';
+
+  /** Renders inline in its container, always open; show and hide do nothing. */
+  @property({ type: Boolean, reflect: true }) embedded = false;
+
+  /** Hides the whole widget on screens narrower than 768px. */
+  @property({ attribute: 'hide-on-mobile', type: Boolean, reflect: true }) hideOnMobile = false;
+
+  /** Mutes notification sounds. */
+  @property({ type: Boolean, reflect: true }) muted = false;
+
+  /** Sets `--chat-brand`. */
+  @property({ attribute: 'brand-color' }) brandColor = '';
+
+  readonly #store = new Store<WidgetState>(initialState);
+  readonly #commands = new Commands(this.#store);
+  readonly #stateProvider = new ContextProvider(this, { context: stateContext, initialValue: this.#store.state });
+  readonly #commandsProvider = new ContextProvider(this, { context: commandsContext, initialValue: this.#commands });
+  #resolveReady!: () => void;
+  readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
+  #everOpened = false;
+  #returnFocus: HTMLElement | null = null;
+  #ownsDir = false;
+
+  constructor() {
+    super();
+    void this.#commandsProvider;
+    this.#store.subscribe((next, prev) => this.#onState(next, prev));
+    this.#commands.closeGuard = (source) => this.#requestClose(source);
+    this.#commands.notices.on('error', (detail) => emit(this, 'chat-error', detail));
+    this.#commands.notices.on('identify', (detail) => emit(this, 'chat-identify', detail));
+    this.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && this.#store.state.open && !this.embedded) {
+        event.stopPropagation();
+        this.#commands.requestClose('keyboard');
+      }
+    });
+  }
+
+  // ---- read-only properties ----
+
+  /** Whether the panel is open. */
+  get isOpen(): boolean {
+    return this.#store.state.open;
+  }
+
+  /** Messages from others that the visitor has not seen. */
+  get unreadCount(): number {
+    return this.#store.state.unreadCount;
+  }
+
+  /** The visitor's session id, once loaded. */
+  get sessionId(): string | null {
+    return this.#store.state.sessionId;
+  }
+
+  /** Resolves when the widget is ready (its session loaded, when it has a server). */
+  get ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  /** The current snapshot of the widget's state (immutable). */
+  get state(): WidgetState {
+    return this.#store.state;
+  }
+
+  /** The effective public key (`public-key` or `data-public-key`). */
+  get effectivePublicKey(): string {
+    return this.publicKey || this.dataPublicKey;
+  }
+
+  /** The effective API base URL: `api` or `data-api`, with a trailing `/messages` taken off. */
+  get effectiveApi(): string {
+    return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, '');
+  }
+
+  // ---- methods (each also reachable through the dialects) ----
+
+  /** Opens the panel. */
+  show(): void {
+    this.#commands.show();
+  }
+  /** Closes the panel. */
+  hide(): void {
+    this.#commands.hide();
+  }
+  /** Opens the panel if closed, closes it if open. */
+  toggle(): void {
+    this.#commands.toggle();
+  }
+  /** Shows the launcher bubble. */
+  showLauncher(): void {
+    this.#commands.showLauncher();
+  }
+  /** Hides the launcher bubble. */
+  hideLauncher(): void {
+    this.#commands.hideLauncher();
+  }
+  /** Sets the theme: `light`, `dark` or `auto`. */
+  setTheme(theme: Theme): void {
+    this.#commands.setTheme(theme);
+  }
+  /** Sets several options at once: theme, position, locale, brandColor, muted, hideOnMobile, launcherHidden, zIndex, title. */
+  configure(options: WidgetOptions): void {
+    this.#commands.configure(options);
+  }
+  /** Opens the panel with `text` in the composer. */
+  showNewMessage(text?: string): void {
+    this.#commands.showNewMessage(text);
+  }
+  /** Puts `text` in the composer without opening the panel. */
+  setMessageText(text: string): void {
+    this.#commands.setMessageText(text);
+  }
+  /** Sends a message as the visitor. */
+  sendMessage(message: string | { content: string }): ChatMessage {
+    return this.#commands.sendMessage(message);
+  }
+  /** Shows a message as if an operator wrote it (local only). */
+  showAgentMessage(text: string, name?: string): ChatMessage {
+    return this.#commands.showAgentMessage(text, name);
+  }
+  /** Marks every message as read. */
+  markRead(): void {
+    this.#commands.markRead();
+  }
+  /** Attaches metadata to the next new conversation (merged). */
+  setConversationFields(fields: Record<string, unknown>): void {
+    this.#commands.setConversationFields(fields);
+  }
+  /** Merges data into the visitor's session data. */
+  setSessionData(data: Record<string, unknown>): void {
+    this.#commands.setSessionData(data);
+  }
+  /** Replaces the visitor's segments. */
+  setSegments(list: string[]): void {
+    this.#commands.setSegments(list);
+  }
+  /** Records an event of the visitor's. */
+  trackEvent(name: string, data?: Record<string, unknown>): void {
+    this.#commands.trackEvent(name, data);
+  }
+
+  // ---- state <-> attributes ----
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Read every attribute-driven value first: applying one publishes a
+    // snapshot, which is mirrored back onto all of them.
+    const s = this.#store.state;
+    const want = {
+      open: this.open,
+      embedded: this.embedded,
+      options: {
+        theme: this.theme,
+        launcherHidden: this.launcherHidden,
+        position: this.position,
+        locale: this.locale,
+        hideOnMobile: this.hideOnMobile,
+        muted: this.muted,
+        brandColor: this.brandColor,
+      } satisfies WidgetOptions,
+    };
+    const current: Required<Pick<WidgetOptions, keyof typeof want.options>> = {
+      theme: s.theme,
+      launcherHidden: !s.launcherVisible,
+      position: s.position,
+      locale: s.locale,
+      hideOnMobile: s.hideOnMobile,
+      muted: s.muted,
+      brandColor: s.brandColor,
+    };
+    if (changed.has('embedded') && want.embedded !== s.embedded) this.#commands.setEmbedded(want.embedded);
+    for (const [key, value] of Object.entries(want.options) as [keyof typeof current, unknown][]) {
+      if (!changed.has(key) || Object.is(value, current[key])) continue;
+      try {
+        this.#commands.configure({ [key]: value });
+      } catch (error) {
+        // A bad attribute value: say so, and keep the last good one.
+        console.error((error as Error).message);
+      }
+    }
+    if (changed.has('open') && want.open !== this.#store.state.open) {
+      if (want.open) this.#commands.show();
+      else this.#commands.hide();
+    }
+    this.#mirror(this.#store.state);
+  }
+
+  /** Copies the snapshot onto the reflected properties (and the host's inline custom properties). */
+  #mirror(s: WidgetState): void {
+    this.open = s.open;
+    this.theme = s.theme;
+    this.launcherHidden = !s.launcherVisible;
+    this.position = s.position;
+    this.locale = s.locale;
+    this.embedded = s.embedded;
+    this.hideOnMobile = s.hideOnMobile;
+    this.muted = s.muted;
+    this.brandColor = s.brandColor;
+    if (s.brandColor) this.style.setProperty('--chat-brand', s.brandColor);
+    else this.style.removeProperty('--chat-brand');
+    if (s.zIndex !== null) this.style.setProperty('--chat-z-index', String(s.zIndex));
+    else this.style.removeProperty('--chat-z-index');
+  }
+
+  #onState(next: WidgetState, prev: WidgetState): void {
+    this.#mirror(next);
+    this.requestUpdate();
+    this.#stateProvider.setValue(next);
+    if (next.locale !== prev.locale) this.#applyLocale(next.locale);
+    if (next.open && !prev.open) this.#onOpen();
+    if (!next.open && prev.open) this.#onClose();
+    for (const [name, detail] of eventsBetween(prev, next)) emit(this, name, detail as never);
+  }
+
+  #applyLocale(locale: string): void {
+    const dir = directionOf(locale);
+    if (!this.hasAttribute('dir') || this.#ownsDir) {
+      if (locale) {
+        this.setAttribute('dir', dir);
+        this.#ownsDir = true;
+      } else if (this.#ownsDir) {
+        this.removeAttribute('dir');
+        this.#ownsDir = false;
+      }
+    }
+    applyLocale(locale).catch((error) => console.error('chat-widget: could not switch locale', error));
+  }
+
+  #onOpen(): void {
+    this.#everOpened = true;
+    if (this.#store.state.embedded) return;
+    this.#returnFocus = deepActiveElement();
+    void this.updateComplete.then(async () => {
+      const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
+      await panel?.updateComplete;
+      if (this.#store.state.open) panel?.focusComposer();
+    });
+  }
+
+  #onClose(): void {
+    const active = deepActiveElement();
+    const focusWasInside = active === null || active === document.body || this.contains(active) || this.renderRoot.contains(active) ||
+      (active.getRootNode() as ShadowRoot).host?.getRootNode() === this.renderRoot;
+    if (!focusWasInside) return;
+    const back = this.#returnFocus?.isConnected ? this.#returnFocus : null;
+    this.#returnFocus = null;
+    void this.updateComplete.then(() => {
+      if (back && back !== document.body) back.focus();
+      else (this.querySelector('[slot="launcher"]') as HTMLElement | null ?? this.renderRoot.querySelector('chat-launcher'))?.focus();
+    });
+  }
+
+  #requestClose(source: CloseSource): boolean {
+    return emit(this, 'chat-request-close', { source }, { cancelable: true });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.updateComplete.then(() => {
+      this.#resolveReady();
+      emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId });
+    });
+  }
+
+  // ---- rendering ----
+
+  override render() {
+    const s = this.#store.state;
+    return html`${this.#panel(s)}${this.#preview(s)}${this.#launcher(s)}`;
+  }
+
+  #panel(s: WidgetState) {
+    if (!s.open && !this.#everOpened && !s.embedded) return nothing;
+    return html`<chat-panel
+      part="panel"
+      role=${s.embedded ? 'region' : 'dialog'}
+      aria-label=${s.title || msg('Chat with us')}
+      exportparts="header, messages, message, composer, input, send-button"
+      ?hidden=${!s.open}
+    ></chat-panel>`;
+  }
+
+  #preview(s: WidgetState) {
+    if (!s.preview || s.open || s.embedded) return nothing;
+    const m = s.preview;
+    return html`<div class="preview-wrap">
+      <button part="preview" type="button" @click=${() => this.#commands.show()}>
+        <span class="author">${m.authorName || msg('New message')}</span>
+        <span class="text">${m.content}</span>
+      </button>
+      <button class="dismiss" type="button" aria-label=${msg('Dismiss')} @click=${() => this.#commands.dismissPreview()}>×</button>
+    </div>`;
+  }
+
+  #launcher(s: WidgetState) {
+    if (s.embedded) return nothing;
+    return html`<div class="launcher" ?hidden=${!s.launcherVisible}>
+      <slot name="launcher"><chat-launcher exportparts="launcher, badge"></chat-launcher></slot>
+    </div>`;
+  }
+}
+
+if (!customElements.get('chat-widget')) customElements.define('chat-widget', ChatWidget);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-widget': ChatWidget;
+  }
+}

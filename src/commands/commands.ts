@@ -1,0 +1,257 @@
+import { Emitter } from '../emitter.js';
+import { newId } from '../id.js';
+import type { Store } from '../state/store.js';
+import type { ChatMessage, Position, Theme, VisitorIdentity, WidgetState } from '../state/types.js';
+import type { CloseSource } from '../state/events.js';
+import * as v from './validate.js';
+
+export const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
+export const POSITIONS: readonly Position[] = ['right', 'left'];
+export const MAX_MESSAGE_LENGTH = 10_000;
+
+/** What `configure()` accepts; every key is optional, unknown keys are refused. */
+export interface WidgetOptions {
+  theme?: Theme;
+  position?: Position;
+  locale?: string;
+  brandColor?: string;
+  muted?: boolean;
+  hideOnMobile?: boolean;
+  launcherHidden?: boolean;
+  zIndex?: number | null;
+  title?: string;
+}
+
+/** Notifications that are not a change of state (state changes become events by diffing snapshots). */
+export interface CommandNotices {
+  identify: { identity: VisitorIdentity };
+  error: { code: string; message: string };
+  track: { name: string; data: Record<string, unknown> };
+}
+
+/** What the commands hand to the server side; the ChatClient implements it. */
+export interface Delivery {
+  send(message: ChatMessage): void;
+}
+
+const OPTION_CHECKS: { [K in keyof Required<WidgetOptions>]: (value: unknown) => Partial<WidgetState> } = {
+  theme: (x) => ({ theme: v.oneOf('configure({theme})', x, THEMES) }),
+  position: (x) => ({ position: v.oneOf('configure({position})', x, POSITIONS) }),
+  locale: (x) => ({ locale: v.locale('configure({locale})', x) }),
+  brandColor: (x) => ({ brandColor: v.color('configure({brandColor})', x) }),
+  muted: (x) => ({ muted: v.boolean('configure({muted})', x) }),
+  hideOnMobile: (x) => ({ hideOnMobile: v.boolean('configure({hideOnMobile})', x) }),
+  launcherHidden: (x) => ({ launcherVisible: !v.boolean('configure({launcherHidden})', x) }),
+  zIndex: (x) => {
+    if (x !== null && !Number.isInteger(x)) v.fail('configure({zIndex})', 'expected an integer or null', x);
+    return { zIndex: x as number | null };
+  },
+  title: (x) => ({ title: v.string('configure({title})', x, { max: 200 }) }),
+};
+
+/**
+ * The canonical command set. Element methods, the three dialects and the
+ * widget's own controls all come here; each command checks its arguments first
+ * (a TypeError that says what is wrong, and nothing changes), then makes one
+ * new snapshot.
+ */
+export class Commands {
+  readonly notices = new Emitter<CommandNotices>();
+  /** Set by the element: fires the cancelable `chat-request-close`; false vetoes. */
+  closeGuard: ((source: CloseSource) => boolean) | null = null;
+  delivery: Delivery | null = null;
+
+  constructor(readonly store: Store<WidgetState>) {}
+
+  get state(): WidgetState {
+    return this.store.state;
+  }
+
+  show(): void {
+    this.store.update({ open: true, unreadCount: 0, preview: null });
+  }
+
+  hide(): void {
+    if (this.state.embedded) return;
+    this.store.update({ open: false });
+  }
+
+  toggle(): void {
+    if (this.state.open) this.hide();
+    else this.show();
+  }
+
+  /** A close that the visitor starts: cancelable through `closeGuard`. Returns whether it closed. */
+  requestClose(source: CloseSource): boolean {
+    if (!this.state.open || this.state.embedded) return false;
+    if (this.closeGuard && !this.closeGuard(source)) return false;
+    this.hide();
+    return true;
+  }
+
+  showLauncher(): void {
+    this.store.update({ launcherVisible: true });
+  }
+
+  hideLauncher(): void {
+    this.store.update({ launcherVisible: false });
+  }
+
+  setTheme(theme: unknown): void {
+    this.store.update({ theme: v.oneOf('setTheme(theme)', theme, THEMES) });
+  }
+
+  /** Applies several options at once; all are checked before any is applied. */
+  configure(options: unknown): void {
+    const given = v.plainObject('configure(options)', options);
+    let patch: Partial<WidgetState> = {};
+    for (const [key, value] of Object.entries(given)) {
+      const check = OPTION_CHECKS[key as keyof WidgetOptions];
+      if (!check) {
+        v.fail('configure(options)', `unknown option "${key}"; known: ${Object.keys(OPTION_CHECKS).join(', ')}`, options);
+      }
+      patch = { ...patch, ...check(value) };
+    }
+    this.store.update(patch);
+  }
+
+  /** Internal: attributes of the element that only it may set. */
+  setEmbedded(embedded: boolean): void {
+    this.store.update(embedded ? { embedded, open: true, unreadCount: 0, preview: null } : { embedded });
+  }
+
+  showNewMessage(text?: unknown): void {
+    const draft = text === undefined ? this.state.draft : v.string('showNewMessage(text)', text, { max: MAX_MESSAGE_LENGTH });
+    this.store.update({ draft });
+    this.show();
+  }
+
+  setMessageText(text: unknown): void {
+    this.store.update({ draft: v.string('setMessageText(text)', text, { max: MAX_MESSAGE_LENGTH }) });
+  }
+
+  /** Sends a visitor message: it shows at once as `pending`; the delivery moves it on. */
+  sendMessage(input: unknown): ChatMessage {
+    const raw = typeof input === 'object' && input !== null && !Array.isArray(input) &&
+      Object.getPrototypeOf(input) === Object.prototype ? (input as { content?: unknown }).content : input;
+    if (typeof raw !== 'string') {
+      v.fail('sendMessage(message)', 'expected a string or {content: string}', input);
+    }
+    const content = v.string('sendMessage(message)', raw.trim(), { max: MAX_MESSAGE_LENGTH, empty: false });
+    const id = newId();
+    const message: ChatMessage = Object.freeze({
+      id,
+      clientId: id,
+      author: 'visitor',
+      content,
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+    });
+    this.store.update((s) => ({
+      messages: Object.freeze([...s.messages, message]),
+      draft: s.draft.trim() === content ? '' : s.draft,
+    }));
+    this.delivery?.send(message);
+    return message;
+  }
+
+  /** Shows a message as if an operator wrote it; local only, never sent. */
+  showAgentMessage(text: unknown, name?: unknown): ChatMessage {
+    const content = v.string('showAgentMessage(text)', text, { max: MAX_MESSAGE_LENGTH, empty: false });
+    const authorName = name === undefined || name === null ? undefined : v.string('showAgentMessage(text, name)', name, { max: 200 });
+    const id = newId();
+    const message: ChatMessage = Object.freeze({
+      id,
+      author: 'agent',
+      content,
+      createdAt: new Date().toISOString(),
+      status: 'sent',
+      local: true,
+      ...(authorName ? { authorName } : {}),
+    });
+    this.receive([message]);
+    return message;
+  }
+
+  markRead(): void {
+    this.store.update({ unreadCount: 0, preview: null });
+  }
+
+  /** Hides the preview card; the messages stay unread. */
+  dismissPreview(): void {
+    this.store.update({ preview: null });
+  }
+
+  /**
+   * Merges messages into the list (by client id, else id): new ones are added
+   * in time order, known ones replaced (a pending message becoming sent). New
+   * messages from others raise the unread count while the panel is closed.
+   */
+  receive(incoming: readonly ChatMessage[]): void {
+    this.store.update((s) => {
+      const byKey = new Map(s.messages.map((m, i) => [m.clientId ?? m.id, i]));
+      const list = [...s.messages];
+      const fresh: ChatMessage[] = [];
+      for (const m of incoming) {
+        const at = byKey.get(m.clientId ?? m.id) ?? byKey.get(m.id);
+        if (at === undefined) {
+          byKey.set(m.clientId ?? m.id, list.length);
+          list.push(m);
+          fresh.push(m);
+        } else {
+          list[at] = m;
+        }
+      }
+      if (fresh.length) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const unseen = s.open ? [] : fresh.filter((m) => m.author !== 'visitor');
+      return {
+        messages: Object.freeze(list),
+        ...(unseen.length ? { unreadCount: s.unreadCount + unseen.length, preview: unseen[unseen.length - 1]! } : {}),
+      };
+    });
+  }
+
+  setSessionData(data: unknown): void {
+    const given = v.plainObject('setSessionData(data)', data);
+    this.store.update((s) => ({ sessionData: Object.freeze({ ...s.sessionData, ...given }) }));
+  }
+
+  setSegments(list: unknown): void {
+    if (!Array.isArray(list) || list.some((x) => typeof x !== 'string')) {
+      v.fail('setSegments(list)', 'expected an array of strings', list);
+    }
+    this.store.update({ segments: Object.freeze([...list]) });
+  }
+
+  setConversationFields(fields: unknown): void {
+    const given = v.plainObject('setConversationFields(fields)', fields);
+    this.store.update((s) => ({ conversationFields: Object.freeze({ ...s.conversationFields, ...given }) }));
+  }
+
+  trackEvent(name: unknown, data?: unknown): void {
+    const event = v.string('trackEvent(name)', name, { max: 200, empty: false });
+    const payload = data === undefined ? {} : v.plainObject('trackEvent(name, data)', data);
+    this.notices.emit('track', { name: event, data: payload });
+  }
+
+  /** Reports a failure to the page as `chat-error`. */
+  error(code: string, message: string): void {
+    this.notices.emit('error', { code, message });
+  }
+}
+
+/** The canonical command names that the dialects may call by name. */
+export const COMMAND_NAMES = [
+  'show', 'hide', 'toggle', 'showLauncher', 'hideLauncher', 'setTheme', 'configure',
+  'showNewMessage', 'setMessageText', 'sendMessage', 'showAgentMessage', 'markRead',
+  'setSessionData', 'setSegments', 'setConversationFields', 'trackEvent',
+] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+/** The one dispatcher: runs a canonical command by name. */
+export function dispatch(commands: Commands, name: string, ...args: unknown[]): unknown {
+  if (!(COMMAND_NAMES as readonly string[]).includes(name)) {
+    throw new TypeError(`chat-widget: unknown command ${JSON.stringify(name)}; known: ${COMMAND_NAMES.join(', ')}`);
+  }
+  return (commands[name as CommandName] as (...a: unknown[]) => unknown).apply(commands, args);
+}

@@ -1,0 +1,13 @@
+/**
+ * chat-widget: the package entry. Importing it defines `<chat-widget>` and
+ * `<chat-launcher>` (if not defined already) and exports their classes, the
+ * headless core and the theme-independent types.
+ */
+export { ChatWidget } from '../elements/chat-widget/chat-widget.js';
+export { ChatLauncher } from '../elements/chat-launcher/chat-launcher.js';
+export type { ChatEvents } from '../elements/shared/events.js';
+export { Commands, COMMAND_NAMES, dispatch, type WidgetOptions } from './commands/commands.js';
+export { Store } from './state/store.js';
+export { stateContext, commandsContext } from './context.js';
+export type { ChatEventDetails, ChatEventName } from './state/events.js';
+export type { ChatMessage, WidgetState, Theme, Position, VisitorIdentity, ConnectionState } from './state/types.js';

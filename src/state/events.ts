@@ -1,0 +1,75 @@
+import type { ChatMessage, Theme, VisitorIdentity, WidgetState } from './types.js';
+
+/** The `chat-*` events and their `detail`, as DESIGN section 4 names them. */
+export interface ChatEventDetails {
+  'chat-ready': { sessionId: string | null };
+  'chat-show': Record<string, never>;
+  'chat-hide': Record<string, never>;
+  'chat-launcher-visibility': { visible: boolean };
+  'chat-unread-change': { count: number };
+  'chat-message-sent': { message: ChatMessage };
+  'chat-message-received': { message: ChatMessage };
+  'chat-session-loaded': { sessionId: string };
+  'chat-identify': { identity: VisitorIdentity };
+  'chat-user-change': { field: string; value: unknown };
+  'chat-availability-change': { available: boolean };
+  'chat-theme-change': { theme: Theme };
+  'chat-preview-show': { message: ChatMessage };
+  'chat-preview-hide': Record<string, never>;
+  'chat-error': { code: string; message: string };
+  'chat-request-close': { source: CloseSource };
+}
+
+export type CloseSource = 'close-button' | 'keyboard' | 'launcher';
+export type ChatEventName = keyof ChatEventDetails;
+export type ChatEventEntry = { [K in ChatEventName]: [K, ChatEventDetails[K]] }[ChatEventName];
+
+export const messageKey = (m: ChatMessage): string => m.clientId ?? m.id;
+
+const USER_FIELDS = ['email', 'name', 'phone', 'company', 'avatar_url', 'external_id'] as const;
+
+/**
+ * The events that a change from `prev` to `next` causes. Deriving them from the
+ * snapshots means every path to a change (method, attribute, dialect, server)
+ * fires the same events, once.
+ */
+export function eventsBetween(prev: WidgetState, next: WidgetState): ChatEventEntry[] {
+  const out: ChatEventEntry[] = [];
+  if (prev.open !== next.open) out.push(next.open ? ['chat-show', {}] : ['chat-hide', {}]);
+  if (prev.launcherVisible !== next.launcherVisible) {
+    out.push(['chat-launcher-visibility', { visible: next.launcherVisible }]);
+  }
+  if (prev.theme !== next.theme) out.push(['chat-theme-change', { theme: next.theme }]);
+  if (prev.sessionId !== next.sessionId && next.sessionId) {
+    out.push(['chat-session-loaded', { sessionId: next.sessionId }]);
+  }
+  if (prev.available !== next.available) {
+    out.push(['chat-availability-change', { available: next.available }]);
+  }
+  if (prev.user !== next.user) {
+    for (const field of USER_FIELDS) {
+      if (prev.user[field] !== next.user[field] && next.user[field] !== undefined) {
+        out.push(['chat-user-change', { field, value: next.user[field] }]);
+      }
+    }
+  }
+  if (prev.messages !== next.messages) {
+    const seen = new Set(prev.messages.map(messageKey));
+    for (const message of next.messages) {
+      if (seen.has(messageKey(message))) continue;
+      out.push(
+        message.author === 'visitor'
+          ? ['chat-message-sent', { message }]
+          : ['chat-message-received', { message }],
+      );
+    }
+  }
+  if (prev.unreadCount !== next.unreadCount) {
+    out.push(['chat-unread-change', { count: next.unreadCount }]);
+  }
+  if (prev.preview !== next.preview) {
+    if (prev.preview && !next.preview) out.push(['chat-preview-hide', {}]);
+    if (next.preview) out.push(['chat-preview-show', { message: next.preview }]);
+  }
+  return out;
+}

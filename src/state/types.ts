@@ -1,0 +1,97 @@
+/** Who wrote a message, as the visitor sees it. */
+export type Author = 'visitor' | 'agent' | 'bot' | 'system';
+
+/** Where a visitor's message is on its way to the server. */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export type Theme = 'light' | 'dark' | 'auto';
+export type Position = 'right' | 'left';
+export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
+
+export interface ChatMessage {
+  /** Server id once stored; the client id until then. */
+  readonly id: string;
+  /** The id the client gave the message; the server stores a client id once. */
+  readonly clientId?: string;
+  readonly author: Author;
+  readonly authorName?: string;
+  readonly content: string;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly status: DeliveryStatus;
+  /** Shown locally only (`showAgentMessage`), never sent to the server. */
+  readonly local?: boolean;
+}
+
+export interface VisitorIdentity {
+  readonly external_id?: string;
+  readonly email?: string;
+  readonly name?: string;
+  readonly phone?: string;
+  readonly company?: string;
+  readonly avatar_url?: string;
+  readonly custom_data?: Readonly<Record<string, unknown>>;
+  readonly verified?: boolean;
+}
+
+/**
+ * The widget's whole state: one immutable snapshot. A change makes a new
+ * snapshot; nothing ever mutates one (Lit context notifies on a new object).
+ */
+export interface WidgetState {
+  readonly open: boolean;
+  readonly launcherVisible: boolean;
+  readonly theme: Theme;
+  readonly position: Position;
+  readonly locale: string;
+  readonly embedded: boolean;
+  readonly hideOnMobile: boolean;
+  readonly muted: boolean;
+  readonly brandColor: string;
+  readonly zIndex: number | null;
+  readonly title: string;
+
+  readonly messages: readonly ChatMessage[];
+  readonly unreadCount: number;
+  /** The message shown in the preview card by the launcher, or null. */
+  readonly preview: ChatMessage | null;
+  /** The composer's text. */
+  readonly draft: string;
+
+  readonly sessionId: string | null;
+  readonly connection: ConnectionState;
+  /** At least one operator is online. */
+  readonly available: boolean;
+  readonly user: VisitorIdentity;
+  /** Metadata for the next new conversation (`setConversationFields`). */
+  readonly conversationFields: Readonly<Record<string, unknown>>;
+  /** Merged by `setSessionData`. */
+  readonly sessionData: Readonly<Record<string, unknown>>;
+  /** Replaced by `setSegments`. */
+  readonly segments: readonly string[];
+}
+
+export const initialState: WidgetState = Object.freeze({
+  open: false,
+  launcherVisible: true,
+  theme: 'auto',
+  position: 'right',
+  locale: '',
+  embedded: false,
+  hideOnMobile: false,
+  muted: false,
+  brandColor: '',
+  zIndex: null,
+  title: '',
+  messages: Object.freeze([]) as readonly ChatMessage[],
+  unreadCount: 0,
+  preview: null,
+  draft: '',
+  sessionId: null,
+  connection: 'idle',
+  available: false,
+  user: Object.freeze({}),
+  conversationFields: Object.freeze({}),
+  sessionData: Object.freeze({}),
+  segments: Object.freeze([]) as readonly string[],
+});

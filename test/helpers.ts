@@ -1,0 +1,52 @@
+import { fixture, html } from '@open-wc/testing';
+import type { TemplateResult } from 'lit';
+import '../elements/chat-widget/chat-widget.js';
+import type { ChatWidget } from '../elements/chat-widget/chat-widget.js';
+import type { ChatPanel } from '../elements/chat-panel/chat-panel.js';
+import type { ChatLauncher } from '../elements/chat-launcher/chat-launcher.js';
+
+export async function widgetFixture(template: TemplateResult = html`<chat-widget></chat-widget>`): Promise<ChatWidget> {
+  const el = await fixture<ChatWidget>(template);
+  await el.updateComplete;
+  return el;
+}
+
+/** Waits until every Lit element under `root` (through shadow roots) has rendered. */
+export async function settled(el: ChatWidget): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    await el.updateComplete;
+    const parts = el.shadowRoot!.querySelectorAll<ChatPanel | ChatLauncher>('chat-panel, chat-launcher');
+    await Promise.all([...parts].map((p) => p.updateComplete));
+  }
+}
+
+export const launcherOf = (el: ChatWidget) => el.shadowRoot!.querySelector<ChatLauncher>('chat-launcher')!;
+export const launcherButton = (el: ChatWidget | ChatLauncher) => {
+  const launcher = el.localName === 'chat-launcher' ? (el as ChatLauncher) : launcherOf(el as ChatWidget);
+  return launcher.shadowRoot!.querySelector<HTMLButtonElement>('[part="launcher"]')!;
+};
+export const panelOf = (el: ChatWidget) => el.shadowRoot!.querySelector<ChatPanel>('chat-panel');
+export const inPanel = <T extends Element = HTMLElement>(el: ChatWidget, selector: string) =>
+  panelOf(el)?.shadowRoot?.querySelector<T>(selector) ?? null;
+export const messageTexts = (el: ChatWidget) =>
+  [...(panelOf(el)?.shadowRoot?.querySelectorAll('[part="message"]') ?? [])].map((m) => m.textContent!.replace(/\s+/g, ' ').trim());
+
+/** The focused element, through shadow roots. */
+export function deepActive(): Element | null {
+  let a = document.activeElement;
+  while (a?.shadowRoot?.activeElement) a = a.shadowRoot.activeElement;
+  return a;
+}
+
+/** Records the events named while `fn` runs. */
+export async function recordEvents(target: EventTarget, names: string[], fn: () => unknown): Promise<CustomEvent[]> {
+  const seen: CustomEvent[] = [];
+  const listener = (e: Event) => seen.push(e as CustomEvent);
+  for (const n of names) target.addEventListener(n, listener);
+  try {
+    await fn();
+  } finally {
+    for (const n of names) target.removeEventListener(n, listener);
+  }
+  return seen;
+}

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { TOKENS_QUERY, tokensModule } from './scripts/css-tokens.mjs';
+
+/** Serves `themes/*.css?tokens` as the module the elements import (as rollup does). */
+const cssTokens = {
+  name: 'css-tokens',
+  resolveMimeType(context) {
+    if (context.path.endsWith('.css') && context.URL.search === TOKENS_QUERY) return 'js';
+  },
+  transform(context) {
+    if (context.path.endsWith('.css') && context.URL.search === TOKENS_QUERY) {
+      return { body: tokensModule(readFileSync(`.${context.path}`, 'utf8')), type: 'js' };
+    }
+  },
+};
+
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export default {
+  files: ['test/**/*.test.ts', '!test/server/**'],
+  nodeResolve: { exportConditions: ['development'] },
+  plugins: [cssTokens, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: { executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', headless: true, args: chromiumArgs },
+    }),
+  ],
+  concurrency: 2,
+  testFramework: { config: { timeout: 15000 } },
+  testsFinishTimeout: 600000,
+};
