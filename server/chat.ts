@@ -1,0 +1,346 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus, StreamEvent } from './bus.js';
+import type { Db, Queryable, Row } from './db/db.js';
+import { HttpError, notFound } from './errors.js';
+import type { VerifiedIdentity } from './identity.js';
+
+export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
+
+export interface Workspace {
+  id: string;
+  name: string;
+  identity_secret: string;
+  require_verification: boolean;
+  allowed_origins: string[];
+}
+
+export interface Session {
+  id: string;
+  workspace_id: string;
+  agent_id: string | null;
+  contact_id: string | null;
+  data: Row;
+  segments: string[];
+}
+
+type NewEvent = Omit<StreamEvent, 'id'>;
+type Emit = (event: NewEvent) => void;
+
+const MESSAGE_COLUMNS = `m.seq, m.id, m.client_id, m.conversation_id, m.author, m.author_id, m.author_name, m.content, m.internal,
+  to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
+
+/**
+ * The chat domain over the database and the bus: every write runs in one
+ * transaction, records its realtime events in `stream_events`, and publishes
+ * them once committed.
+ */
+export class Chat {
+  constructor(readonly db: Db, readonly bus: Bus) {}
+
+  /** Runs `fn` in a transaction; the events it emits are stored with it and published after commit. */
+  async write<T>(fn: (q: Queryable, emit: Emit) => Promise<T>): Promise<T> {
+    const stored: StreamEvent[] = [];
+    const result = await this.db.tx(async (q) => {
+      const pending: NewEvent[] = [];
+      const out = await fn(q, (e) => pending.push(e));
+      for (const e of pending) {
+        const [row] = await q.query<StreamEvent>(
+          `insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+           values ($1, $2, $3, $4, $5, $6, $7, $8) returning *`,
+          [e.workspace_id, e.session_id, e.contact_id, e.conversation_id, e.type, e.visitor, e.operator, JSON.stringify(e.payload)],
+        );
+        stored.push(row!);
+      }
+      return out;
+    });
+    for (const e of stored) await this.bus.publish(e);
+    return result;
+  }
+
+  // ---- keys and sessions ----
+
+  async workspaceByPublicKey(key: string): Promise<{ workspace: Workspace; agent: Row | null }> {
+    const [row] = await this.db.query(
+      `select w.*, k.agent_id, a.name as agent_name from widget_keys k join workspaces w on w.id = k.workspace_id
+       left join agents a on a.id = k.agent_id where k.key = $1`,
+      [key],
+    );
+    if (!row) throw new HttpError(401, 'invalid_public_key', 'The widget public key is not known; copy it from the workspace settings');
+    const { agent_id, agent_name, ...workspace } = row;
+    return { workspace: workspace as Workspace, agent: agent_id ? { id: agent_id, name: agent_name } : null };
+  }
+
+  async sessionByToken(tokenHash: string): Promise<{ session: Session; workspace: Workspace }> {
+    const [row] = await this.db.query(
+      `select s.id, s.workspace_id, s.agent_id, s.contact_id, s.data, s.segments,
+              w.name, w.identity_secret, w.require_verification, w.allowed_origins
+       from sessions s join workspaces w on w.id = s.workspace_id where s.token_hash = $1`,
+      [tokenHash],
+    );
+    if (!row) throw new HttpError(401, 'invalid_session', 'The session token is not valid; create a session with POST /api/widget/sessions');
+    const session: Session = { id: row.id, workspace_id: row.workspace_id, agent_id: row.agent_id, contact_id: row.contact_id, data: row.data, segments: row.segments };
+    const workspace: Workspace = { id: row.workspace_id, name: row.name, identity_secret: row.identity_secret, require_verification: row.require_verification, allowed_origins: row.allowed_origins };
+    return { session, workspace };
+  }
+
+  async createSession(workspace: Workspace, agentId: string | null, tokenHash: string, info: { locale?: string; page_url?: string }): Promise<Session> {
+    const id = newId('ses');
+    await this.db.query(
+      `insert into sessions (id, workspace_id, agent_id, token_hash, locale, page_url) values ($1, $2, $3, $4, $5, $6)`,
+      [id, workspace.id, agentId, tokenHash, info.locale ?? null, info.page_url ?? null],
+    );
+    return { id, workspace_id: workspace.id, agent_id: agentId, contact_id: null, data: {}, segments: [] };
+  }
+
+  async touchSession(sessionId: string, pageUrl?: string): Promise<void> {
+    await this.db.query('update sessions set last_seen_at = now(), page_url = coalesce($2, page_url) where id = $1', [sessionId, pageUrl ?? null]);
+  }
+
+  async contact(contactId: string | null): Promise<Row | null> {
+    if (!contactId) return null;
+    const [row] = await this.db.query('select * from contacts where id = $1', [contactId]);
+    return row ?? null;
+  }
+
+  /** Attaches an identity to the session: finds the contact by external id or email, or creates it. */
+  async identify(session: Session, who: VerifiedIdentity): Promise<Row> {
+    return this.write(async (q, emit) => {
+      let [contact] = who.external_id
+        ? await q.query('select * from contacts where workspace_id = $1 and external_id = $2', [session.workspace_id, who.external_id])
+        : await q.query('select * from contacts where workspace_id = $1 and external_id is null and email = $2 order by created_at limit 1', [session.workspace_id, who.email]);
+      if (!contact && !who.external_id && !who.email && session.contact_id) {
+        // Only a name or phone: it describes the visitor already on this session.
+        [contact] = await q.query('select * from contacts where id = $1', [session.contact_id]);
+      }
+      if (!contact) {
+        [contact] = await q.query(
+          `insert into contacts (id, workspace_id, external_id, email, name, phone, company, avatar_url, custom_data, verified)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+          [newId('con'), session.workspace_id, who.external_id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified],
+        );
+      } else {
+        // An unverified identify never overwrites what a verified one set.
+        if (contact.verified && !who.verified) {
+          throw new HttpError(401, 'verification_required', 'This contact was identified with a verified identity; send user_hash, email_hash or jwt to change it');
+        }
+        [contact] = await q.query(
+          `update contacts set email = coalesce($2, email), name = coalesce($3, name), phone = coalesce($4, phone),
+             company = coalesce($5, company), avatar_url = coalesce($6, avatar_url), custom_data = custom_data || $7::jsonb,
+             verified = verified or $8 where id = $1 returning *`,
+          [contact.id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified],
+        );
+      }
+      await q.query('update sessions set contact_id = $2 where id = $1', [session.id, contact!.id]);
+      await q.query('update conversations set contact_id = $2 where session_id = $1 and contact_id is null', [session.id, contact!.id]);
+      emit({ workspace_id: session.workspace_id, session_id: null, contact_id: null, conversation_id: null, type: 'contact.updated', visitor: false, operator: true, payload: { contact } });
+      return contact!;
+    });
+  }
+
+  // ---- conversations and messages ----
+
+  /** The visitor's current conversation: the newest of its contact (when identified) or of its session. */
+  async currentConversation(session: Session, q: Queryable = this.db): Promise<Row | null> {
+    const [row] = session.contact_id
+      ? await q.query('select * from conversations where workspace_id = $1 and contact_id = $2 order by created_at desc limit 1', [session.workspace_id, session.contact_id])
+      : await q.query('select * from conversations where session_id = $1 and contact_id is null order by created_at desc limit 1', [session.id]);
+    return row ?? null;
+  }
+
+  async visitorHistory(session: Session, after: number, limit: number): Promise<Row[]> {
+    const conversation = await this.currentConversation(session);
+    if (!conversation) return [];
+    return this.db.query(
+      `select ${MESSAGE_COLUMNS} from messages m where m.conversation_id = $1 and not m.internal and m.seq > $2 order by m.seq limit $3`,
+      [conversation.id, after, limit],
+    );
+  }
+
+  async unreadForVisitor(session: Session): Promise<number> {
+    const conversation = await this.currentConversation(session);
+    if (!conversation) return 0;
+    const [row] = await this.db.query(
+      `select count(*)::int as n from messages where conversation_id = $1 and not internal and author <> 'visitor' and seq > $2`,
+      [conversation.id, conversation.visitor_read_seq],
+    );
+    return row!.n;
+  }
+
+  /** Stores a visitor message once per client id, creating the conversation on the first one. */
+  async visitorMessage(session: Session, input: { client_id: string; content: string; conversation_fields?: Row }): Promise<{ message: Row; created: boolean }> {
+    return this.write(async (q, emit) => {
+      const [existing] = await q.query(`select ${MESSAGE_COLUMNS} from messages m where m.workspace_id = $1 and m.client_id = $2`, [session.workspace_id, input.client_id]);
+      if (existing) return { message: existing, created: false };
+      let conversation = await this.currentConversation(session, q);
+      if (!conversation || conversation.status === 'closed') {
+        [conversation] = await q.query(
+          `insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id, fields)
+           values ($1, $2, $3, $4, $5, $5, $6) returning *`,
+          [newId('cnv'), session.workspace_id, session.id, session.contact_id, session.agent_id, JSON.stringify(input.conversation_fields ?? {})],
+        );
+        emit(this.#operatorEvent(conversation!, 'conversation.created', { conversation: { id: conversation!.id, status: conversation!.status } }));
+      }
+      const [message] = await q.query(
+        `insert into messages (id, workspace_id, conversation_id, author, content, client_id) values ($1, $2, $3, 'visitor', $4, $5)
+         returning ${MESSAGE_COLUMNS.replace(/m\./g, '')}`,
+        [newId('msg'), session.workspace_id, conversation!.id, input.content, input.client_id],
+      );
+      // The visitor has read everything up to their own message.
+      await q.query(`update conversations set updated_at = now(), visitor_read_seq = $2, status = case when status = 'pending' then 'open' else status end where id = $1`, [conversation!.id, message!.seq]);
+      this.#messageEvents(emit, conversation!, message!);
+      return { message: message!, created: true };
+    });
+  }
+
+  /** An operator's reply or internal note. */
+  async operatorMessage(workspaceId: string, conversationId: string, author: { id: string | null; name: string | null }, input: { content: string; internal?: boolean }): Promise<Row> {
+    return this.write(async (q, emit) => {
+      const conversation = await this.conversationFor(workspaceId, conversationId, q);
+      const [message] = await q.query(
+        `insert into messages (id, workspace_id, conversation_id, author, author_id, author_name, content, internal)
+         values ($1, $2, $3, 'agent', $4, $5, $6, $7) returning ${MESSAGE_COLUMNS.replace(/m\./g, '')}`,
+        [newId('msg'), workspaceId, conversation.id, author.id, author.name, input.content, input.internal ?? false],
+      );
+      await q.query('update conversations set updated_at = now(), operator_read_seq = $2 where id = $1', [conversation.id, message!.seq]);
+      this.#messageEvents(emit, conversation, message!);
+      return message!;
+    });
+  }
+
+  #messageEvents(emit: Emit, conversation: Row, message: Row): void {
+    emit(this.#operatorEvent(conversation, 'message', { message }));
+    if (!message.internal) {
+      emit({ workspace_id: conversation.workspace_id, session_id: conversation.session_id, contact_id: conversation.contact_id, conversation_id: conversation.id, type: 'message', visitor: true, operator: false, payload: { message } });
+    }
+  }
+
+  #operatorEvent(conversation: Row, type: string, payload: Row): NewEvent {
+    return { workspace_id: conversation.workspace_id, session_id: null, contact_id: null, conversation_id: conversation.id, type, visitor: false, operator: true, payload };
+  }
+
+  async markReadByVisitor(session: Session): Promise<void> {
+    const conversation = await this.currentConversation(session);
+    if (!conversation) return;
+    await this.db.query(`update conversations set visitor_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1`, [conversation.id]);
+  }
+
+  /** A conversation of this workspace, or 404 (another workspace's is as unknown as a missing one). */
+  async conversationFor(workspaceId: string, id: string, q: Queryable = this.db): Promise<Row> {
+    const [row] = await q.query('select * from conversations where id = $1 and workspace_id = $2', [id, workspaceId]);
+    if (!row) throw notFound(`Conversation ${id}`);
+    return row;
+  }
+
+  async listConversations(workspaceId: string, limit: number): Promise<Row[]> {
+    return this.db.query(
+      `select c.id, c.status, c.category, c.assignee_id, c.agent_id,
+         to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
+         to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+         (select count(*)::int from messages m where m.conversation_id = c.id and m.author = 'visitor' and m.seq > c.operator_read_seq) as unread_count,
+         (select json_build_object('content', m.content, 'author', m.author, 'internal', m.internal) from messages m where m.conversation_id = c.id order by m.seq desc limit 1) as last_message,
+         (select json_build_object('name', k.name, 'email', k.email, 'verified', k.verified) from contacts k where k.id = c.contact_id) as contact
+       from conversations c where c.workspace_id = $1 order by c.updated_at desc, c.created_at desc limit $2`,
+      [workspaceId, limit],
+    );
+  }
+
+  async conversationDetail(workspaceId: string, id: string): Promise<Row> {
+    const c = await this.conversationFor(workspaceId, id);
+    const contact = await this.contact(c.contact_id);
+    const [session] = await this.db.query('select id, data, segments, page_url from sessions where id = $1', [c.session_id]);
+    return {
+      id: c.id,
+      status: c.status,
+      category: c.category,
+      variables: c.variables,
+      fields: c.fields,
+      form_id: c.form_id,
+      assignee_id: c.assignee_id,
+      agent_id: c.agent_id,
+      contact: contact ?? { name: null, email: null, phone: null, company: null, external_id: null, verified: false, custom_data: {} },
+      session: session ?? null,
+      tickets: [],
+      notifications: [],
+      created_at: c.created_at.toISOString?.() ?? String(c.created_at),
+      updated_at: c.updated_at.toISOString?.() ?? String(c.updated_at),
+    };
+  }
+
+  async operatorHistory(workspaceId: string, id: string, after: number, limit: number): Promise<Row[]> {
+    await this.conversationFor(workspaceId, id);
+    return this.db.query(`select ${MESSAGE_COLUMNS} from messages m where m.conversation_id = $1 and m.seq > $2 order by m.seq limit $3`, [id, after, limit]);
+  }
+
+  async updateConversation(workspaceId: string, id: string, patch: { status?: string; assignee_id?: string | null }): Promise<Row> {
+    return this.write(async (q, emit) => {
+      const c = await this.conversationFor(workspaceId, id, q);
+      if (patch.assignee_id) {
+        const [agent] = await q.query('select id from agents where id = $1 and workspace_id = $2', [patch.assignee_id, workspaceId]);
+        if (!agent) throw notFound(`Agent ${patch.assignee_id}`);
+      }
+      const [row] = await q.query(
+        `update conversations set status = coalesce($2, status), assignee_id = case when $3::boolean then $4 else assignee_id end, updated_at = now()
+         where id = $1 returning id, status, assignee_id`,
+        [c.id, patch.status ?? null, 'assignee_id' in patch, patch.assignee_id ?? null],
+      );
+      emit(this.#operatorEvent(c, 'conversation.updated', { conversation: row }));
+      if (patch.status && patch.status !== c.status) {
+        emit({ workspace_id: workspaceId, session_id: c.session_id, contact_id: c.contact_id, conversation_id: c.id, type: 'conversation.status', visitor: true, operator: false, payload: { conversation_id: c.id, status: row!.status } });
+      }
+      return row!;
+    });
+  }
+
+  async markReadByOperator(workspaceId: string, id: string): Promise<void> {
+    await this.conversationFor(workspaceId, id);
+    await this.db.query(`update conversations set operator_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1`, [id]);
+  }
+
+  // ---- presence ----
+
+  async available(workspaceId: string, q: Queryable = this.db): Promise<boolean> {
+    const [row] = await q.query(
+      `select exists(select 1 from agents where workspace_id = $1 and kind = 'person' and last_seen_at > now() - interval '90 seconds') as available`,
+      [workspaceId],
+    );
+    return row!.available;
+  }
+
+  /** An operator comes online or goes offline; visitors hear when the workspace's availability changes. */
+  async agentPresence(workspaceId: string, agentId: string, online: boolean): Promise<boolean> {
+    return this.write(async (q, emit) => {
+      const before = await this.available(workspaceId, q);
+      await q.query(`update agents set last_seen_at = ${online ? 'now()' : 'null'} where id = $1 and workspace_id = $2`, [agentId, workspaceId]);
+      const after = await this.available(workspaceId, q);
+      if (before !== after) {
+        emit({ workspace_id: workspaceId, session_id: null, contact_id: null, conversation_id: null, type: 'availability', visitor: true, operator: true, payload: { available: after } });
+      }
+      return after;
+    });
+  }
+
+  async streamCursor(workspaceId: string): Promise<number> {
+    const [row] = await this.db.query('select coalesce(max(id), 0)::int as id from stream_events where workspace_id = $1', [workspaceId]);
+    return row!.id;
+  }
+
+  /** Stored events after `after` that this audience may see, oldest first. */
+  async backlog(filter: { workspaceId: string; after: number; visitor?: { sessionId: string; contactId: string | null } }, limit = 1000): Promise<StreamEvent[]> {
+    if (filter.visitor) {
+      return this.db.query<StreamEvent>(
+        `select * from stream_events where workspace_id = $1 and id > $2 and visitor
+           and (session_id = $3 or ($4::text is not null and contact_id = $4) or (session_id is null and contact_id is null))
+         order by id limit $5`,
+        [filter.workspaceId, filter.after, filter.visitor.sessionId, filter.visitor.contactId, limit],
+      );
+    }
+    return this.db.query<StreamEvent>('select * from stream_events where workspace_id = $1 and id > $2 and operator order by id limit $3', [filter.workspaceId, filter.after, limit]);
+  }
+}
+
+/** Whether a stored event is for this visitor. */
+export function visitorMaysee(e: StreamEvent, session: { workspace_id: string; id: string; contact_id: string | null }): boolean {
+  if (!e.visitor || e.workspace_id !== session.workspace_id) return false;
+  if (e.session_id === null && e.contact_id === null) return true;
+  return e.session_id === session.id || (session.contact_id !== null && e.contact_id === session.contact_id);
+}

@@ -1,0 +1,102 @@
+import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+export type Row = Record<string, any>;
+
+/** What a route needs of the database: parameterised queries, in or out of a transaction. */
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'pg';
+  /** Runs `fn` in one transaction: all of it is stored, or none. */
+  tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+  /** The PostgreSQL connection string, for the LISTEN/NOTIFY bus (pg only). */
+  readonly url?: string;
+}
+
+/** PGlite: embedded PostgreSQL in WASM. `dataDir` undefined means in memory. */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (dataDir) await mkdir(dataDir, { recursive: true });
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
+  await pg.waitReady;
+  return {
+    kind: 'pglite',
+    async query(sql, params) {
+      return (await pg.query(sql, params as any[])).rows as any[];
+    },
+    async tx(fn) {
+      return pg.transaction((t) => fn({ query: async (sql, params) => (await t.query(sql, params as any[])).rows as any[] }));
+    },
+    async exec(sql) {
+      await pg.exec(sql);
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}
+
+/** A real PostgreSQL through `pg`. */
+export async function openPostgres(url: string): Promise<Db> {
+  const { default: pg } = await import('pg');
+  // bigint columns (sequences, counts) as numbers: ours stay far below 2^53.
+  pg.types.setTypeParser(20, (v: string) => Number(v));
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  return {
+    kind: 'pg',
+    url,
+    async query(sql, params) {
+      return (await pool.query(sql, params as any[])).rows;
+    },
+    async tx(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const out = await fn({ query: async (sql, params) => (await client.query(sql, params as any[])).rows });
+        await client.query('commit');
+        return out;
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+
+/** Applies the migrations not applied yet, each in its own transaction. */
+export async function migrate(db: Db): Promise<string[]> {
+  await db.exec('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+  const done = new Set((await db.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name));
+  const applied: string[] = [];
+  for (const name of (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort()) {
+    if (done.has(name)) continue;
+    const sql = await readFile(join(MIGRATIONS, name), 'utf8');
+    await db.exec(`begin;\n${sql}\ninsert into schema_migrations (name) values ('${name.replace(/'/g, "''")}');\ncommit;`);
+    applied.push(name);
+  }
+  return applied;
+}
+
+/** The database the environment asks for: `DATABASE_URL` (PostgreSQL), else PGlite in `dataDir` (or memory). */
+export async function openDb(options: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+  const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+  await migrate(db);
+  return db;
+}

@@ -1,0 +1,318 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import fastJson from 'fast-json-stringify';
+import type { Chat, Session, Workspace } from '../chat.js';
+import { visitorMaysee } from '../chat.js';
+import { HttpError } from '../errors.js';
+import { mintIdentityToken, randomToken, sha256, verifyIdentity, type IdentityInput } from '../identity.js';
+import { clientId, content, cursor, widgetContact, widgetMessage } from '../schemas.js';
+import { lastEventId, serveStream } from '../sse.js';
+import type { StreamEvent } from '../bus.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    visitor?: { session: Session; workspace: Workspace };
+  }
+}
+
+export interface WidgetRouteOptions {
+  chat: Chat;
+  /** Messages a session may send per minute. */
+  messagesPerMinute: number;
+  heartbeatMs?: number;
+}
+
+function originAllowed(workspace: Workspace, origin: string | undefined): boolean {
+  if (!origin) return true;
+  return workspace.allowed_origins.includes('*') || workspace.allowed_origins.includes(origin);
+}
+
+function refuseOrigin(workspace: Workspace, request: FastifyRequest): void {
+  if (!originAllowed(workspace, request.headers.origin)) {
+    throw new HttpError(403, 'origin_not_allowed', `This workspace does not allow the widget on ${request.headers.origin}`);
+  }
+}
+
+const bearer = (request: FastifyRequest): string | null => {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
+  return (request.query as { token?: string } | undefined)?.token ?? null;
+};
+
+/** What a visitor's stream may carry, by event type; anything else is left out. */
+const serializer = (schema: object) => fastJson(schema as Parameters<typeof fastJson>[0]) as (payload: object) => string;
+const visitorEvents: Record<string, (payload: object) => string> = {
+  message: serializer({ type: 'object', properties: { message: widgetMessage } }),
+  'conversation.status': serializer({ type: 'object', properties: { conversation_id: { type: 'string' }, status: { type: 'string' } } }),
+  availability: serializer({ type: 'object', properties: { available: { type: 'boolean' } } }),
+};
+
+const safeContact = (c: Record<string, unknown> | null) => c;
+
+const identityBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    external_id: { type: 'string', maxLength: 255 },
+    id: { type: 'string', maxLength: 255 },
+    email: { type: 'string', maxLength: 320, format: 'email' },
+    name: { type: 'string', maxLength: 255 },
+    phone: { type: 'string', maxLength: 64 },
+    company: { type: 'string', maxLength: 255 },
+    avatar_url: { type: 'string', maxLength: 2048, pattern: '^https?://' },
+    custom_data: { type: 'object', maxProperties: 100 },
+    user_hash: { type: 'string', maxLength: 256 },
+    email_hash: { type: 'string', maxLength: 256 },
+    jwt: { type: 'string', maxLength: 8192 },
+  },
+} as const;
+
+export async function widgetRoutes(app: FastifyInstance, { chat, messagesPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
+  // CORS mechanics from the plugin; which origins a workspace allows is checked per request below.
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
+
+  const authenticate = async (request: FastifyRequest) => {
+    const token = bearer(request);
+    if (!token) throw new HttpError(401, 'missing_session', 'Send the session token as "Authorization: Bearer TOKEN" (from POST /api/widget/sessions)');
+    const found = await chat.sessionByToken(sha256(token));
+    refuseOrigin(found.workspace, request);
+    request.visitor = found;
+  };
+
+  const sessionResponse = {
+    200: {
+      type: 'object',
+      properties: {
+        session: { type: 'object', properties: { id: { type: 'string' }, token: { type: 'string' } } },
+        workspace: { type: 'object', properties: { name: { type: 'string' } } },
+        agent: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+        contact: widgetContact,
+        conversation: { type: ['object', 'null'], properties: { id: { type: 'string' }, status: { type: 'string' } } },
+        available: { type: 'boolean' },
+        unread_count: { type: 'integer' },
+        stream_cursor: { type: 'integer' },
+        resumed: { type: 'boolean' },
+      },
+    },
+  };
+
+  app.post('/sessions', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['public_key'],
+        properties: {
+          public_key: { type: 'string', minLength: 1, maxLength: 200 },
+          session_token: { type: 'string', maxLength: 200 },
+          locale: { type: 'string', maxLength: 35 },
+          page_url: { type: 'string', maxLength: 2048 },
+        },
+      },
+      response: sessionResponse,
+    },
+    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    handler: async (request) => {
+      const body = request.body as { public_key: string; session_token?: string; locale?: string; page_url?: string };
+      const { workspace, agent } = await chat.workspaceByPublicKey(body.public_key);
+      refuseOrigin(workspace, request);
+      let token = body.session_token;
+      let session: Session | null = null;
+      if (token) {
+        try {
+          const found = await chat.sessionByToken(sha256(token));
+          if (found.workspace.id === workspace.id) session = found.session;
+        } catch {
+          session = null; // an old or foreign token: start afresh
+        }
+      }
+      const resumed = session !== null;
+      if (!session) {
+        token = randomToken();
+        session = await chat.createSession(workspace, agent?.id ?? null, sha256(token), body);
+      } else {
+        await chat.touchSession(session.id, body.page_url);
+      }
+      const conversation = await chat.currentConversation(session);
+      return {
+        session: { id: session.id, token },
+        workspace: { name: workspace.name },
+        agent,
+        contact: safeContact(await chat.contact(session.contact_id)),
+        conversation: conversation ? { id: conversation.id, status: conversation.status } : null,
+        available: await chat.available(workspace.id),
+        unread_count: await chat.unreadForVisitor(session),
+        stream_cursor: await chat.streamCursor(workspace.id),
+        resumed,
+      };
+    },
+  });
+
+  app.post('/identify', {
+    preHandler: authenticate,
+    schema: {
+      body: identityBody,
+      response: { 200: { type: 'object', properties: { contact: widgetContact, verified: { type: 'boolean' }, conversation: { type: ['object', 'null'], properties: { id: { type: 'string' }, status: { type: 'string' } } }, unread_count: { type: 'integer' } } } },
+    },
+    handler: async (request) => {
+      const { session, workspace } = request.visitor!;
+      const who = await verifyIdentity(request.body as IdentityInput, workspace);
+      const contact = await chat.identify(session, who);
+      const updated = { ...session, contact_id: contact.id };
+      const conversation = await chat.currentConversation(updated);
+      return { contact, verified: contact.verified, conversation: conversation ? { id: conversation.id, status: conversation.status } : null, unread_count: await chat.unreadForVisitor(updated) };
+    },
+  });
+
+  app.post('/identity-token', {
+    preHandler: authenticate,
+    schema: { response: { 200: { type: 'object', properties: { token: { type: ['string', 'null'] }, expires_in: { type: 'integer' } } } } },
+    handler: async (request) => {
+      const { session, workspace } = request.visitor!;
+      const contact = await chat.contact(session.contact_id);
+      if (!contact?.verified) return { token: null, expires_in: 0 };
+      return { token: await mintIdentityToken(workspace.identity_secret, contact as { external_id: string | null; email: string | null }), expires_in: 600 };
+    },
+  });
+
+  app.get('/messages', {
+    preHandler: authenticate,
+    schema: {
+      querystring: { type: 'object', additionalProperties: false, properties: { after: cursor, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, token: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage }, cursor: { type: 'string' } } } },
+    },
+    handler: async (request) => {
+      const q = request.query as { after?: string; limit?: string };
+      const limit = Math.min(Math.max(Number(q.limit ?? 200), 1), 1000);
+      const rows = await chat.visitorHistory(request.visitor!.session, Number(q.after ?? 0), limit);
+      return { messages: rows, cursor: String(rows.at(-1)?.seq ?? q.after ?? 0) };
+    },
+  });
+
+  app.post('/messages', {
+    preHandler: authenticate,
+    config: {
+      rateLimit: {
+        max: messagesPerMinute,
+        timeWindow: '1 minute',
+        keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip,
+      },
+    },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['client_id', 'content'],
+        properties: { client_id: clientId, content, conversation_fields: { type: 'object', maxProperties: 50 } },
+      },
+      response: { 200: { type: 'object', properties: { message: widgetMessage } }, 201: { type: 'object', properties: { message: widgetMessage } } },
+    },
+    handler: async (request, reply) => {
+      const body = request.body as { client_id: string; content: string; conversation_fields?: Record<string, unknown> };
+      if (!body.content.trim()) throw new HttpError(400, 'invalid_request', 'body/content is empty');
+      const { message, created } = await chat.visitorMessage(request.visitor!.session, body);
+      reply.status(created ? 201 : 200);
+      return { message };
+    },
+  });
+
+  app.post('/read', {
+    preHandler: authenticate,
+    schema: { response: { 200: { type: 'object', properties: { unread_count: { type: 'integer' } } } } },
+    handler: async (request) => {
+      await chat.markReadByVisitor(request.visitor!.session);
+      return { unread_count: 0 };
+    },
+  });
+
+  app.get('/stream', {
+    preHandler: authenticate,
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { token: { type: 'string' }, last_event_id: cursor } } },
+    handler: async (request, reply) => {
+      const { session, workspace } = request.visitor!;
+      const who = { workspace_id: workspace.id, id: session.id, contact_id: session.contact_id };
+      const after = lastEventId(request) ?? (await chat.streamCursor(workspace.id));
+      await serveStream(chat.bus, request, reply, {
+        after,
+        heartbeatMs,
+        backlog: (from) => chat.backlog({ workspaceId: workspace.id, after: from, visitor: { sessionId: session.id, contactId: session.contact_id } }),
+        matches: (e: StreamEvent) => visitorMaysee(e, who),
+        serialize: (e) => visitorEvents[e.type]?.(e.payload) ?? null,
+      });
+    },
+  });
+
+  app.post('/events', {
+    preHandler: authenticate,
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, data: { type: 'object', maxProperties: 50 } },
+      },
+      response: { 202: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    },
+    handler: async (request, reply) => {
+      const { session } = request.visitor!;
+      const body = request.body as { name: string; data?: Record<string, unknown> };
+      await chat.db.query('insert into widget_events (workspace_id, session_id, name, data) values ($1, $2, $3, $4)', [session.workspace_id, session.id, body.name, JSON.stringify(body.data ?? {})]);
+      reply.status(202);
+      return { ok: true };
+    },
+  });
+
+  app.post('/presence', {
+    preHandler: authenticate,
+    schema: {
+      body: { type: ['object', 'null'], additionalProperties: false, properties: { page_url: { type: 'string', maxLength: 2048 } } },
+      response: { 200: { type: 'object', properties: { available: { type: 'boolean' } } } },
+    },
+    handler: async (request) => {
+      const { session } = request.visitor!;
+      await chat.touchSession(session.id, (request.body as { page_url?: string } | null)?.page_url);
+      return { available: await chat.available(session.workspace_id) };
+    },
+  });
+
+  app.post('/csat', {
+    preHandler: authenticate,
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'score'],
+        properties: {
+          type: { type: 'string', enum: ['csat', 'nps'] },
+          score: { type: 'integer' },
+          comment: { type: 'string', maxLength: 2000 },
+          conversation_id: { type: 'string', maxLength: 64 },
+        },
+      },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, score: { type: 'integer' } } } },
+    },
+    handler: async (request, reply) => {
+      const { session } = request.visitor!;
+      const body = request.body as { type: 'csat' | 'nps'; score: number; comment?: string; conversation_id?: string };
+      const [min, max] = body.type === 'csat' ? [1, 5] : [0, 10];
+      if (body.score < min || body.score > max) {
+        throw new HttpError(400, 'invalid_request', `body/score must be between ${min} and ${max} for a ${body.type.toUpperCase()} survey`);
+      }
+      let conversationId: string | null = null;
+      if (body.conversation_id) {
+        const current = await chat.currentConversation(session);
+        if (current?.id !== body.conversation_id) throw new HttpError(404, 'not_found', `Conversation ${body.conversation_id} was not found`);
+        conversationId = current.id;
+      } else {
+        conversationId = (await chat.currentConversation(session))?.id ?? null;
+      }
+      const id = `srv_${sha256(`${session.id}:${Date.now()}:${Math.random()}`).slice(0, 24)}`;
+      await chat.db.query(
+        'insert into survey_responses (id, workspace_id, session_id, conversation_id, kind, score, comment) values ($1, $2, $3, $4, $5, $6, $7)',
+        [id, session.workspace_id, session.id, conversationId, body.type, body.score, body.comment ?? null],
+      );
+      reply.status(201);
+      return { id, type: body.type, score: body.score };
+    },
+  });
+}

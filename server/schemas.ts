@@ -1,0 +1,55 @@
+/** JSON schemas of the public boundary. Response schemas decide what leaves: a field not named here is never sent. */
+
+export const errorSchema = {
+  type: 'object',
+  properties: { error: { type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } }, required: ['code', 'message'] } },
+} as const;
+
+const nullableString = { type: ['string', 'null'] } as const;
+
+/** A message as a visitor may see it: no internal flag, no author ids. */
+export const widgetMessage = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    client_id: nullableString,
+    conversation_id: { type: 'string' },
+    author: { type: 'string', enum: ['visitor', 'agent', 'bot', 'system'] },
+    author_name: nullableString,
+    content: { type: 'string' },
+    created_at: { type: 'string' },
+  },
+  required: ['id', 'author', 'content', 'created_at'],
+} as const;
+
+/** A message as an operator sees it. */
+export const agentMessage = {
+  type: 'object',
+  properties: { ...widgetMessage.properties, author_id: nullableString, internal: { type: 'boolean' }, seq: { type: 'integer' } },
+  required: widgetMessage.required,
+} as const;
+
+/** What a visitor may see of their own contact record. */
+export const widgetContact = {
+  type: ['object', 'null'],
+  properties: {
+    external_id: nullableString,
+    email: nullableString,
+    name: nullableString,
+    phone: nullableString,
+    company: nullableString,
+    avatar_url: nullableString,
+    custom_data: { type: 'object', additionalProperties: true },
+    verified: { type: 'boolean' },
+  },
+} as const;
+
+export const agentContact = {
+  type: ['object', 'null'],
+  properties: { id: { type: 'string' }, ...widgetContact.properties },
+} as const;
+
+export const MAX_CONTENT = 10_000;
+export const content = { type: 'string', minLength: 1, maxLength: MAX_CONTENT } as const;
+export const clientId = { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
+export const cursor = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;

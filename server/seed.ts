@@ -1,0 +1,81 @@
+import type { Db } from './db/db.js';
+import { newId } from './chat.js';
+import { randomToken, sha256 } from './identity.js';
+
+export interface WorkspaceKeys {
+  workspaceId: string;
+  publicKey: string;
+  operatorKey: string;
+  identitySecret: string;
+  agentId: string;
+  agentName: string;
+  botId: string;
+  /** A widget key of the bot agent: conversations started with it are routed to the bot. */
+  botKey: string;
+}
+
+export interface WorkspaceSeed {
+  name?: string;
+  publicKey?: string;
+  operatorKey?: string;
+  identitySecret?: string;
+  requireVerification?: boolean;
+  allowedOrigins?: string[];
+  agentName?: string;
+}
+
+/** Creates a workspace with one operator, one bot, a widget key each and an operator key. */
+export async function createWorkspace(db: Db, seed: WorkspaceSeed = {}): Promise<WorkspaceKeys> {
+  const keys: WorkspaceKeys = {
+    workspaceId: newId('ws'),
+    publicKey: seed.publicKey ?? `pk_${randomToken(18)}`,
+    operatorKey: seed.operatorKey ?? `sk_${randomToken(24)}`,
+    identitySecret: seed.identitySecret ?? randomToken(32),
+    agentId: newId('ag'),
+    agentName: seed.agentName ?? 'Ada from Support',
+    botId: newId('ag'),
+    botKey: `pk_${randomToken(18)}`,
+  };
+  await db.tx(async (q) => {
+    await q.query('insert into workspaces (id, name, identity_secret, require_verification, allowed_origins) values ($1, $2, $3, $4, $5)', [
+      keys.workspaceId, seed.name ?? 'Demo workspace', keys.identitySecret, seed.requireVerification ?? false, seed.allowedOrigins ?? ['*'],
+    ]);
+    await q.query("insert into agents (id, workspace_id, name, kind) values ($1, $2, $3, 'person'), ($4, $2, 'Helper bot', 'bot')", [keys.agentId, keys.workspaceId, keys.agentName, keys.botId]);
+    await q.query('insert into widget_keys (key, workspace_id, agent_id) values ($1, $2, null), ($3, $2, $4)', [keys.publicKey, keys.workspaceId, keys.botKey, keys.botId]);
+    await q.query('insert into operator_keys (key_hash, workspace_id, agent_id) values ($1, $2, $3)', [sha256(keys.operatorKey), keys.workspaceId, keys.agentId]);
+  });
+  return keys;
+}
+
+/** The demo workspace: created on first run, found again afterwards (its keys fixed by DEMO_* when set). */
+export async function demoWorkspace(db: Db, env: NodeJS.ProcessEnv): Promise<WorkspaceKeys> {
+  const [meta] = await db.query("select to_regclass('demo_settings') is not null as exists");
+  if (!meta!.exists) await db.exec('create table demo_settings (name text primary key, value jsonb not null)');
+  const [saved] = await db.query("select value from demo_settings where name = 'keys'");
+  if (saved) {
+    const keys = saved.value as WorkspaceKeys;
+    // DEMO_* override what the first run chose.
+    if (env.DEMO_PUBLIC_KEY && env.DEMO_PUBLIC_KEY !== keys.publicKey) {
+      await db.query('update widget_keys set key = $1 where key = $2', [env.DEMO_PUBLIC_KEY, keys.publicKey]);
+      keys.publicKey = env.DEMO_PUBLIC_KEY;
+    }
+    if (env.DEMO_OPERATOR_KEY && env.DEMO_OPERATOR_KEY !== keys.operatorKey) {
+      await db.query('update operator_keys set key_hash = $1 where key_hash = $2', [sha256(env.DEMO_OPERATOR_KEY), sha256(keys.operatorKey)]);
+      keys.operatorKey = env.DEMO_OPERATOR_KEY;
+    }
+    if (env.DEMO_IDENTITY_SECRET && env.DEMO_IDENTITY_SECRET !== keys.identitySecret) {
+      await db.query('update workspaces set identity_secret = $1 where id = $2', [env.DEMO_IDENTITY_SECRET, keys.workspaceId]);
+      keys.identitySecret = env.DEMO_IDENTITY_SECRET;
+    }
+    await db.query("update demo_settings set value = $1 where name = 'keys'", [JSON.stringify(keys)]);
+    return keys;
+  }
+  const keys = await createWorkspace(db, {
+    name: 'Demo workspace',
+    publicKey: env.DEMO_PUBLIC_KEY || undefined,
+    operatorKey: env.DEMO_OPERATOR_KEY || undefined,
+    identitySecret: env.DEMO_IDENTITY_SECRET || undefined,
+  });
+  await db.query("insert into demo_settings (name, value) values ('keys', $1)", [JSON.stringify(keys)]);
+  return keys;
+}
