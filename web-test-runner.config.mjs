@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { TOKENS_QUERY, tokensModule } from './scripts/css-tokens.mjs';
+import { chatServerPlugin } from './test/chat-server-plugin.ts';
 
 /** Serves `themes/*.css?tokens` as the module the elements import (as rollup does). */
 const cssTokens = {
@@ -24,12 +25,17 @@ export const chromiumArgs = [
   '--no-first-run',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  // Test files run in parallel pages: keep the background ones running (timers, animation frames).
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
 ];
 
+// Run with `node --import tsx` (npm run test:browser) so that this config can start the TypeScript server.
 export default {
   files: ['test/**/*.test.ts', '!test/server/**'],
   nodeResolve: { exportConditions: ['development'] },
-  plugins: [cssTokens, esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
+  plugins: [cssTokens, chatServerPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', headless: true, args: chromiumArgs },

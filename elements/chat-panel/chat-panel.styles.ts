@@ -106,7 +106,6 @@ export const panelStyles = css`
     display: block;
     margin-block-start: 2px;
     font-size: 12px;
-    opacity: 0.85;
   }
   .author {
     display: block;

@@ -2,7 +2,9 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { localized, msg } from '@lit/localize';
-import { Commands, type WidgetOptions } from '../../src/commands/commands.js';
+import { Commands, type IdentityInput, type WidgetOptions } from '../../src/commands/commands.js';
+import { ChatClient } from '../../src/client/chat-client.js';
+import { bindClient } from '../../src/client/bind.js';
 import { commandsContext, stateContext } from '../../src/context.js';
 import { eventsBetween, type CloseSource } from '../../src/state/events.js';
 import { Store } from '../../src/state/store.js';
@@ -122,6 +124,8 @@ export class ChatWidget extends LitElement {
   #resolveReady!: () => void;
   readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
   #everOpened = false;
+  #client: ChatClient | null = null;
+  #unbind: (() => void) | null = null;
   #returnFocus: HTMLElement | null = null;
   #ownsDir = false;
 
@@ -160,6 +164,11 @@ export class ChatWidget extends LitElement {
   /** Resolves when the widget is ready (its session loaded, when it has a server). */
   get ready(): Promise<void> {
     return this.#ready;
+  }
+
+  /** The widget's ChatClient (null without a public key): the one path to the server. */
+  get client(): ChatClient | null {
+    return this.#client;
   }
 
   /** The current snapshot of the widget's state (immutable). */
@@ -242,6 +251,19 @@ export class ChatWidget extends LitElement {
   /** Records an event of the visitor's. */
   trackEvent(name: string, data?: Record<string, unknown>): void {
     this.#commands.trackEvent(name, data);
+  }
+  /** Connects the visitor to a customer identity: plain, or verified with `user_hash`, `email_hash` or `jwt`. */
+  identify(identity: IdentityInput): Promise<void> {
+    return this.#commands.identify(identity);
+  }
+  /** A short-lived signed token for a verified visitor (for `?convot_identity=` links), or null. */
+  identityToken(): Promise<string | null> {
+    return this.#commands.identityToken();
+  }
+  /** Forgets the visitor in place (a new anonymous session); `{reload: true}` also reloads the page. */
+  async resetSession(options: { reload?: boolean } = {}): Promise<void> {
+    await this.#commands.resetSession();
+    if (options?.reload) location.reload();
   }
 
   // ---- state <-> attributes ----
@@ -360,10 +382,59 @@ export class ChatWidget extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.updateComplete.then(() => {
-      this.#resolveReady();
-      emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId });
+    void this.updateComplete.then(() => this.#connectServer());
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unbind?.();
+    this.#unbind = null;
+    this.#client?.destroy();
+    this.#client = null;
+  }
+
+  #isReady = false;
+  #markReady(): void {
+    if (this.#isReady) return;
+    this.#isReady = true;
+    this.#resolveReady();
+    emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId });
+  }
+
+  /** With a public key, opens the session through a ChatClient; without one, the widget works locally. */
+  #connectServer(): void {
+    if (!this.isConnected || this.#client) return;
+    const publicKey = this.effectivePublicKey;
+    if (!publicKey) {
+      this.#markReady();
+      return;
+    }
+    let client: ChatClient;
+    try {
+      client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, ...(this.locale ? { locale: this.locale } : {}) });
+    } catch (error) {
+      this.#commands.error('invalid_configuration', (error as Error).message);
+      this.#markReady();
+      return;
+    }
+    this.#client = client;
+    this.#unbind = bindClient(this.#commands, client);
+    // Ready once the session and its history are loaded.
+    client.on('chat.history', () => this.#markReady());
+    void client.connect().catch(() => {
+      /* reported as chat-error; the client retries */
     });
+    this.#identifyFromLink();
+  }
+
+  /** A page opened with `?convot_identity=TOKEN` identifies the visitor, and the token leaves the address bar. */
+  #identifyFromLink(): void {
+    const url = new URL(location.href);
+    const token = url.searchParams.get('convot_identity');
+    if (!token) return;
+    url.searchParams.delete('convot_identity');
+    history.replaceState(history.state, '', url.href);
+    void this.#commands.identify({ jwt: token }).catch(() => {});
   }
 
   // ---- rendering ----

@@ -29,10 +29,32 @@ export interface CommandNotices {
   track: { name: string; data: Record<string, unknown> };
 }
 
-/** What the commands hand to the server side; the ChatClient implements it. */
-export interface Delivery {
-  send(message: ChatMessage): void;
+/** What the commands hand to the server side (see src/client/bind.ts). */
+export interface Remote {
+  send(message: ChatMessage, conversationFields: Readonly<Record<string, unknown>>): void;
+  markRead(): void;
+  identify(identity: IdentityInput): Promise<void>;
+  identityToken(): Promise<string | null>;
+  reset(): Promise<void>;
+  track(name: string, data: Record<string, unknown>): void;
 }
+
+/** What `identify()` accepts: the visitor's details and, for verified installs, one proof. */
+export interface IdentityInput {
+  id?: string;
+  external_id?: string;
+  email?: string;
+  name?: string;
+  phone?: string;
+  company?: string;
+  avatar_url?: string;
+  custom_data?: Record<string, unknown>;
+  user_hash?: string;
+  email_hash?: string;
+  jwt?: string;
+}
+
+const IDENTITY_STRINGS = ['id', 'external_id', 'email', 'name', 'phone', 'company', 'avatar_url', 'user_hash', 'email_hash', 'jwt'] as const;
 
 const OPTION_CHECKS: { [K in keyof Required<WidgetOptions>]: (value: unknown) => Partial<WidgetState> } = {
   theme: (x) => ({ theme: v.oneOf('configure({theme})', x, THEMES) }),
@@ -59,7 +81,7 @@ export class Commands {
   readonly notices = new Emitter<CommandNotices>();
   /** Set by the element: fires the cancelable `chat-request-close`; false vetoes. */
   closeGuard: ((source: CloseSource) => boolean) | null = null;
-  delivery: Delivery | null = null;
+  remote: Remote | null = null;
 
   constructor(readonly store: Store<WidgetState>) {}
 
@@ -68,7 +90,9 @@ export class Commands {
   }
 
   show(): void {
+    const hadUnread = this.state.unreadCount > 0;
     this.store.update({ open: true, unreadCount: 0, preview: null });
+    if (hadUnread) this.remote?.markRead();
   }
 
   hide(): void {
@@ -151,7 +175,7 @@ export class Commands {
       messages: Object.freeze([...s.messages, message]),
       draft: s.draft.trim() === content ? '' : s.draft,
     }));
-    this.delivery?.send(message);
+    this.remote?.send(message, this.state.conversationFields);
     return message;
   }
 
@@ -175,6 +199,7 @@ export class Commands {
 
   markRead(): void {
     this.store.update({ unreadCount: 0, preview: null });
+    this.remote?.markRead();
   }
 
   /** Hides the preview card; the messages stay unread. */
@@ -229,9 +254,75 @@ export class Commands {
   }
 
   trackEvent(name: unknown, data?: unknown): void {
-    const event = v.string('trackEvent(name)', name, { max: 200, empty: false });
+    const event = v.string('trackEvent(name)', name, { max: 100, empty: false });
     const payload = data === undefined ? {} : v.plainObject('trackEvent(name, data)', data);
     this.notices.emit('track', { name: event, data: payload });
+    this.remote?.track(event, payload);
+  }
+
+  /**
+   * Connects the visitor to a customer identity: plain, or verified with
+   * `user_hash`, `email_hash` or `jwt`. The details show at once; the server
+   * checks the proof. Resolves when the server has it.
+   */
+  identify(identity: unknown): Promise<void> {
+    const given = v.plainObject('identify(identity)', identity);
+    for (const key of Object.keys(given)) {
+      if (!(IDENTITY_STRINGS as readonly string[]).includes(key) && key !== 'custom_data') {
+        v.fail('identify(identity)', `unknown field "${key}"; known: ${[...IDENTITY_STRINGS, 'custom_data'].join(', ')}`, identity);
+      }
+    }
+    for (const key of IDENTITY_STRINGS) {
+      if (given[key] !== undefined) v.string(`identify({${key}})`, given[key], { max: key === 'jwt' ? 8192 : 2048 });
+    }
+    if (given['custom_data'] !== undefined) v.plainObject('identify({custom_data})', given['custom_data']);
+    const input = given as IdentityInput;
+    const user: VisitorIdentity = Object.freeze({
+      ...this.state.user,
+      ...(input.id || input.external_id ? { external_id: input.external_id ?? input.id } : {}),
+      ...(input.email ? { email: input.email } : {}),
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.phone ? { phone: input.phone } : {}),
+      ...(input.company ? { company: input.company } : {}),
+      ...(input.avatar_url ? { avatar_url: input.avatar_url } : {}),
+      ...(input.custom_data ? { custom_data: input.custom_data } : {}),
+    });
+    if (!this.remote) {
+      this.store.update({ user });
+      this.notices.emit('identify', { identity: user });
+      return Promise.resolve();
+    }
+    // Checked above, synchronously (a TypeError throws at the call); the server's answer comes later.
+    return this.remote.identify(input).catch((error: { code?: string; message?: string }) => {
+      this.error(error.code ?? 'identify_failed', error.message ?? String(error));
+      throw error;
+    });
+  }
+
+  /** A short-lived signed identity token for a verified visitor, or null. */
+  async identityToken(): Promise<string | null> {
+    return this.remote ? this.remote.identityToken() : null;
+  }
+
+  /** Forgets the visitor in place: a new anonymous session, nothing of the previous one on screen. */
+  async resetSession(): Promise<void> {
+    this.store.update({
+      messages: Object.freeze([]) as readonly ChatMessage[],
+      unreadCount: 0,
+      preview: null,
+      draft: '',
+      user: Object.freeze({}),
+      sessionId: null,
+      conversationFields: Object.freeze({}),
+      sessionData: Object.freeze({}),
+      segments: Object.freeze([]) as readonly string[],
+    });
+    await this.remote?.reset();
+  }
+
+  /** Replaces the whole message list (a history load), keeping what the visitor sent meanwhile. */
+  replaceMessages(messages: readonly ChatMessage[]): void {
+    this.store.update({ messages: Object.freeze([...messages]) });
   }
 
   /** Reports a failure to the page as `chat-error`. */
@@ -244,7 +335,8 @@ export class Commands {
 export const COMMAND_NAMES = [
   'show', 'hide', 'toggle', 'showLauncher', 'hideLauncher', 'setTheme', 'configure',
   'showNewMessage', 'setMessageText', 'sendMessage', 'showAgentMessage', 'markRead',
-  'setSessionData', 'setSegments', 'setConversationFields', 'trackEvent',
+  'setSessionData', 'setSegments', 'setConversationFields', 'trackEvent', 'identify', 'identityToken',
+  'resetSession',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

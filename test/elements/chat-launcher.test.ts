@@ -6,8 +6,12 @@ import { launcherButton, settled } from '../helpers.js';
 
 describe('<chat-launcher>', () => {
   it('with for="ID" it drives a widget elsewhere in the page, even one that comes after it', async () => {
-    const root = await fixture<HTMLDivElement>(html`<div><nav><chat-launcher for="support"></chat-launcher></nav></div>`);
+    // Built by hand: the launcher is connected before its widget exists.
+    const root = document.createElement('div');
+    root.innerHTML = '<nav><chat-launcher for="support"></chat-launcher></nav>';
+    document.body.append(root);
     const launcher = root.querySelector<ChatLauncher>('chat-launcher')!;
+    await launcher.updateComplete;
     const widget = document.createElement('chat-widget');
     widget.id = 'support';
     widget.setAttribute('launcher-hidden', '');
@@ -28,6 +32,7 @@ describe('<chat-launcher>', () => {
     widget.setTheme('dark');
     await launcher.updateComplete;
     expect(launcher.getAttribute('theme')).to.equal('dark');
+    root.remove();
   });
 
   it('slotted into the widget, it replaces the default launcher and drives the widget', async () => {
