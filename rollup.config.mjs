@@ -56,6 +56,13 @@ export default [
     plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
+  // The reference server's operator inbox page.
+  {
+    input: 'server/inbox/inbox-app.ts',
+    output: { file: 'dist/inbox.js', format: 'es', inlineDynamicImports: true },
+    plugins: [nodeResolve(), ts(), minifyLiterals(), minify()],
+    onwarn,
+  },
   // The npm entry: Lit left to the application's bundler.
   {
     input: 'src/index.ts',

@@ -78,7 +78,6 @@ export const panelStyles = css`
     max-inline-size: 80%;
     padding: 8px 12px;
     border-radius: 14px;
-    white-space: pre-wrap;
     overflow-wrap: anywhere;
     align-self: flex-start;
     background: var(--_surface);
@@ -98,6 +97,9 @@ export const panelStyles = css`
     background: transparent;
     color: var(--_muted);
     font-size: 13px;
+  }
+  .text {
+    white-space: pre-wrap;
   }
   [part='message'] a {
     color: inherit;

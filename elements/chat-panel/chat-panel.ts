@@ -92,15 +92,12 @@ export class ChatPanel extends LitElement {
 
   #message(m: ChatMessage, locale: string) {
     const mine = m.author === 'visitor';
-    return html`
-      <div part="message" data-author=${m.author} data-status=${m.status}>
-        ${!mine && m.authorName ? html`<span class="author">${m.authorName}</span>` : nothing}
-        ${linkify(m.content).map((seg) =>
-          seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
-        )}
-        <span class="meta">${this.#formatTime(m.createdAt, locale)}${mine ? html` · ${this.#statusLabel(m)}` : nothing}</span>
-      </div>
-    `;
+    const meta = [this.#formatTime(m.createdAt, locale), mine ? this.#statusLabel(m) : ''].filter(Boolean).join(' · ');
+    return html`<div part="message" data-author=${m.author} data-status=${m.status}>${!mine && m.authorName
+        ? html`<span class="author">${m.authorName}</span>`
+        : nothing}<span class="text">${linkify(m.content).map((seg) =>
+        seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
+      )}</span><span class="meta">${meta}</span></div>`;
   }
 
   #statusLabel(m: ChatMessage) {

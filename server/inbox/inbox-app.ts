@@ -1,0 +1,187 @@
+import { LitElement, css, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { InboxClient, type InboxConversation, type InboxMessage } from './inbox-client.js';
+
+const KEY = 'chat-widget-inbox:key';
+
+/**
+ * The operator inbox of the reference server: conversations update live,
+ * an operator reads one, replies or adds an internal note, assigns it and
+ * sets its status.
+ *
+ * @summary The operator inbox page.
+ */
+export class InboxApp extends LitElement {
+  static override styles = css`
+    :host { display: grid; grid-template-columns: 320px 1fr; height: 100vh; font: 15px/1.45 system-ui, sans-serif; color: #111827; }
+    aside { border-inline-end: 1px solid #d1d5db; overflow: auto; }
+    header { padding: 12px 16px; border-block-end: 1px solid #d1d5db; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
+    h1 { font-size: 17px; margin: 0; }
+    ul { list-style: none; margin: 0; padding: 0; }
+    li button { all: unset; box-sizing: border-box; display: block; width: 100%; padding: 10px 16px; border-block-end: 1px solid #e5e7eb; cursor: pointer; }
+    li button[aria-current='true'] { background: #eff6ff; }
+    li button:focus-visible { outline: 2px solid #2563eb; outline-offset: -2px; }
+    .who { font-weight: 600; display: flex; justify-content: space-between; }
+    .badge { background: #b91c1c; color: #fff; border-radius: 10px; padding: 0 7px; font-size: 12px; }
+    .preview { color: #4b5563; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    main { display: flex; flex-direction: column; min-width: 0; }
+    .log { flex: 1; overflow: auto; padding: 16px; display: flex; flex-direction: column; gap: 8px; }
+    .msg { max-width: 70%; padding: 8px 12px; border-radius: 12px; background: #f3f4f6; white-space: pre-wrap; overflow-wrap: anywhere; }
+    .msg[data-author='agent'] { align-self: flex-end; background: #2563eb; color: #fff; }
+    .msg[data-internal] { align-self: flex-end; background: #fef3c7; color: #111827; border: 1px dashed #b45309; }
+    .meta { display: block; font-size: 12px; }
+    form { display: flex; gap: 8px; padding: 12px; border-block-start: 1px solid #d1d5db; align-items: center; }
+    textarea { flex: 1; font: inherit; padding: 8px; border: 1px solid #9ca3af; border-radius: 8px; min-height: 40px; }
+    button.primary { background: #2563eb; color: #fff; border: 0; border-radius: 8px; padding: 8px 14px; font: inherit; cursor: pointer; }
+    .details { padding: 8px 16px; border-block-end: 1px solid #d1d5db; display: flex; gap: 12px; flex-wrap: wrap; align-items: center; color: #374151; }
+    .login { grid-column: 1 / -1; display: grid; place-content: center; gap: 8px; }
+    .status-online { color: #047857; } .status-offline { color: #b91c1c; }
+    .empty { padding: 16px; }
+  `;
+
+  @state() private client: InboxClient | null = null;
+  @state() private me: { agent: { id: string; name: string } | null } | null = null;
+  @state() private conversations: InboxConversation[] = [];
+  @state() private selected: string | null = null;
+  @state() private detail: Record<string, any> | null = null;
+  @state() private messages: InboxMessage[] = [];
+  @state() private online = false;
+  @state() private error = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const key = new URL(location.href).searchParams.get('key') ?? sessionStorage.getItem(KEY);
+    if (key) void this.#login(key);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.client?.close();
+  }
+
+  async #login(key: string): Promise<void> {
+    const client = new InboxClient(key);
+    try {
+      this.me = await client.me();
+    } catch (error) {
+      this.error = (error as Error).message;
+      return;
+    }
+    sessionStorage.setItem(KEY, key);
+    this.client = client;
+    this.error = '';
+    await this.#refresh();
+    client.listen((type, data) => void this.#onEvent(type, data), (online) => (this.online = online));
+  }
+
+  async #refresh(): Promise<void> {
+    this.conversations = await this.client!.conversations();
+  }
+
+  async #onEvent(type: string, data: any): Promise<void> {
+    await this.#refresh();
+    if (this.selected && data.conversation_id === this.selected) {
+      if (type === 'message') await this.#load(this.selected);
+      if (type === 'conversation.updated') this.detail = await this.client!.conversation(this.selected);
+    }
+  }
+
+  async #load(id: string): Promise<void> {
+    this.selected = id;
+    [this.detail, this.messages] = await Promise.all([this.client!.conversation(id), this.client!.messages(id)]);
+    await this.client!.read(id);
+    this.conversations = this.conversations.map((c) => (c.id === id ? { ...c, unread_count: 0 } : c));
+    await this.updateComplete;
+    const log = this.renderRoot.querySelector('.log');
+    log?.scrollTo({ top: log.scrollHeight });
+  }
+
+  async #send(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const text = (form.elements.namedItem('content') as HTMLTextAreaElement).value.trim();
+    const internal = (form.elements.namedItem('internal') as HTMLInputElement).checked;
+    if (!text || !this.selected) return;
+    try {
+      await this.client!.reply(this.selected, text, internal);
+      form.reset();
+      await this.#load(this.selected);
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
+  override render() {
+    if (!this.client) {
+      return html`<form class="login" @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        void this.#login(((e.target as HTMLFormElement).elements.namedItem('key') as HTMLInputElement).value.trim());
+      }}>
+        <h1>Operator inbox</h1>
+        <label>Operator secret key <input name="key" type="password" autocomplete="off" required /></label>
+        <button class="primary">Open the inbox</button>
+        ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+      </form>`;
+    }
+    return html`
+      <aside>
+        <header>
+          <h1>Inbox</h1>
+          <span class=${this.online ? 'status-online' : 'status-offline'}>${this.online ? 'Live' : 'Reconnecting…'}</span>
+        </header>
+        <ul aria-label="Conversations">
+          ${repeat(this.conversations, (c) => c.id, (c) => html`<li>
+            <button aria-current=${c.id === this.selected ? 'true' : 'false'} @click=${() => this.#load(c.id)}>
+              <span class="who">${c.contact?.name ?? c.contact?.email ?? 'Visitor'} ${c.unread_count ? html`<span class="badge">${c.unread_count}</span>` : nothing}</span>
+              <span class="preview">${c.last_message?.internal ? 'Note: ' : ''}${c.last_message?.content ?? ''}</span>
+              <span class="meta">${c.status} · ${new Date(c.updated_at).toLocaleString()}</span>
+            </button>
+          </li>`)}
+        </ul>
+      </aside>
+      <main>
+        ${this.detail ? this.#conversation(this.detail) : html`<p class="empty">Pick a conversation.</p>`}
+      </main>
+    `;
+  }
+
+  #conversation(d: Record<string, any>) {
+    const contact = d.contact ?? {};
+    return html`
+      <div class="details">
+        <strong>${contact.name ?? contact.email ?? 'Anonymous visitor'}</strong>
+        ${contact.email ? html`<span>${contact.email}</span>` : nothing}
+        ${contact.verified ? html`<span>verified</span>` : nothing}
+        <label>Status
+          <select @change=${(e: Event) => this.client!.setStatus(d.id, (e.target as HTMLSelectElement).value).then(() => this.#load(d.id))}>
+            ${['open', 'pending', 'closed'].map((s) => html`<option ?selected=${d.status === s}>${s}</option>`)}
+          </select>
+        </label>
+        ${this.me?.agent ? html`<button @click=${() => this.client!.assign(d.id, d.assignee_id === this.me!.agent!.id ? null : this.me!.agent!.id).then(() => this.#load(d.id))}>
+          ${d.assignee_id === this.me.agent.id ? 'Unassign me' : 'Assign to me'}</button>` : nothing}
+        ${d.category ? html`<span>Category: ${d.category}</span>` : nothing}
+        ${Object.keys(d.fields ?? {}).length ? html`<span>Fields: ${JSON.stringify(d.fields)}</span>` : nothing}
+      </div>
+      <div class="log" role="log" aria-label="Messages">
+        ${repeat(this.messages, (m) => m.id, (m) => html`<div class="msg" data-author=${m.author} ?data-internal=${m.internal}>
+          ${m.content}<span class="meta">${m.internal ? 'Internal note · ' : ''}${m.author_name ?? m.author} · ${new Date(m.created_at).toLocaleTimeString()}</span>
+        </div>`)}
+      </div>
+      <form @submit=${this.#send}>
+        <textarea name="content" aria-label="Reply" placeholder="Reply to the visitor…"></textarea>
+        <label><input type="checkbox" name="internal" /> Internal note</label>
+        <button class="primary">Send</button>
+      </form>
+      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
+    `;
+  }
+}
+
+if (!customElements.get('inbox-app')) customElements.define('inbox-app', InboxApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'inbox-app': InboxApp;
+  }
+}
