@@ -16,6 +16,8 @@ export interface AppOptions {
   logger?: boolean;
   /** Messages one visitor session may send per minute (default 120). */
   messagesPerMinute?: number;
+  /** Sessions one address may create per minute (default 60). */
+  sessionsPerMinute?: number;
   /** SSE keep-alive interval. */
   heartbeatMs?: number;
   /** Serve the demo page, the built widget and the inbox (default true). */
@@ -40,9 +42,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new HttpError(429, 'rate_limited', `Too many requests: at most ${context.max} per ${context.after === '1 minute' ? 'minute' : context.after}; retry in ${Math.ceil(context.ttl / 1000)} s`),
+      new HttpError(429, 'rate_limited', `Too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
-  await app.register(widgetRoutes, { prefix: '/api/widget', chat, messagesPerMinute: options.messagesPerMinute ?? 120, heartbeatMs: options.heartbeatMs });
+  await app.register(widgetRoutes, { prefix: '/api/widget', chat, messagesPerMinute: options.messagesPerMinute ?? 120, sessionsPerMinute: options.sessionsPerMinute ?? 60, heartbeatMs: options.heartbeatMs });
   await app.register(agentRoutes, { prefix: '/api/agent', chat, heartbeatMs: options.heartbeatMs });
   app.get('/healthz', async () => ({ ok: true }));
   if (options.pages !== false) await pages(app, options.demoPublicKey ?? '');

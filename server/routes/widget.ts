@@ -19,6 +19,8 @@ export interface WidgetRouteOptions {
   chat: Chat;
   /** Messages a session may send per minute. */
   messagesPerMinute: number;
+  /** Sessions one address may create per minute. */
+  sessionsPerMinute: number;
   heartbeatMs?: number;
 }
 
@@ -67,7 +69,7 @@ const identityBody = {
   },
 } as const;
 
-export async function widgetRoutes(app: FastifyInstance, { chat, messagesPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
+export async function widgetRoutes(app: FastifyInstance, { chat, messagesPerMinute, sessionsPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
   // CORS mechanics from the plugin; which origins a workspace allows is checked per request below.
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
 
@@ -111,7 +113,7 @@ export async function widgetRoutes(app: FastifyInstance, { chat, messagesPerMinu
       },
       response: sessionResponse,
     },
-    config: { rateLimit: { max: 60, timeWindow: '1 minute' } },
+    config: { rateLimit: { max: sessionsPerMinute, timeWindow: '1 minute' } },
     handler: async (request) => {
       const body = request.body as { public_key: string; session_token?: string; locale?: string; page_url?: string };
       const { workspace, agent } = await chat.workspaceByPublicKey(body.public_key);

@@ -4,7 +4,7 @@ import { call, openSse, startServer, uuid, visitor, type TestServer } from './he
 
 let server: TestServer;
 before(async () => {
-  server = await startServer();
+  server = await startServer({ sessionsPerMinute: 10_000 });
 });
 after(() => server.close());
 

@@ -6,7 +6,7 @@ import { call, startServer, visitor, type TestServer } from './helpers.js';
 
 let server: TestServer;
 before(async () => {
-  server = await startServer();
+  server = await startServer({ sessionsPerMinute: 10_000 });
 });
 after(() => server.close());
 

@@ -4,7 +4,7 @@ import { call, startServer, uuid, visitor, type TestServer } from './helpers.js'
 
 let server: TestServer;
 before(async () => {
-  server = await startServer({ messagesPerMinute: 20 });
+  server = await startServer({ messagesPerMinute: 20, sessionsPerMinute: 10_000 });
 });
 after(() => server.close());
 
