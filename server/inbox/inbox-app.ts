@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { InboxClient, type InboxConversation, type InboxMessage } from './inbox-client.js';
 
@@ -40,6 +40,9 @@ export class InboxApp extends LitElement {
     .empty { padding: 16px; }
   `;
 
+  /** The operator API base. */
+  @property() api = '/api/agent';
+
   @state() private client: InboxClient | null = null;
   @state() private me: { agent: { id: string; name: string } | null } | null = null;
   @state() private conversations: InboxConversation[] = [];
@@ -51,6 +54,7 @@ export class InboxApp extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    if (this.client) return;
     const key = new URL(location.href).searchParams.get('key') ?? sessionStorage.getItem(KEY);
     if (key) void this.#login(key);
   }
@@ -61,7 +65,7 @@ export class InboxApp extends LitElement {
   }
 
   async #login(key: string): Promise<void> {
-    const client = new InboxClient(key);
+    const client = new InboxClient(key, this.api);
     try {
       this.me = await client.me();
     } catch (error) {

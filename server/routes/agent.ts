@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
 import type { Chat } from '../chat.js';
 import { HttpError } from '../errors.js';
 import { sha256 } from '../identity.js';
@@ -14,7 +15,10 @@ declare module 'fastify' {
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
 export async function agentRoutes(app: FastifyInstance, { chat, heartbeatMs }: { chat: Chat; heartbeatMs?: number }): Promise<void> {
+  // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
   app.addHook('preHandler', async (request: FastifyRequest) => {
+    if (request.method === 'OPTIONS') return;
     const header = request.headers.authorization;
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.query as { key?: string } | undefined)?.key;
     if (!key) throw new HttpError(401, 'missing_operator_key', 'Send the operator secret key as "Authorization: Bearer KEY"');
