@@ -41,7 +41,8 @@ export default {
       launchOptions: { executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', headless: true, args: chromiumArgs },
     }),
   ],
-  concurrency: 2,
+  // One file at a time: the files share one origin's localStorage, which the server tests use.
+  concurrency: 1,
   testFramework: { config: { timeout: 15000 } },
   testsFinishTimeout: 600000,
 };

@@ -1,20 +1,10 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { IdentityInput } from '../src/commands/commands.js';
 import { HttpError } from './errors.js';
 
-export interface IdentityInput {
-  external_id?: string;
-  id?: string;
-  email?: string;
-  name?: string;
-  phone?: string;
-  company?: string;
-  avatar_url?: string;
-  custom_data?: Record<string, unknown>;
-  user_hash?: string;
-  email_hash?: string;
-  jwt?: string;
-}
+export type { IdentityInput };
+
 
 export interface VerifiedIdentity {
   external_id: string | null;

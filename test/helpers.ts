@@ -1,5 +1,6 @@
 import { fixture, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../elements/chat-widget/chat-widget.js';
 import type { ChatWidget } from '../elements/chat-widget/chat-widget.js';
 import type { ChatPanel } from '../elements/chat-panel/chat-panel.js';
@@ -49,4 +50,35 @@ export async function recordEvents(target: EventTarget, names: string[], fn: () 
     for (const n of names) target.removeEventListener(n, listener);
   }
   return seen;
+}
+
+/** A workspace of the reference server that the browser tests run (see test/chat-server-plugin.ts). */
+export interface TestWorkspace {
+  api: string;
+  publicKey: string;
+  operatorKey: string;
+  identitySecret: string;
+  agentId: string;
+}
+
+/** Drives the test server: `{action: 'workspace' | 'stop' | 'start' | 'agent', ...}`. */
+export const chatServer = <T = any>(payload: Record<string, unknown>) =>
+  executeServerCommand<T, Record<string, unknown>>('chat-server', payload);
+
+/** A widget connected to `ws`, appended to the page, with its session loaded. */
+export async function connectedWidget(ws: TestWorkspace, options: { open?: boolean } = {}): Promise<ChatWidget> {
+  const el = document.createElement('chat-widget');
+  el.api = ws.api;
+  el.publicKey = ws.publicKey;
+  if (options.open) el.open = true;
+  document.body.append(el);
+  await el.ready;
+  return el;
+}
+
+/** HMAC-SHA256 in hex, as a site's server computes user_hash. */
+export async function hmacHex(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text));
+  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,35 +1,16 @@
 import { expect, oneEvent, waitUntil } from '@open-wc/testing';
-import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
+import { emulateMedia } from '@web/test-runner-commands';
 import '../../elements/chat-widget/chat-widget.js';
 import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
-import { inPanel, launcherButton, messageTexts, settled } from '../helpers.js';
+import { chatServer, connectedWidget, hmacHex, inPanel, launcherButton, messageTexts, settled, type TestWorkspace } from '../helpers.js';
 
-interface Workspace {
-  api: string;
-  publicKey: string;
-  operatorKey: string;
-  identitySecret: string;
-  agentId: string;
-}
-
-const server = <T = any>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('chat-server', payload);
+type Workspace = TestWorkspace;
+const server = chatServer;
 const agent = (ws: Workspace, method: string, path: string, body?: unknown) => server<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
-
-async function hmacHex(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text));
-  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 async function widgetOn(ws: Workspace, attrs = ''): Promise<ChatWidget> {
   localStorage.clear();
-  const el = document.createElement('chat-widget');
-  el.api = ws.api;
-  if (attrs.includes('open')) el.open = true;
-  el.publicKey = ws.publicKey;
-  document.body.append(el);
-  await el.ready;
-  return el;
+  return connectedWidget(ws, { open: attrs.includes('open') });
 }
 
 const operatorConversation = async (ws: Workspace) => {
@@ -87,12 +68,8 @@ describe('a real conversation with the reference server', () => {
     expect(el.shadowRoot!.querySelector('[part="preview"]')!.textContent).to.contain('Still there?');
 
     // A reload (a new widget on the same storage) still knows the unread count.
-    const again = document.createElement('chat-widget');
-    again.api = ws.api;
-    again.publicKey = ws.publicKey;
     el.remove();
-    document.body.append(again);
-    await again.ready;
+    const again = await connectedWidget(ws);
     expect(again.unreadCount).to.equal(2);
     expect(again.sessionId).to.equal(el.sessionId);
     again.show();
@@ -103,11 +80,7 @@ describe('a real conversation with the reference server', () => {
     // The server has them as read: a further reload shows none unread.
     await new Promise((r) => setTimeout(r, 200));
     again.remove();
-    const third = document.createElement('chat-widget');
-    third.api = ws.api;
-    third.publicKey = ws.publicKey;
-    document.body.append(third);
-    await third.ready;
+    const third = await connectedWidget(ws);
     expect(third.unreadCount).to.equal(0);
     expect(third.state.messages.map((m) => m.content)).to.deep.equal(['Hello?', 'Hi!', 'Still there?']);
   });

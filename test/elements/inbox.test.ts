@@ -1,23 +1,11 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../elements/chat-widget/chat-widget.js';
 import '../../server/inbox/inbox-app.js';
 import type { InboxApp } from '../../server/inbox/inbox-app.js';
+import { chatServer, connectedWidget, hmacHex, type TestWorkspace } from '../helpers.js';
 
-interface Workspace {
-  api: string;
-  publicKey: string;
-  operatorKey: string;
-  identitySecret: string;
-}
-
-const server = <T = any>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('chat-server', payload);
-
-async function hmacHex(secret: string, text: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text));
-  return [...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+type Workspace = TestWorkspace;
+const server = chatServer;
 
 describe('the operator inbox page', () => {
   afterEach(() => {
@@ -36,12 +24,7 @@ describe('the operator inbox page', () => {
     const root = () => inbox.shadowRoot!;
     await waitUntil(() => root().textContent!.includes('Live'), 'inbox stream live', { timeout: 5000 });
 
-    const widget = document.createElement('chat-widget');
-    widget.api = ws.api;
-    widget.publicKey = ws.publicKey;
-    widget.open = true;
-    document.body.append(widget);
-    await widget.ready;
+    const widget = await connectedWidget(ws, { open: true });
     widget.sendMessage('Is the inbox live?');
 
     await waitUntil(() => root().querySelector('li button')?.textContent?.includes('Is the inbox live?'), 'conversation listed live', { timeout: 5000 });
@@ -67,11 +50,7 @@ describe('the operator inbox page', () => {
     const ws = await server<Workspace>({ action: 'workspace' });
     localStorage.clear();
     // A verified visitor mints a token on one page...
-    const first = document.createElement('chat-widget');
-    first.api = ws.api;
-    first.publicKey = ws.publicKey;
-    document.body.append(first);
-    await first.ready;
+    const first = await connectedWidget(ws);
     await first.identify({ external_id: 'link_user', email: 'link@example.com', user_hash: await hmacHex(ws.identitySecret, 'link_user') });
     const token = await first.identityToken();
     first.remove();
