@@ -4,6 +4,8 @@ import type { Db, Queryable, Row } from './db/db.js';
 import { HttpError, notFound } from './errors.js';
 import type { VerifiedIdentity } from './identity.js';
 
+const SESSION_CACHE_MS = 5_000;
+
 export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
 export interface Workspace {
@@ -35,6 +37,15 @@ const MESSAGE_COLUMNS = `m.seq, m.id, m.client_id, m.conversation_id, m.author, 
  * them once committed.
  */
 export class Chat {
+  /**
+   * Session look-ups by token hash, kept a few seconds: every widget request
+   * authenticates, and this saves a query on each. A process drops its own
+   * entry when the session's identity changes; another process may see the
+   * old contact for at most SESSION_CACHE_MS on read routes (message writes
+   * always read the session afresh).
+   */
+  readonly #sessions = new Map<string, { at: number; value: { session: Session; workspace: Workspace } }>();
+
   constructor(readonly db: Db, readonly bus: Bus) {}
 
   /** Runs `fn` in a transaction; the events it emits are stored with it and published after commit. */
@@ -71,6 +82,20 @@ export class Chat {
   }
 
   async sessionByToken(tokenHash: string): Promise<{ session: Session; workspace: Workspace }> {
+    const hit = this.#sessions.get(tokenHash);
+    if (hit && Date.now() - hit.at < SESSION_CACHE_MS) return hit.value;
+    const value = await this.#loadSession(tokenHash);
+    if (this.#sessions.size > 10_000) this.#sessions.clear();
+    this.#sessions.set(tokenHash, { at: Date.now(), value });
+    return value;
+  }
+
+  /** Forgets cached look-ups of a session (its identity changed). */
+  forgetSession(sessionId: string): void {
+    for (const [key, entry] of this.#sessions) if (entry.value.session.id === sessionId) this.#sessions.delete(key);
+  }
+
+  async #loadSession(tokenHash: string): Promise<{ session: Session; workspace: Workspace }> {
     const [row] = await this.db.query(
       `select s.id, s.workspace_id, s.agent_id, s.contact_id, s.data, s.segments,
               w.name, w.identity_secret, w.require_verification, w.allowed_origins
@@ -131,6 +156,7 @@ export class Chat {
         );
       }
       await q.query('update sessions set contact_id = $2 where id = $1', [session.id, contact!.id]);
+      this.forgetSession(session.id);
       await q.query('update conversations set contact_id = $2 where session_id = $1 and contact_id is null', [session.id, contact!.id]);
       emit({ workspace_id: session.workspace_id, session_id: null, contact_id: null, conversation_id: null, type: 'contact.updated', visitor: false, operator: true, payload: { contact } });
       return contact!;
@@ -166,52 +192,37 @@ export class Chat {
     return row!.n;
   }
 
-  /** Stores a visitor message once per client id, creating the conversation on the first one. */
+  /**
+   * Stores a visitor message once per client id, creating the conversation on
+   * the first one: one call of `chat_visitor_message` (migration 002), then its
+   * events are published.
+   */
   async visitorMessage(session: Session, input: { client_id: string; content: string; conversation_fields?: Row }): Promise<{ message: Row; created: boolean }> {
-    return this.write(async (q, emit) => {
-      const [existing] = await q.query(`select ${MESSAGE_COLUMNS} from messages m where m.workspace_id = $1 and m.client_id = $2`, [session.workspace_id, input.client_id]);
-      if (existing) return { message: existing, created: false };
-      let conversation = await this.currentConversation(session, q);
-      if (!conversation || conversation.status === 'closed') {
-        [conversation] = await q.query(
-          `insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id, fields)
-           values ($1, $2, $3, $4, $5, $5, $6) returning *`,
-          [newId('cnv'), session.workspace_id, session.id, session.contact_id, session.agent_id, JSON.stringify(input.conversation_fields ?? {})],
-        );
-        emit(this.#operatorEvent(conversation!, 'conversation.created', { conversation: { id: conversation!.id, status: conversation!.status } }));
-      }
-      const [message] = await q.query(
-        `insert into messages (id, workspace_id, conversation_id, author, content, client_id) values ($1, $2, $3, 'visitor', $4, $5)
-         returning ${MESSAGE_COLUMNS.replace(/m\./g, '')}`,
-        [newId('msg'), session.workspace_id, conversation!.id, input.content, input.client_id],
-      );
-      // The visitor has read everything up to their own message.
-      await q.query(`update conversations set updated_at = now(), visitor_read_seq = $2, status = case when status = 'pending' then 'open' else status end where id = $1`, [conversation!.id, message!.seq]);
-      this.#messageEvents(emit, conversation!, message!);
-      return { message: message!, created: true };
-    });
-  }
-
-  /** An operator's reply or internal note. */
-  async operatorMessage(workspaceId: string, conversationId: string, author: { id: string | null; name: string | null }, input: { content: string; internal?: boolean }): Promise<Row> {
-    return this.write(async (q, emit) => {
-      const conversation = await this.conversationFor(workspaceId, conversationId, q);
-      const [message] = await q.query(
-        `insert into messages (id, workspace_id, conversation_id, author, author_id, author_name, content, internal)
-         values ($1, $2, $3, 'agent', $4, $5, $6, $7) returning ${MESSAGE_COLUMNS.replace(/m\./g, '')}`,
-        [newId('msg'), workspaceId, conversation.id, author.id, author.name, input.content, input.internal ?? false],
-      );
-      await q.query('update conversations set updated_at = now(), operator_read_seq = $2 where id = $1', [conversation.id, message!.seq]);
-      this.#messageEvents(emit, conversation, message!);
-      return message!;
-    });
-  }
-
-  #messageEvents(emit: Emit, conversation: Row, message: Row): void {
-    emit(this.#operatorEvent(conversation, 'message', { message }));
-    if (!message.internal) {
-      emit({ workspace_id: conversation.workspace_id, session_id: conversation.session_id, contact_id: conversation.contact_id, conversation_id: conversation.id, type: 'message', visitor: true, operator: false, payload: { message } });
+    const run = () =>
+      this.db.query<{ r: { created: boolean; message: Row; events: StreamEvent[] } }>('select chat_visitor_message($1, $2, $3, $4) as r', [
+        session.id, input.client_id, input.content, JSON.stringify(input.conversation_fields ?? {}),
+      ]);
+    let rows;
+    try {
+      rows = await run();
+    } catch (error) {
+      // Two requests raced with one client id: the other stored it; answer with that one.
+      if ((error as { code?: string }).code !== '23505') throw error;
+      rows = await run();
     }
+    const { created, message, events } = rows[0]!.r;
+    for (const e of events) await this.bus.publish(e);
+    return { message, created };
+  }
+
+  /** An operator's reply or internal note: one call of `chat_operator_message` (migration 002). */
+  async operatorMessage(workspaceId: string, conversationId: string, author: { id: string | null; name: string | null }, input: { content: string; internal?: boolean }): Promise<Row> {
+    const [row] = await this.db.query<{ r: { message: Row; events: StreamEvent[] } | null }>('select chat_operator_message($1, $2, $3, $4, $5, $6) as r', [
+      workspaceId, conversationId, author.id, author.name, input.content, input.internal ?? false,
+    ]);
+    if (!row?.r) throw notFound(`Conversation ${conversationId}`);
+    for (const e of row.r.events) await this.bus.publish(e);
+    return row.r.message;
   }
 
   #operatorEvent(conversation: Row, type: string, payload: Row): NewEvent {

@@ -1,0 +1,98 @@
+-- Stores a visitor message in one call (the hot path): finds or opens the
+-- visitor's conversation, inserts the message once per client id, moves the
+-- read cursor and records the realtime events. Returns
+-- {created, message, events}; the caller publishes the events after commit.
+create function chat_message_json(m messages) returns jsonb language sql immutable as $$
+  select jsonb_build_object(
+    'seq', m.seq, 'id', m.id, 'client_id', m.client_id, 'conversation_id', m.conversation_id,
+    'author', m.author, 'author_id', m.author_id, 'author_name', m.author_name, 'content', m.content,
+    'internal', m.internal,
+    'created_at', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+$$;
+
+create function chat_visitor_message(p_session text, p_client_id text, p_content text, p_fields jsonb)
+returns jsonb language plpgsql as $$
+declare
+  s sessions;
+  c conversations;
+  m messages;
+  msg jsonb;
+  events jsonb := '[]'::jsonb;
+  ev stream_events;
+begin
+  select * into s from sessions where id = p_session;
+  if not found then
+    raise exception 'unknown session %', p_session using errcode = 'P0002';
+  end if;
+  select * into m from messages where workspace_id = s.workspace_id and client_id = p_client_id;
+  if found then
+    return jsonb_build_object('created', false, 'message', chat_message_json(m), 'events', events);
+  end if;
+  if s.contact_id is not null then
+    select * into c from conversations where workspace_id = s.workspace_id and contact_id = s.contact_id order by created_at desc limit 1;
+  else
+    select * into c from conversations where session_id = s.id and contact_id is null order by created_at desc limit 1;
+  end if;
+  if not found or c.status = 'closed' then
+    insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id, fields)
+    values ('cnv_' || replace(gen_random_uuid()::text, '-', ''), s.workspace_id, s.id, s.contact_id, s.agent_id, s.agent_id, coalesce(p_fields, '{}'::jsonb))
+    returning * into c;
+    insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+    values (c.workspace_id, null, null, c.id, 'conversation.created', false, true,
+            jsonb_build_object('conversation', jsonb_build_object('id', c.id, 'status', c.status)))
+    returning * into ev;
+    events := events || to_jsonb(ev);
+  end if;
+  insert into messages (id, workspace_id, conversation_id, author, content, client_id)
+  values ('msg_' || replace(gen_random_uuid()::text, '-', ''), s.workspace_id, c.id, 'visitor', p_content, p_client_id)
+  returning * into m;
+  update conversations
+     set updated_at = now(), visitor_read_seq = m.seq,
+         status = case when status = 'pending' then 'open' else status end
+   where id = c.id;
+  msg := chat_message_json(m);
+  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+  values (c.workspace_id, null, null, c.id, 'message', false, true, jsonb_build_object('message', msg))
+  returning * into ev;
+  events := events || to_jsonb(ev);
+  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+  values (c.workspace_id, c.session_id, c.contact_id, c.id, 'message', true, false, jsonb_build_object('message', msg))
+  returning * into ev;
+  events := events || to_jsonb(ev);
+  return jsonb_build_object('created', true, 'message', msg, 'events', events);
+end
+$$;
+
+-- An operator's reply or internal note in one call; null when the conversation
+-- is not this workspace's. Internal notes get no visitor event.
+create function chat_operator_message(p_workspace text, p_conversation text, p_author_id text, p_author_name text, p_content text, p_internal boolean)
+returns jsonb language plpgsql as $$
+declare
+  c conversations;
+  m messages;
+  msg jsonb;
+  events jsonb := '[]'::jsonb;
+  ev stream_events;
+begin
+  select * into c from conversations where id = p_conversation and workspace_id = p_workspace;
+  if not found then
+    return null;
+  end if;
+  insert into messages (id, workspace_id, conversation_id, author, author_id, author_name, content, internal)
+  values ('msg_' || replace(gen_random_uuid()::text, '-', ''), p_workspace, c.id, 'agent', p_author_id, p_author_name, p_content, p_internal)
+  returning * into m;
+  update conversations set updated_at = now(), operator_read_seq = m.seq where id = c.id;
+  msg := chat_message_json(m);
+  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+  values (c.workspace_id, null, null, c.id, 'message', false, true, jsonb_build_object('message', msg))
+  returning * into ev;
+  events := events || to_jsonb(ev);
+  if not p_internal then
+    insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+    values (c.workspace_id, c.session_id, c.contact_id, c.id, 'message', true, false, jsonb_build_object('message', msg))
+    returning * into ev;
+    events := events || to_jsonb(ev);
+  end if;
+  return jsonb_build_object('message', msg, 'events', events);
+end
+$$;
