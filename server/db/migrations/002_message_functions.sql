@@ -10,6 +10,18 @@ create function chat_message_json(m messages) returns jsonb language sql immutab
     'created_at', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
 $$;
 
+-- Records one realtime event of a conversation: for operators, or for the
+-- conversation's visitor. Returns the stored row as JSON, for publishing.
+create function chat_event(c conversations, p_type text, p_for_visitor boolean, p_payload jsonb)
+returns jsonb language sql as $$
+  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
+  values (c.workspace_id,
+          case when p_for_visitor then c.session_id end,
+          case when p_for_visitor then c.contact_id end,
+          c.id, p_type, p_for_visitor, not p_for_visitor, p_payload)
+  returning to_jsonb(stream_events.*)
+$$;
+
 create function chat_visitor_message(p_session text, p_client_id text, p_content text, p_fields jsonb)
 returns jsonb language plpgsql as $$
 declare
@@ -18,7 +30,6 @@ declare
   m messages;
   msg jsonb;
   events jsonb := '[]'::jsonb;
-  ev stream_events;
 begin
   select * into s from sessions where id = p_session;
   if not found then
@@ -37,11 +48,7 @@ begin
     insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id, fields)
     values ('cnv_' || replace(gen_random_uuid()::text, '-', ''), s.workspace_id, s.id, s.contact_id, s.agent_id, s.agent_id, coalesce(p_fields, '{}'::jsonb))
     returning * into c;
-    insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
-    values (c.workspace_id, null, null, c.id, 'conversation.created', false, true,
-            jsonb_build_object('conversation', jsonb_build_object('id', c.id, 'status', c.status)))
-    returning * into ev;
-    events := events || to_jsonb(ev);
+    events := events || chat_event(c, 'conversation.created', false, jsonb_build_object('conversation', jsonb_build_object('id', c.id, 'status', c.status)));
   end if;
   insert into messages (id, workspace_id, conversation_id, author, content, client_id)
   values ('msg_' || replace(gen_random_uuid()::text, '-', ''), s.workspace_id, c.id, 'visitor', p_content, p_client_id)
@@ -51,14 +58,8 @@ begin
          status = case when status = 'pending' then 'open' else status end
    where id = c.id;
   msg := chat_message_json(m);
-  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
-  values (c.workspace_id, null, null, c.id, 'message', false, true, jsonb_build_object('message', msg))
-  returning * into ev;
-  events := events || to_jsonb(ev);
-  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
-  values (c.workspace_id, c.session_id, c.contact_id, c.id, 'message', true, false, jsonb_build_object('message', msg))
-  returning * into ev;
-  events := events || to_jsonb(ev);
+  events := events || chat_event(c, 'message', false, jsonb_build_object('message', msg));
+  events := events || chat_event(c, 'message', true, jsonb_build_object('message', msg));
   return jsonb_build_object('created', true, 'message', msg, 'events', events);
 end
 $$;
@@ -72,7 +73,6 @@ declare
   m messages;
   msg jsonb;
   events jsonb := '[]'::jsonb;
-  ev stream_events;
 begin
   select * into c from conversations where id = p_conversation and workspace_id = p_workspace;
   if not found then
@@ -83,15 +83,9 @@ begin
   returning * into m;
   update conversations set updated_at = now(), operator_read_seq = m.seq where id = c.id;
   msg := chat_message_json(m);
-  insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
-  values (c.workspace_id, null, null, c.id, 'message', false, true, jsonb_build_object('message', msg))
-  returning * into ev;
-  events := events || to_jsonb(ev);
+  events := events || chat_event(c, 'message', false, jsonb_build_object('message', msg));
   if not p_internal then
-    insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
-    values (c.workspace_id, c.session_id, c.contact_id, c.id, 'message', true, false, jsonb_build_object('message', msg))
-    returning * into ev;
-    events := events || to_jsonb(ev);
+    events := events || chat_event(c, 'message', true, jsonb_build_object('message', msg));
   end if;
   return jsonb_build_object('message', msg, 'events', events);
 end
