@@ -8,6 +8,8 @@ import { Chat } from './chat.js';
 import type { Db } from './db/db.js';
 import { HttpError, installErrorHandling } from './errors.js';
 import { agentRoutes } from './routes/agent.js';
+import { Lifecycle } from './lifecycle.js';
+import { createTransport, type Transporter } from 'nodemailer';
 import { widgetRoutes } from './routes/widget.js';
 
 export interface AppOptions {
@@ -24,6 +26,9 @@ export interface AppOptions {
   pages?: boolean;
   /** The demo page's widget key, written into index.html. */
   demoPublicKey?: string;
+  /** Where transcripts are mailed (e.g. smtp://127.0.0.1:2525); without it they wait in the outbox. */
+  smtpUrl?: string;
+  mailFrom?: string;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -38,14 +43,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   const chat = new Chat(options.db, options.bus);
+  const mailer: Transporter | null = options.smtpUrl ? createTransport(options.smtpUrl) : null;
+  const lifecycle = new Lifecycle(chat, mailer, options.mailFrom);
   installErrorHandling(app);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
       new HttpError(429, 'rate_limited', `Too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
-  await app.register(widgetRoutes, { prefix: '/api/widget', chat, messagesPerMinute: options.messagesPerMinute ?? 120, sessionsPerMinute: options.sessionsPerMinute ?? 60, heartbeatMs: options.heartbeatMs });
-  await app.register(agentRoutes, { prefix: '/api/agent', chat, heartbeatMs: options.heartbeatMs });
+  await app.register(widgetRoutes, { prefix: '/api/widget', chat, lifecycle, messagesPerMinute: options.messagesPerMinute ?? 120, sessionsPerMinute: options.sessionsPerMinute ?? 60, heartbeatMs: options.heartbeatMs });
+  await app.register(agentRoutes, { prefix: '/api/agent', chat, lifecycle, heartbeatMs: options.heartbeatMs });
   app.get('/healthz', async () => ({ ok: true }));
   if (options.pages !== false) await pages(app, options.demoPublicKey ?? '');
   return app;

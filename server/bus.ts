@@ -49,11 +49,17 @@ export async function pgBus(db: Db): Promise<Bus> {
   await listener.connect();
   await listener.query(`listen ${CHANNEL}`);
   const local = new LocalBus();
-  listener.on('notification', async (note) => {
+  // Loads run one after another, so that events reach the streams in the order they were notified.
+  let queue = Promise.resolve();
+  listener.on('notification', (note) => {
     const id = Number(note.payload);
     if (!Number.isSafeInteger(id)) return;
-    const [row] = await db.query<StreamEvent>('select * from stream_events where id = $1', [id]);
-    if (row) await local.publish(row);
+    queue = queue
+      .then(async () => {
+        const [row] = await db.query<StreamEvent>('select * from stream_events where id = $1', [id]);
+        if (row) await local.publish(row);
+      })
+      .catch((error) => console.error('chat-widget: could not load a notified event', error));
   });
   return {
     async publish(event) {

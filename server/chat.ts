@@ -28,9 +28,6 @@ export interface Session {
 type NewEvent = Omit<StreamEvent, 'id'>;
 type Emit = (event: NewEvent) => void;
 
-const MESSAGE_COLUMNS = `m.seq, m.id, m.client_id, m.conversation_id, m.author, m.author_id, m.author_name, m.content, m.internal,
-  to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at`;
-
 /**
  * The chat domain over the database and the bus: every write runs in one
  * transaction, records its realtime events in `stream_events`, and publishes
@@ -176,10 +173,16 @@ export class Chat {
   async visitorHistory(session: Session, after: number, limit: number): Promise<Row[]> {
     const conversation = await this.currentConversation(session);
     if (!conversation) return [];
-    return this.db.query(
-      `select ${MESSAGE_COLUMNS} from messages m where m.conversation_id = $1 and not m.internal and m.seq > $2 order by m.seq limit $3`,
-      [conversation.id, after, limit],
+    return this.messagesOf(conversation.id, { after, limit, internal: false });
+  }
+
+  /** Messages of a conversation in the shape of `chat_message_json` (migration 003); notes only for operators. */
+  async messagesOf(conversationId: string, options: { after: number; limit: number; internal: boolean }): Promise<Row[]> {
+    const rows = await this.db.query<{ m: Row }>(
+      `select chat_message_json(m) as m from messages m where m.conversation_id = $1 and m.seq > $2 ${options.internal ? '' : 'and not m.internal'} order by m.seq limit $3`,
+      [conversationId, options.after, options.limit],
     );
+    return rows.map((r) => r.m);
   }
 
   async unreadForVisitor(session: Session): Promise<number> {
@@ -197,22 +200,29 @@ export class Chat {
    * the first one: one call of `chat_visitor_message` (migration 002), then its
    * events are published.
    */
-  async visitorMessage(session: Session, input: { client_id: string; content: string; conversation_fields?: Row }): Promise<{ message: Row; created: boolean }> {
+  async visitorMessage(
+    session: Session,
+    input: { client_id: string; content: string; conversation_fields?: Row; conversation_id?: string; file_id?: string },
+  ): Promise<{ message: Row; created: boolean; chatStatus: string }> {
     const run = () =>
-      this.db.query<{ r: { created: boolean; message: Row; events: StreamEvent[] } }>('select chat_visitor_message($1, $2, $3, $4) as r', [
-        session.id, input.client_id, input.content, JSON.stringify(input.conversation_fields ?? {}),
-      ]);
+      this.db.query<{ r: { created: boolean; message: Row; events: StreamEvent[]; chat_status: string } }>(
+        'select chat_visitor_message($1, $2, $3, $4, $5, $6) as r',
+        [session.id, input.client_id, input.content, JSON.stringify(input.conversation_fields ?? {}), input.conversation_id ?? null, input.file_id ?? null],
+      );
     let rows;
     try {
       rows = await run();
     } catch (error) {
+      const code = (error as { code?: string }).code;
       // Two requests raced with one client id: the other stored it; answer with that one.
-      if ((error as { code?: string }).code !== '23505') throw error;
-      rows = await run();
+      if (code === '23505') rows = await run();
+      else if (code === 'P0002') throw notFound(`Chat ${input.conversation_id}`);
+      else if (code === 'P0001') throw new HttpError(409, 'chat_finished', `Chat ${input.conversation_id} is finished or dismissed; create a new chat`);
+      else throw error;
     }
-    const { created, message, events } = rows[0]!.r;
+    const { created, message, events, chat_status } = rows[0]!.r;
     for (const e of events) await this.bus.publish(e);
-    return { message, created };
+    return { message, created, chatStatus: chat_status };
   }
 
   /** An operator's reply or internal note: one call of `chat_operator_message` (migration 002). */
@@ -244,7 +254,7 @@ export class Chat {
 
   async listConversations(workspaceId: string, limit: number): Promise<Row[]> {
     return this.db.query(
-      `select c.id, c.status, c.category, c.assignee_id, c.agent_id,
+      `select c.id, c.status, c.chat_status, c.menu_id::int as menu_id, c.category, c.assignee_id, c.agent_id,
          to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
          to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
          (select count(*)::int from messages m where m.conversation_id = c.id and m.author = 'visitor' and m.seq > c.operator_read_seq) as unread_count,
@@ -262,6 +272,11 @@ export class Chat {
     return {
       id: c.id,
       status: c.status,
+      chat_status: c.chat_status,
+      menu_id: c.menu_id === null ? null : Number(c.menu_id),
+      lang: c.lang,
+      rating: c.rating,
+      feedback: c.feedback,
       category: c.category,
       variables: c.variables,
       fields: c.fields,
@@ -279,7 +294,7 @@ export class Chat {
 
   async operatorHistory(workspaceId: string, id: string, after: number, limit: number): Promise<Row[]> {
     await this.conversationFor(workspaceId, id);
-    return this.db.query(`select ${MESSAGE_COLUMNS} from messages m where m.conversation_id = $1 and m.seq > $2 order by m.seq limit $3`, [id, after, limit]);
+    return this.messagesOf(id, { after, limit, internal: true });
   }
 
   async updateConversation(workspaceId: string, id: string, patch: { status?: string; assignee_id?: string | null }): Promise<Row> {

@@ -12,7 +12,7 @@ const dataDir = resolve(env.DATA_DIR ?? '.data');
 const db = await openDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
 const bus: Bus = db.kind === 'pg' ? await pgBus(db) : new LocalBus();
 const demo = await demoWorkspace(db, env);
-const app = await buildApp({ db, bus, logger: env.LOG === '1', demoPublicKey: demo.publicKey });
+const app = await buildApp({ db, bus, logger: env.LOG === '1', demoPublicKey: demo.publicKey, smtpUrl: env.SMTP_URL || undefined, mailFrom: env.MAIL_FROM || undefined });
 await app.listen({ port, host });
 
 const base = `http://${host}:${port}`;

@@ -18,6 +18,21 @@ export const widgetMessage = {
     author_name: nullableString,
     content: { type: 'string' },
     created_at: { type: 'string' },
+    attachment: {
+      type: ['object', 'null'],
+      properties: { id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' } },
+    },
+    /** Structured content: the virtual agent's article suggestions. */
+    data: {
+      type: ['object', 'null'],
+      properties: {
+        articles: {
+          type: 'array',
+          items: { type: 'object', properties: { title: { type: 'string' }, slug: { type: 'string' }, locale: { type: 'string' }, excerpt: { type: 'string' } } },
+        },
+        escalate: { type: 'boolean' },
+      },
+    },
   },
   required: ['id', 'author', 'content', 'created_at'],
 } as const;

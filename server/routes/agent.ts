@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import cors from '@fastify/cors';
 import type { Chat } from '../chat.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { sendFile } from './sdk.js';
 import { HttpError } from '../errors.js';
 import { sha256 } from '../identity.js';
 import { agentContact, agentMessage, content, cursor } from '../schemas.js';
@@ -14,7 +16,7 @@ declare module 'fastify' {
 
 const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
-export async function agentRoutes(app: FastifyInstance, { chat, heartbeatMs }: { chat: Chat; heartbeatMs?: number }): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heartbeatMs }: { chat: Chat; lifecycle: Lifecycle; heartbeatMs?: number }): Promise<void> {
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
   app.addHook('preHandler', async (request: FastifyRequest) => {
@@ -52,6 +54,8 @@ export async function agentRoutes(app: FastifyInstance, { chat, heartbeatMs }: {
                 properties: {
                   id: { type: 'string' },
                   status: { type: 'string' },
+                  chat_status: { type: 'string' },
+                  menu_id: { type: ['integer', 'null'] },
                   category: { type: ['string', 'null'] },
                   assignee_id: { type: ['string', 'null'] },
                   agent_id: { type: ['string', 'null'] },
@@ -82,6 +86,11 @@ export async function agentRoutes(app: FastifyInstance, { chat, heartbeatMs }: {
           properties: {
             id: { type: 'string' },
             status: { type: 'string' },
+            chat_status: { type: 'string' },
+            menu_id: { type: ['integer', 'null'] },
+            lang: { type: ['string', 'null'] },
+            rating: { type: ['integer', 'null'] },
+            feedback: { type: ['string', 'null'] },
             category: { type: ['string', 'null'] },
             variables: { type: 'object', additionalProperties: true },
             fields: { type: 'object', additionalProperties: true },
@@ -169,6 +178,205 @@ export async function agentRoutes(app: FastifyInstance, { chat, heartbeatMs }: {
       const op = request.operator!;
       if (!op.agentId) throw new HttpError(400, 'invalid_request', 'This key belongs to no agent, so it has no presence');
       return { available: await chat.agentPresence(op.workspaceId, op.agentId, (request.body as { online: boolean }).online) };
+    },
+  });
+
+  // ---- workspace settings the SDK reads: hours, menus, articles, survey, triggers ----
+
+  app.put('/settings', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          subdomain: { type: 'string', maxLength: 100 },
+          support_email: { type: 'string', format: 'email' },
+          languages: { type: 'array', items: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }, minItems: 1 },
+          time_zone: { type: 'string', maxLength: 64 },
+          business_hours: {
+            type: 'object',
+            additionalProperties: false,
+            patternProperties: { '^(mon|tue|wed|thu|fri|sat|sun)$': { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' } } } },
+          },
+          after_hours_message: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } },
+          max_file_bytes: { type: 'integer', minimum: 1, maximum: 26214400 },
+          prohibited_file_types: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]{1,10}$' } },
+          require_verification: { type: 'boolean' },
+          allowed_origins: { type: 'array', items: { type: 'string', maxLength: 300 } },
+          flags: { type: 'object', additionalProperties: { type: 'boolean' } },
+          survey_sign_off: { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } },
+        },
+      },
+      response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    },
+    handler: async (request) => {
+      const body = request.body as Record<string, unknown>;
+      if (typeof body.time_zone === 'string') {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: body.time_zone });
+        } catch {
+          throw new HttpError(400, 'invalid_request', `body/time_zone "${body.time_zone}" is not an IANA time zone`);
+        }
+      }
+      const json = new Set(['business_hours', 'after_hours_message', 'flags', 'survey_sign_off']);
+      const keys = Object.keys(body);
+      if (!keys.length) return { ok: true };
+      await chat.db.query(
+        `update workspaces set ${keys.map((k, i) => `${k} = $${i + 2}${json.has(k) ? '::jsonb' : ''}`).join(', ')} where id = $1`,
+        [request.operator!.workspaceId, ...keys.map((k) => (json.has(k) ? JSON.stringify(body[k]) : body[k]))],
+      );
+      return { ok: true };
+    },
+  });
+
+  app.get('/menus', {
+    handler: async (request) => ({ menus: await chat.db.query('select * from menus where workspace_id = $1 order by position, id', [request.operator!.workspaceId]) }),
+  });
+
+  app.post('/menus', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['names'],
+        properties: {
+          parent_id: { type: ['integer', 'null'] },
+          position: { type: 'integer' },
+          key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' },
+          names: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1, maxLength: 200 } },
+          enabled: { type: 'boolean' },
+          channels: { type: 'array', minItems: 1, items: { type: 'string', enum: ['chat', 'voice_call', 'email'] } },
+          deflection_enabled: { type: 'boolean' },
+          deflection_threshold: { type: 'number', minimum: 0, maximum: 1 },
+          keep_waiting: { type: 'boolean' },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const b = request.body as Record<string, any>;
+      const ws = request.operator!.workspaceId;
+      if (b.parent_id) await lifecycle.menu(ws, b.parent_id);
+      const [row] = await chat.db.query(
+        `insert into menus (workspace_id, parent_id, position, key, names, enabled, channels, deflection_enabled, deflection_threshold, keep_waiting)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+        [ws, b.parent_id ?? null, b.position ?? 0, b.key ?? null, JSON.stringify(b.names), b.enabled ?? true, b.channels ?? ['chat'], b.deflection_enabled ?? false, b.deflection_threshold ?? 0.05, b.keep_waiting ?? true],
+      ).catch((e: { code?: string }) => {
+        if (e.code === '23505') throw new HttpError(409, 'duplicate_key', `Another menu has the key "${b.key}"`);
+        throw e;
+      });
+      reply.status(201);
+      return { menu: { ...row, id: Number(row!.id) } };
+    },
+  });
+
+  app.post('/articles', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['locale', 'slug', 'title', 'body'],
+        properties: {
+          locale: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
+          slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,99}$' },
+          title: { type: 'string', minLength: 1, maxLength: 300 },
+          body: { type: 'string', minLength: 1, maxLength: 100000 },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const b = request.body as Record<string, string>;
+      const [row] = await chat.db.query(
+        `insert into articles (workspace_id, locale, slug, title, body) values ($1, $2, $3, $4, $5)
+         on conflict (workspace_id, locale, slug) do update set title = excluded.title, body = excluded.body returning id, locale, slug, title`,
+        [request.operator!.workspaceId, b.locale, b.slug, b.title, b.body],
+      );
+      reply.status(201);
+      return { article: { ...row, id: Number(row!.id) } };
+    },
+  });
+
+  app.post('/survey-questions', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['type', 'display_text'],
+        properties: {
+          type: { type: 'string', enum: ['rating', 'choice', 'text'] },
+          position: { type: 'integer' },
+          display_text: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 500 } },
+          valid_answers: { type: 'array', minItems: 1, maxItems: 20 },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const b = request.body as Record<string, any>;
+      if (b.type === 'rating' && !(Array.isArray(b.valid_answers) && b.valid_answers.length === 2 && b.valid_answers.every(Number.isInteger) && b.valid_answers[0] < b.valid_answers[1])) {
+        throw new HttpError(400, 'invalid_request', 'A rating question needs valid_answers [min, max], two whole numbers');
+      }
+      if (b.type === 'choice' && !Array.isArray(b.valid_answers)) throw new HttpError(400, 'invalid_request', 'A choice question needs valid_answers, the choices');
+      const [row] = await chat.db.query(
+        'insert into survey_questions (workspace_id, position, type, display_text, valid_answers) values ($1, $2, $3, $4, $5) returning id',
+        [request.operator!.workspaceId, b.position ?? 0, b.type, JSON.stringify(b.display_text), b.type === 'text' ? null : JSON.stringify(b.valid_answers)],
+      );
+      reply.status(201);
+      return { id: Number(row!.id) };
+    },
+  });
+
+  app.post('/triggers', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'message'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          url_pattern: { type: 'string', minLength: 1, maxLength: 1000 },
+          min_seconds_on_page: { type: 'integer', minimum: 0, maximum: 86400 },
+          min_visits: { type: 'integer', minimum: 1, maximum: 100000 },
+          message: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 1000 } },
+          enabled: { type: 'boolean' },
+          position: { type: 'integer' },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const b = request.body as Record<string, any>;
+      const [row] = await chat.db.query(
+        'insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, min_visits, message, enabled, position) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id',
+        [request.operator!.workspaceId, b.name, b.url_pattern ?? '*', b.min_seconds_on_page ?? 0, b.min_visits ?? 1, JSON.stringify(b.message), b.enabled ?? true, b.position ?? 0],
+      );
+      reply.status(201);
+      return { id: Number(row!.id) };
+    },
+  });
+
+  app.get('/emails', {
+    handler: async (request) => ({
+      emails: await chat.db.query(
+        `select id, menu_id::int, lang, name, email, content, file_ids, status, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
+           from email_tickets where workspace_id = $1 order by created_at desc limit 200`,
+        [request.operator!.workspaceId],
+      ),
+    }),
+  });
+
+  app.get('/transcripts', {
+    handler: async (request) => ({
+      transcripts: await chat.db.query(
+        'select id, conversation_id, recipients, subject, body, status, error from transcripts where workspace_id = $1 order by created_at desc limit 200',
+        [request.operator!.workspaceId],
+      ),
+    }),
+  });
+
+  app.get('/files/:id', {
+    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } },
+    handler: async (request, reply) => {
+      const f = await lifecycle.file((request.params as { id: string }).id, { workspaceId: request.operator!.workspaceId });
+      return sendFile(reply, f as { name: string; mime: string; bytes: Buffer });
     },
   });
 

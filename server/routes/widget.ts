@@ -8,6 +8,8 @@ import { mintIdentityToken, randomToken, sha256, verifyIdentity, type IdentityIn
 import { clientId, content, cursor, widgetContact, widgetMessage } from '../schemas.js';
 import { lastEventId, serveStream } from '../sse.js';
 import type { StreamEvent } from '../bus.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { sdkRoutes } from './sdk.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,6 +19,7 @@ declare module 'fastify' {
 
 export interface WidgetRouteOptions {
   chat: Chat;
+  lifecycle: Lifecycle;
   /** Messages a session may send per minute. */
   messagesPerMinute: number;
   /** Sessions one address may create per minute. */
@@ -46,6 +49,9 @@ const serializer = (schema: object) => fastJson(schema as Parameters<typeof fast
 const visitorEvents: Record<string, (payload: object) => string> = {
   message: serializer({ type: 'object', properties: { message: widgetMessage } }),
   'conversation.status': serializer({ type: 'object', properties: { conversation_id: { type: 'string' }, status: { type: 'string' } } }),
+  'chat.updated': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, status: { type: 'string' } } }),
+  'chat.member_joined': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, member: { type: 'object', properties: { name: { type: ['string', 'null'] }, type: { type: 'string' } } } } }),
+  'chat.member_left': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, member: { type: 'object', properties: { type: { type: 'string' } } } } }),
   availability: serializer({ type: 'object', properties: { available: { type: 'boolean' } } }),
 };
 
@@ -69,7 +75,7 @@ const identityBody = {
   },
 } as const;
 
-export async function widgetRoutes(app: FastifyInstance, { chat, messagesPerMinute, sessionsPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
+export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, messagesPerMinute, sessionsPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
   // CORS mechanics from the plugin; which origins a workspace allows is checked per request below.
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
 
@@ -80,6 +86,8 @@ export async function widgetRoutes(app: FastifyInstance, { chat, messagesPerMinu
     refuseOrigin(found.workspace, request);
     request.visitor = found;
   };
+
+  await sdkRoutes(app, { lifecycle, authenticate });
 
   const sessionResponse = {
     200: {

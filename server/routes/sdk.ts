@@ -1,0 +1,323 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { HttpError } from '../errors.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { clientId, content, widgetMessage } from '../schemas.js';
+
+/** The headless SDK's routes, in the widget scope (same authentication, CORS and boundary). */
+export interface SdkRouteOptions {
+  lifecycle: Lifecycle;
+  authenticate: (request: FastifyRequest) => Promise<void>;
+}
+
+const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
+const menuId = { type: ['integer', 'string'], pattern: '^[0-9]{1,15}$', minimum: 1 } as const;
+const chatParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+const chat = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    status: { type: 'string' },
+    menu_id: { type: ['integer', 'null'] },
+    lang: { type: ['string', 'null'] },
+    created_at: { type: 'string' },
+    assigned_at: { type: ['string', 'null'] },
+    finished_at: { type: ['string', 'null'] },
+    agent: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } },
+    rating: { type: ['integer', 'null'] },
+  },
+} as const;
+const chatOrNull = { ...chat, type: ['object', 'null'] } as const;
+const queryLang = { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } } as const;
+
+export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate }: SdkRouteOptions): Promise<void> {
+  await app.register(multipart, { limits: { fileSize: 25 * 1024 * 1024, files: 1, fields: 5 } });
+  const visitor = (request: FastifyRequest) => request.visitor!;
+  const ws = (request: FastifyRequest) => request.visitor!.workspace.id;
+
+  app.get('/company', {
+    preHandler: authenticate,
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' }, subdomain: { type: 'string' }, support_email: { type: 'string' },
+            languages: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, name: { type: 'string' } } } },
+            action_tracking: { type: 'boolean' }, email_transcripts: { type: 'boolean' }, message_preview: { type: 'boolean' }, email_enhancement: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    handler: (request) => lifecycle.company(ws(request)),
+  });
+
+  app.get('/after-hours', {
+    preHandler: authenticate,
+    schema: { querystring: queryLang, response: { 200: { type: 'object', properties: { open: { type: 'boolean' }, message: { type: ['string', 'null'] } } } } },
+    handler: (request) => lifecycle.afterHours(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
+  });
+
+  const menuItem: Record<string, unknown> = {
+    type: 'object',
+    properties: {
+      id: { type: 'integer' }, name: { type: 'string' }, enabled: { type: 'boolean' },
+      redirection: { type: 'object', properties: { option: { type: 'string' }, data: { type: 'string' } } },
+      channels: { type: 'array', items: { type: 'object', properties: { type: { type: 'string' }, enabled: { type: 'boolean' } } } },
+      deflection: { type: 'object', properties: { enabled: { type: 'boolean' }, type: { type: 'string' } } },
+      children: { type: 'array', items: { $ref: 'menuItem#' } },
+    },
+  };
+  app.addSchema({ $id: 'menuItem', ...menuItem });
+  app.get('/menus', {
+    preHandler: authenticate,
+    schema: {
+      querystring: { type: 'object', additionalProperties: false, properties: { key: { type: 'string', maxLength: 100 }, lang, token: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { menus: { type: 'array', items: { $ref: 'menuItem#' } }, direct: { type: 'object', properties: { key: { type: 'boolean' }, user: { type: 'boolean' } } } } } },
+    },
+    handler: (request) => {
+      const q = request.query as { key?: string; lang?: string };
+      return lifecycle.menus(ws(request), visitor(request).session, q.key, q.lang ?? 'en');
+    },
+  });
+
+  app.get('/menus/:id/wait-times', {
+    preHandler: authenticate,
+    schema: {
+      params: { type: 'object', properties: { id: { type: 'string', maxLength: 20 } } },
+      response: { 200: { type: 'object', properties: { chat: { type: ['integer', 'null'] }, voice_call: { type: ['integer', 'null'] }, queued: { type: 'integer' }, operators_online: { type: 'integer' } } } },
+    },
+    handler: (request) => lifecycle.waitTimes(ws(request), (request.params as { id: string }).id),
+  });
+
+  app.get('/file-types', {
+    preHandler: authenticate,
+    schema: { response: { 200: { type: 'object', properties: { prohibited: { type: 'array', items: { type: 'string' } }, max_bytes: { type: 'integer' } } } } },
+    handler: (request) => lifecycle.fileRules(ws(request)),
+  });
+
+  app.get('/trigger', {
+    preHandler: authenticate,
+    schema: {
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['url'],
+        properties: { url: { type: 'string', maxLength: 2048 }, seconds: { type: 'string', pattern: '^[0-9]{1,7}$' }, visits: { type: 'string', pattern: '^[0-9]{1,7}$' }, lang, token: { type: 'string' } },
+      },
+      response: { 200: { type: 'object', properties: { trigger: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' }, message: { type: 'string' }, delay_seconds: { type: 'integer' } } } } } },
+    },
+    handler: async (request) => {
+      const q = request.query as { url: string; seconds?: string; visits?: string; lang?: string };
+      return { trigger: await lifecycle.trigger(ws(request), { url: q.url, seconds: Number(q.seconds ?? 0), visits: Number(q.visits ?? 1) }, q.lang ?? 'en') };
+    },
+  });
+
+  // ---- chats ----
+
+  app.post('/chats', {
+    preHandler: authenticate,
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['menu_id', 'lang'],
+        properties: {
+          menu_id: menuId, lang,
+          trigger_id: { type: ['string', 'integer'], maxLength: 64 },
+          ticket_id: { type: 'string', maxLength: 64 },
+          email: { type: 'string', format: 'email', maxLength: 320 },
+          greeting: { type: 'string', minLength: 1, maxLength: 10_000 },
+          cobrowsable: { type: 'boolean' },
+          custom_data: { type: 'object', maxProperties: 50 },
+        },
+      },
+      response: { 201: chat },
+    },
+    handler: async (request, reply) => {
+      reply.status(201);
+      return lifecycle.createChat(visitor(request).session, request.body as never);
+    },
+  });
+
+  app.get('/chats/ongoing', {
+    preHandler: authenticate,
+    schema: { response: { 200: { type: 'object', properties: { chat: chatOrNull } } } },
+    handler: async (request) => ({ chat: await lifecycle.ongoing(visitor(request).session) }),
+  });
+
+  app.get('/chats/:id', {
+    preHandler: authenticate,
+    schema: { params: chatParams, response: { 200: chat } },
+    handler: async (request) => lifecycle.describe(await lifecycle.chatFor(visitor(request).session, (request.params as { id: string }).id)),
+  });
+
+  const move = (path: string, from: Parameters<Lifecycle['transition']>[2], to: Parameters<Lifecycle['transition']>[3], verb: string, method: 'post' | 'delete' = 'post') =>
+    app[method](path, {
+      preHandler: authenticate,
+      schema: { params: chatParams, response: { 200: chat } },
+      handler: (request: FastifyRequest) => lifecycle.transition(visitor(request).session, (request.params as { id: string }).id, from, to, verb),
+    });
+  move('/chats/:id/resume', ['dismissed'], 'previous', 'resume');
+  move('/chats/:id/escalate', ['va_assigned'], 'queued', 'escalate');
+  move('/chats/:id/finish', ['va_assigned', 'queued', 'assigned'], 'finished', 'finish');
+  move('/chats/:id', ['va_assigned', 'queued', 'assigned'], 'dismissed', 'dismiss', 'delete');
+
+  app.get('/chats/:id/deflection', {
+    preHandler: authenticate,
+    schema: { params: chatParams, response: { 200: { type: 'object', properties: { deflection: { type: ['object', 'null'], properties: { enabled: { type: 'boolean' }, threshold: { type: 'number' }, keep_waiting: { type: 'boolean' } } } } } } },
+    handler: async (request) => ({ deflection: await lifecycle.deflection(visitor(request).session, (request.params as { id: string }).id) }),
+  });
+
+  app.get('/chats/:id/messages', {
+    preHandler: authenticate,
+    schema: { params: chatParams, querystring: { type: 'object', properties: { token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage } } } } },
+    handler: async (request) => {
+      const c = await lifecycle.chatFor(visitor(request).session, (request.params as { id: string }).id);
+      return { messages: await lifecycle.chat.messagesOf(c.id, { after: 0, limit: 5000, internal: false }) };
+    },
+  });
+
+  app.post('/chats/:id/messages', {
+    preHandler: authenticate,
+    schema: {
+      params: chatParams,
+      body: { type: 'object', additionalProperties: false, required: ['client_id', 'content'], properties: { client_id: clientId, content } },
+      response: { 200: { type: 'object', properties: { message: widgetMessage } }, 201: { type: 'object', properties: { message: widgetMessage } } },
+    },
+    handler: async (request, reply) => {
+      const body = request.body as { client_id: string; content: string };
+      if (!body.content.trim()) throw new HttpError(400, 'invalid_request', 'body/content is empty');
+      const { message, created } = await lifecycle.visitorSays(visitor(request).session, (request.params as { id: string }).id, body.content, body.client_id);
+      reply.status(created ? 201 : 200);
+      return { message };
+    },
+  });
+
+  /** One multipart file: checked against the workspace's rules before it is stored. */
+  const readUpload = async (request: FastifyRequest) => {
+    if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'Send the file as multipart/form-data in a field named "file"');
+    const part = await request.file();
+    if (!part) throw new HttpError(400, 'invalid_request', 'No file in the request; send it in a field named "file"');
+    await lifecycle.checkFile(ws(request), part.filename, 0).catch((e: HttpError) => {
+      if (e.code !== 'empty_file') throw e;
+    });
+    const bytes = await part.toBuffer().catch(() => {
+      throw new HttpError(413, 'file_too_large', 'The file is larger than the server accepts');
+    });
+    return { name: part.filename, mime: part.mimetype, bytes };
+  };
+
+  const attachment = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' } } };
+
+  app.post('/chats/:id/files', {
+    preHandler: authenticate,
+    schema: { params: chatParams, response: { 201: { type: 'object', properties: { message: widgetMessage } } } },
+    handler: async (request, reply) => {
+      const session = visitor(request).session;
+      const c = await lifecycle.chatFor(session, (request.params as { id: string }).id);
+      if (['finished', 'dismissed'].includes(c.chat_status)) throw new HttpError(409, 'chat_finished', `Chat ${c.id} is ${c.chat_status}`);
+      const upload = await readUpload(request);
+      const file = await lifecycle.storeFile(session, c.id, upload);
+      const { message } = await lifecycle.visitorSays(session, c.id, file.name, `file-${file.id}`, file.id);
+      reply.status(201);
+      return { message };
+    },
+  });
+
+  app.post('/files', {
+    preHandler: authenticate,
+    schema: { response: { 201: attachment } },
+    handler: async (request, reply) => {
+      const file = await lifecycle.storeFile(visitor(request).session, null, await readUpload(request));
+      reply.status(201);
+      return file;
+    },
+  });
+
+  app.get('/files/:id', {
+    preHandler: authenticate,
+    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, querystring: { type: 'object', properties: { token: { type: 'string' } } } },
+    handler: async (request, reply: FastifyReply) => {
+      const f = await lifecycle.file((request.params as { id: string }).id, { session: visitor(request).session });
+      return sendFile(reply, f as { name: string; mime: string; bytes: Buffer });
+    },
+  });
+
+  // ---- after a chat ----
+
+  app.post('/chats/:id/rate', {
+    preHandler: authenticate,
+    schema: {
+      params: chatParams,
+      body: { type: 'object', additionalProperties: false, required: ['rating'], properties: { rating: { type: 'integer', minimum: 1, maximum: 5 }, feedback: { type: 'string', maxLength: 2000 } } },
+      response: { 200: { type: 'object', properties: { rating: { type: 'integer' }, feedback: { type: ['string', 'null'] } } } },
+    },
+    handler: (request) => {
+      const body = request.body as { rating: number; feedback?: string };
+      return lifecycle.rate(visitor(request).session, (request.params as { id: string }).id, body.rating, body.feedback);
+    },
+  });
+
+  const question = { type: 'object', properties: { id: { type: 'integer' }, type: { type: 'string' }, display_text: { type: 'string' }, valid_answers: { type: 'array' } } };
+  app.get('/survey', {
+    preHandler: authenticate,
+    schema: { querystring: queryLang, response: { 200: { type: 'object', properties: { sign_off_display_text: { type: 'string' }, questions: { type: 'array', items: question } } } } },
+    handler: (request) => lifecycle.survey(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
+  });
+
+  app.post('/chats/:id/survey', {
+    preHandler: authenticate,
+    schema: {
+      params: chatParams,
+      body: { type: 'object', additionalProperties: false, required: ['answers'], properties: { answers: { type: 'object', maxProperties: 50, propertyNames: { pattern: '^[0-9]{1,15}$' }, additionalProperties: { type: ['string', 'number'] } } } },
+      response: { 200: { type: 'object', properties: { answered: { type: 'integer' } } } },
+    },
+    handler: (request) => lifecycle.answerSurvey(visitor(request).session, (request.params as { id: string }).id, (request.body as { answers: Record<string, unknown> }).answers),
+  });
+
+  app.post('/chats/:id/transcripts', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      params: chatParams,
+      body: { type: 'object', additionalProperties: false, required: ['emails'], properties: { emails: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', maxLength: 320 } } } },
+      response: { 202: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } },
+    },
+    handler: async (request, reply) => {
+      reply.status(202);
+      return lifecycle.sendTranscript(visitor(request).session, (request.params as { id: string }).id, (request.body as { emails: string[] }).emails);
+    },
+  });
+
+  app.post('/emails', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['email', 'content', 'menu_id', 'lang'],
+        properties: {
+          name: { type: 'string', maxLength: 255 }, email: { type: 'string', maxLength: 320 }, content, menu_id: menuId, lang,
+          file_ids: { type: 'array', maxItems: 10, items: { type: 'string', maxLength: 64 } },
+          recaptcha: { type: 'string', maxLength: 4096 },
+        },
+      },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } },
+    },
+    handler: async (request, reply) => {
+      reply.status(201);
+      return lifecycle.createEmail(visitor(request).session, request.body as never);
+    },
+  });
+}
+
+/** Sends a stored file as a download (never rendered inline, whatever its type). */
+export function sendFile(reply: FastifyReply, f: { name: string; mime: string; bytes: Buffer | Uint8Array }) {
+  reply
+    .header('content-type', f.mime)
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(f.name)}`)
+    .header('x-content-type-options', 'nosniff');
+  return reply.send(Buffer.from(f.bytes));
+}
