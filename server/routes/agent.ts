@@ -18,7 +18,7 @@ const idParam = { type: 'object', required: ['id'], properties: { id: { type: 's
 
 export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heartbeatMs }: { chat: Chat; lifecycle: Lifecycle; heartbeatMs?: number }): Promise<void> {
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
   app.addHook('preHandler', async (request: FastifyRequest) => {
     if (request.method === 'OPTIONS') return;
     const header = request.headers.authorization;

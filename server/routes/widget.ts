@@ -77,7 +77,7 @@ const identityBody = {
 
 export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, messagesPerMinute, sessionsPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
   // CORS mechanics from the plugin; which origins a workspace allows is checked per request below.
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
 
   const authenticate = async (request: FastifyRequest) => {
     const token = bearer(request);

@@ -15,6 +15,26 @@ export interface ChatClientOptions {
   locale?: string;
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function checkLang(method: string, lang: unknown): void {
+  if (typeof lang !== 'string' || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) {
+    throw new TypeError(`${method}: expected a language code such as "en" or "fr-CA", got ${JSON.stringify(lang)}`);
+  }
+}
+
+function checkMenuId(method: string, id: unknown): void {
+  if (!(typeof id === 'number' && Number.isInteger(id) && id > 0) && !(typeof id === 'string' && /^[0-9]{1,15}$/.test(id))) {
+    throw new TypeError(`${method}: expected a menu id (a positive whole number), got ${JSON.stringify(id)}`);
+  }
+}
+
+function checkChatId(method: string, id: unknown): void {
+  if (!((typeof id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(id)) || (typeof id === 'number' && Number.isInteger(id)))) {
+    throw new TypeError(`${method}: expected a chat id, got ${JSON.stringify(id)}`);
+  }
+}
+
 /** An error from the server or the network: `code` says what kind, `message` what is wrong. */
 export class ChatError extends Error {
   constructor(readonly code: string, message: string, readonly status = 0) {
@@ -34,9 +54,64 @@ export interface ClientContact {
   verified?: boolean;
 }
 
+/** A chat of the headless SDK: a conversation with a lifecycle. */
+export interface Chat {
+  id: string;
+  status: 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
+  menu_id: number | null;
+  lang: string | null;
+  created_at: string;
+  assigned_at: string | null;
+  finished_at: string | null;
+  agent: { id: string; name: string } | null;
+  rating: number | null;
+}
+
+export interface MenuItem {
+  id: number;
+  name?: string;
+  enabled: boolean;
+  redirection?: { option: string; data: string };
+  children?: MenuItem[];
+  channels: { type: 'chat' | 'voice_call' | 'email'; enabled: boolean }[];
+  deflection?: { enabled: boolean; type: string };
+}
+
+export interface ChatRequest {
+  menu_id: number | string;
+  lang: string;
+  trigger_id?: string;
+  ticket_id?: string;
+  email?: string;
+  greeting?: string;
+  cobrowsable?: boolean;
+}
+
+export interface EmailRequest {
+  name?: string;
+  email: string;
+  content: string;
+  menu_id: number | string;
+  lang: string;
+  files?: File[] | FileList;
+  recaptcha?: string;
+}
+
 export interface ChatClientEvents {
-  /** The session is loaded (created or resumed). */
-  'chat.connected': { sessionId: string; resumed: boolean; unreadCount: number; contact: ClientContact | null };
+  /** The session is loaded (created or resumed), and again when a chat is created or loaded (with `chat`). */
+  'chat.connected': { sessionId: string; resumed: boolean; unreadCount: number; contact: ClientContact | null; chat?: Chat };
+  /** A chat's status changed. */
+  'chat.updated': { chat: Pick<Chat, 'id' | 'status'> };
+  /** An operator joined the chat. */
+  'chat.memberJoined': { chatId: string; member: { name: string | null; type: string } };
+  /** An operator left the chat (it finished). */
+  'chat.memberLeft': { chatId: string; member: { type: string } };
+  'chat.typingStarted': { chatId: string };
+  'chat.typingEnded': { chatId: string };
+  /** `loadOngoingChat()` found a chat still going on. */
+  'chat.ongoing': { chat: Chat };
+  /** Upload progress of `sendFileMessage`. */
+  'chat.upload': { name: string; loaded: number; total: number };
   /** A message arrived, or one of the visitor's changed status. */
   'chat.message': { message: ChatMessage };
   /** The whole history was (re)loaded: after connecting, identifying or resetting. */
@@ -57,9 +132,11 @@ interface ServerMessage {
   author_name?: string | null;
   content: string;
   created_at: string;
+  attachment?: { id: string; name: string; mime: string; size: number } | null;
+  data?: ChatMessage['data'] | null;
 }
 
-const toMessage = (m: ServerMessage): ChatMessage =>
+const toMessage = (m: ServerMessage, api: string, token: string | null): ChatMessage =>
   Object.freeze({
     id: m.id,
     ...(m.client_id ? { clientId: m.client_id } : {}),
@@ -68,6 +145,8 @@ const toMessage = (m: ServerMessage): ChatMessage =>
     content: m.content,
     createdAt: m.created_at,
     status: 'sent',
+    ...(m.attachment ? { attachment: { ...m.attachment, url: `${api}/files/${m.attachment.id}?token=${encodeURIComponent(token ?? '')}` } } : {}),
+    ...(m.data ? { data: m.data } : {}),
   });
 
 function defaultStorage(): Storage | null {
@@ -90,6 +169,10 @@ export class ChatClient {
   readonly #retry: { baseMs: number; maxMs: number };
   readonly #locale?: string;
   #token: string | null = null;
+  /** The current chat of the headless SDK (kept in storage for `loadOngoingChat`). */
+  #chatId: string | null = null;
+  #fileRules: { prohibited: string[]; max_bytes: number } | null = null;
+  readonly #pageStart = Date.now();
   #sessionId: string | null = null;
   #outbox: Outbox | null = null;
   #lastEventId = 0;
@@ -178,11 +261,15 @@ export class ChatClient {
   /** Every message of the current conversation that the visitor may see, oldest first. */
   async fetchMessages(): Promise<ChatMessage[]> {
     await this.#ready();
+    if (this.#chatId) {
+      const res = await this.#request<{ messages: ServerMessage[] }>('GET', `/chats/${encodeURIComponent(this.#chatId)}/messages`);
+      return res.messages.map((m) => this.#toMessage(m));
+    }
     const all: ChatMessage[] = [];
     let after = '0';
     for (let page = 0; page < 50; page++) {
       const res = await this.#request<{ messages: ServerMessage[]; cursor: string }>('GET', `/messages?after=${after}&limit=500`);
-      all.push(...res.messages.map(toMessage));
+      all.push(...res.messages.map((m) => this.#toMessage(m)));
       if (res.messages.length < 500) break;
       after = res.cursor;
     }
@@ -207,6 +294,7 @@ export class ChatClient {
       content: text,
       createdAt: options.createdAt ?? new Date().toISOString(),
       ...(options.conversationFields && Object.keys(options.conversationFields).length ? { conversationFields: options.conversationFields } : {}),
+      ...(this.#chatId ? { chatId: this.#chatId } : {}),
     };
     const pending: ChatMessage = Object.freeze({ id: entry.clientId, clientId: entry.clientId, author: 'visitor', content: text, createdAt: entry.createdAt, status: 'pending' });
     if (!this.#outbox) {
@@ -220,7 +308,7 @@ export class ChatClient {
     return pending;
   }
 
-  #early: { clientId: string; content: string; createdAt: string; conversationFields?: Record<string, unknown> }[] = [];
+  #early: import('./outbox.js').OutboxEntry[] = [];
 
   /** Sends the outbox in order; on a network or server failure, retries with back-off. */
   async #flush(): Promise<void> {
@@ -231,14 +319,14 @@ export class ChatClient {
     try {
       for (const entry of [...this.#outbox.entries]) {
         try {
-          const res = await this.#request<{ message: ServerMessage }>('POST', '/messages', {
+          const res = await this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
             client_id: entry.clientId,
             content: entry.content,
-            ...(entry.conversationFields ? { conversation_fields: entry.conversationFields } : {}),
+            ...(entry.conversationFields && !entry.chatId ? { conversation_fields: entry.conversationFields } : {}),
           });
           this.#outbox.remove(entry.clientId);
           this.#flushAttempt = 0;
-          this.#events.emit('chat.message', { message: toMessage(res.message) });
+          this.#events.emit('chat.message', { message: this.#toMessage(res.message) });
         } catch (error) {
           if (error instanceof ChatError && (error.code === 'network' || error.status >= 500 || error.status === 429 || error.status === 401)) {
             if (error.status === 401) void this.#reconnectSession();
@@ -256,6 +344,10 @@ export class ChatClient {
     } finally {
       this.#flushing = false;
     }
+  }
+
+  #toMessage(m: ServerMessage): ChatMessage {
+    return toMessage(m, this.api, this.#token);
   }
 
   #backoff(attempt: number): number {
@@ -337,7 +429,7 @@ export class ChatClient {
         void this.#flush();
         break;
       case 'message':
-        this.#events.emit('chat.message', { message: toMessage(payload.message) });
+        this.#events.emit('chat.message', { message: this.#toMessage(payload.message) });
         break;
       case 'availability':
         this.#events.emit('chat.availability', { available: !!payload.available });
@@ -345,7 +437,256 @@ export class ChatClient {
       case 'conversation.status':
         this.#events.emit('chat.conversation', { id: payload.conversation_id, status: payload.status });
         break;
+      case 'chat.updated':
+        this.#events.emit('chat.updated', { chat: { id: payload.chat_id, status: payload.status } });
+        break;
+      case 'chat.member_joined':
+        this.#events.emit('chat.memberJoined', { chatId: payload.chat_id, member: payload.member });
+        break;
+      case 'chat.member_left':
+        this.#events.emit('chat.memberLeft', { chatId: payload.chat_id, member: payload.member });
+        break;
+      case 'typing':
+        this.#events.emit(payload.typing ? 'chat.typingStarted' : 'chat.typingEnded', { chatId: payload.chat_id });
+        break;
     }
+  }
+
+
+  // ---- the headless SDK (see shared/seeds/headless-web-sdk.txt) ----
+
+  /** The company: name, subdomain, support email, languages and feature flags. */
+  async getCompany(): Promise<{ name: string; subdomain: string; support_email: string; languages: { code: string; name: string }[]; action_tracking: boolean; email_transcripts: boolean; message_preview: boolean; email_enhancement: boolean }> {
+    await this.#ready();
+    return this.#request('GET', '/company');
+  }
+
+  /** The after-hours message when outside business hours, else null. */
+  async getAfterHourMessage(lang?: string): Promise<string | null> {
+    if (lang !== undefined) checkLang('getAfterHourMessage(lang)', lang);
+    await this.#ready();
+    return (await this.#request<{ open: boolean; message: string | null }>('GET', `/after-hours${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`)).message;
+  }
+
+  /** The menu tree of support topics; a direct key returns that topic alone (`direct.key` true). */
+  async getMenus(key?: string, lang?: string): Promise<{ menus: MenuItem[]; direct: { key: boolean; user: boolean } }> {
+    if (key !== undefined && key !== null && (typeof key !== 'string' || !key)) throw new TypeError('getMenus(key, lang): key must be a non-empty string');
+    if (lang !== undefined) checkLang('getMenus(key, lang)', lang);
+    await this.#ready();
+    const q = new URLSearchParams({ ...(key ? { key } : {}), ...(lang ? { lang } : {}) });
+    return this.#request('GET', `/menus${q.size ? `?${q}` : ''}`);
+  }
+
+  /** Expected waits in seconds for the menu's chat and call channels (null: nobody online, or no such channel). */
+  async getWaitTimes(menuId: number | string, lang?: string): Promise<{ chat: number | null; voice_call: number | null }> {
+    checkMenuId('getWaitTimes(menuId)', menuId);
+    if (lang !== undefined) checkLang('getWaitTimes(menuId, lang)', lang);
+    await this.#ready();
+    const res = await this.#request<{ chat: number | null; voice_call: number | null }>('GET', `/menus/${menuId}/wait-times`);
+    return { chat: res.chat, voice_call: res.voice_call };
+  }
+
+  /** The file extensions the workspace refuses. */
+  async getProhibitedFileTypes(): Promise<string[]> {
+    return (await this.#rules()).prohibited;
+  }
+
+  async #rules(): Promise<{ prohibited: string[]; max_bytes: number }> {
+    await this.#ready();
+    this.#fileRules ??= await this.#request('GET', '/file-types');
+    return this.#fileRules!;
+  }
+
+  /** The proactive trigger that matches this page (address, seconds on page, visits), or null. */
+  async getTrigger(): Promise<{ id: string; name: string; message: string; delay_seconds: number } | null> {
+    await this.#ready();
+    const q = new URLSearchParams({
+      url: globalThis.location?.href ?? '',
+      seconds: String(Math.floor((Date.now() - this.#pageStart) / 1000)),
+      visits: String(this.#visits()),
+    });
+    return (await this.#request<{ trigger: { id: string; name: string; message: string; delay_seconds: number } | null }>('GET', `/trigger?${q}`)).trigger;
+  }
+
+  #visitCount = 0;
+  /** Page loads of this site seen by the widget: counted once per client, kept in storage. */
+  #visits(): number {
+    if (!this.#visitCount) {
+      const key = this.#key('visits');
+      this.#visitCount = (Number(this.#read(key)) || 0) + 1;
+      this.#write(key, String(this.#visitCount));
+    }
+    return this.#visitCount;
+  }
+
+  /** Creates a chat on a menu; with deflection on, the virtual agent answers first. */
+  async createChat(data: ChatRequest, customData?: Record<string, unknown>): Promise<Chat> {
+    if (!data || typeof data !== 'object') throw new TypeError('createChat(data): expected {menu_id, lang, ...}');
+    checkMenuId('createChat({menu_id})', data.menu_id);
+    checkLang('createChat({lang})', data.lang);
+    if (data.email !== undefined && !EMAIL.test(data.email)) throw new TypeError(`createChat({email}): not an email address: ${JSON.stringify(data.email)}`);
+    if (customData !== undefined && (typeof customData !== 'object' || customData === null || Array.isArray(customData))) {
+      throw new TypeError('createChat(data, customData): customData must be a plain object');
+    }
+    await this.#ready();
+    const chat = await this.#request<Chat>('POST', '/chats', { ...data, menu_id: Number(data.menu_id), ...(customData ? { custom_data: customData } : {}) });
+    return this.#useChat(chat);
+  }
+
+  #useChat(chat: Chat): Chat {
+    this.#chatId = chat.status === 'finished' || chat.status === 'dismissed' ? this.#chatId : chat.id;
+    if (this.#chatId) this.#write(this.#key('chat'), this.#chatId);
+    this.#events.emit('chat.connected', { sessionId: this.#sessionId!, resumed: false, unreadCount: 0, contact: null, chat });
+    return chat;
+  }
+
+  /** A chat of this visitor, by id. */
+  async loadChat(chatId: number | string): Promise<Chat> {
+    checkChatId('loadChat(chatId)', chatId);
+    await this.#ready();
+    return this.#useChat(await this.#request<Chat>('GET', `/chats/${encodeURIComponent(String(chatId))}`));
+  }
+
+  /** Resumes a dismissed chat. */
+  async resumeChat(chatId: number | string): Promise<Chat> {
+    checkChatId('resumeChat(chatId)', chatId);
+    await this.#ready();
+    return this.#useChat(await this.#request<Chat>('POST', `/chats/${encodeURIComponent(String(chatId))}/resume`));
+  }
+
+  /** The chat still going on (its id kept in storage, or the server's), or null. */
+  async loadOngoingChat(): Promise<Chat | null> {
+    await this.#ready();
+    const stored = this.#read(this.#key('chat'));
+    let chat: Chat | null = null;
+    if (stored) chat = await this.#request<Chat>('GET', `/chats/${encodeURIComponent(stored)}`).catch(() => null);
+    if (!chat || chat.status === 'finished' || chat.status === 'dismissed') {
+      chat = (await this.#request<{ chat: Chat | null }>('GET', '/chats/ongoing')).chat;
+    }
+    if (!chat) {
+      this.#chatId = null;
+      this.#remove(this.#key('chat'));
+      return null;
+    }
+    this.#useChat(chat);
+    this.#events.emit('chat.ongoing', { chat });
+    return chat;
+  }
+
+  #currentChat(method: string): string {
+    if (!this.#chatId) throw new ChatError('no_chat', `${method}: there is no current chat; call createChat() or loadOngoingChat() first`);
+    return this.#chatId;
+  }
+
+  /** The deflection settings of the current chat's menu, or null. */
+  async getChatDeflection(): Promise<{ enabled: boolean; threshold: number; keep_waiting: boolean } | null> {
+    const id = this.#currentChat('getChatDeflection()');
+    return (await this.#request<{ deflection: { enabled: boolean; threshold: number; keep_waiting: boolean } | null }>('GET', `/chats/${id}/deflection`)).deflection;
+  }
+
+  /** Hands the current chat from the virtual agent to the human queue. */
+  async escalateChat(): Promise<Chat> {
+    return this.#request<Chat>('POST', `/chats/${this.#currentChat('escalateChat()')}/escalate`);
+  }
+
+  /** Finishes the current chat; then sendChatRate and sendChatSurvey apply. */
+  async finishChat(): Promise<Chat> {
+    return this.#request<Chat>('POST', `/chats/${this.#currentChat('finishChat()')}/finish`);
+  }
+
+  /** Dismisses the current chat (resumeChat brings it back). */
+  async destroyChat(): Promise<Chat> {
+    const id = this.#currentChat('destroyChat()');
+    const chat = await this.#request<Chat>('DELETE', `/chats/${id}`);
+    this.#remove(this.#key('chat'));
+    return chat;
+  }
+
+  /** Sends a file in the current chat, after checking it against the workspace's rules; `chat.upload` reports progress. */
+  async sendFileMessage(file: File | Blob & { name?: string }): Promise<ChatMessage> {
+    if (!(file instanceof Blob)) throw new TypeError('sendFileMessage(file): expected a File (from an <input type="file">)');
+    const name = (file as File).name ?? 'file';
+    const rules = await this.#rules();
+    const ext = name.includes('.') ? name.split('.').pop()!.toLowerCase() : '';
+    if (rules.prohibited.includes(ext)) throw new ChatError('prohibited_file_type', `Files of type .${ext} are not accepted`, 415);
+    if (file.size > rules.max_bytes) {
+      throw new ChatError('file_too_large', `The file is ${(file.size / 1048576).toFixed(1)} MB; at most ${(rules.max_bytes / 1048576).toFixed(0)} MB is accepted`, 413);
+    }
+    if (file.size === 0) throw new ChatError('empty_file', 'The file is empty', 400);
+    const id = this.#currentChat('sendFileMessage(file)');
+    const res = await this.#upload<{ message: ServerMessage }>(`/chats/${id}/files`, file, name);
+    const message = this.#toMessage(res.message);
+    this.#events.emit('chat.message', { message });
+    return message;
+  }
+
+  /** A multipart upload with progress (XMLHttpRequest: fetch reports no upload progress). */
+  #upload<T>(path: string, file: Blob, name: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', this.api + path);
+      xhr.setRequestHeader('authorization', `Bearer ${this.#token}`);
+      xhr.upload.onprogress = (e) => this.#events.emit('chat.upload', { name, loaded: e.loaded, total: e.total || file.size });
+      xhr.onerror = () => reject(new ChatError('network', `Could not reach ${this.api}; the file was not sent`));
+      xhr.onload = () => {
+        let json: any = null;
+        try {
+          json = JSON.parse(xhr.responseText);
+        } catch {
+          json = null;
+        }
+        if (xhr.status >= 200 && xhr.status < 300) resolve(json as T);
+        else reject(new ChatError(json?.error?.code ?? 'http_error', json?.error?.message ?? `The server answered ${xhr.status}`, xhr.status));
+      };
+      const form = new FormData();
+      form.append('file', file, name);
+      xhr.send(form);
+    });
+  }
+
+  /** Mails the current chat's transcript to up to five addresses. */
+  async sendChatTranscripts(emails: string[]): Promise<{ id: string; status: string }> {
+    if (!Array.isArray(emails) || !emails.length || emails.length > 5) throw new TypeError('sendChatTranscripts(emails): expected an array of 1 to 5 email addresses');
+    const bad = emails.filter((e) => typeof e !== 'string' || !EMAIL.test(e));
+    if (bad.length) throw new TypeError(`sendChatTranscripts(emails): not an email address: ${bad.map((e) => JSON.stringify(e)).join(', ')}`);
+    return this.#request('POST', `/chats/${this.#currentChat('sendChatTranscripts()')}/transcripts`, { emails });
+  }
+
+  /** Rates the current (finished) chat: 1 to 5, with optional feedback. */
+  async sendChatRate(input: { rating: number; feedback?: string }): Promise<{ rating: number; feedback: string | null }> {
+    if (!input || !Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw new TypeError('sendChatRate({rating}): rating must be a whole number from 1 to 5');
+    if (input.feedback !== undefined && typeof input.feedback !== 'string') throw new TypeError('sendChatRate({feedback}): feedback must be a string');
+    return this.#request('POST', `/chats/${this.#currentChat('sendChatRate()')}/rate`, input);
+  }
+
+  /** The survey questions, with their types and valid answers. */
+  async getChatSurvey(lang?: string): Promise<{ sign_off_display_text: string; questions: { id: number; type: string; display_text: string; valid_answers?: unknown[] }[] }> {
+    await this.#ready();
+    return this.#request('GET', `/survey${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`);
+  }
+
+  /** Answers the survey for the current (finished) chat: `{question_id: answer}`; the server checks each answer. */
+  async sendChatSurvey(answers: Record<string, number | string>): Promise<{ answered: number }> {
+    if (!answers || typeof answers !== 'object' || Array.isArray(answers) || !Object.keys(answers).length) {
+      throw new TypeError('sendChatSurvey(answers): expected {question_id: answer, ...}');
+    }
+    return this.#request('POST', `/chats/${this.#currentChat('sendChatSurvey()')}/survey`, { answers });
+  }
+
+  /** Creates an email ticket (with files, uploaded first). */
+  async createEmail(input: EmailRequest): Promise<{ id: string; status: string }> {
+    if (!input || typeof input !== 'object') throw new TypeError('createEmail(data): expected {email, content, menu_id, lang}');
+    if (typeof input.email !== 'string' || !EMAIL.test(input.email)) throw new TypeError(`createEmail({email}): not an email address: ${JSON.stringify(input.email)}`);
+    if (typeof input.content !== 'string' || !input.content.trim()) throw new TypeError('createEmail({content}): expected a non-empty string');
+    checkMenuId('createEmail({menu_id})', input.menu_id);
+    checkLang('createEmail({lang})', input.lang);
+    await this.#ready();
+    const fileIds: string[] = [];
+    for (const file of Array.from(input.files ?? [])) {
+      fileIds.push((await this.#upload<{ id: string }>('/files', file, file.name)).id);
+    }
+    const { files: _files, ...rest } = input;
+    return this.#request('POST', '/emails', { ...rest, menu_id: Number(input.menu_id), ...(fileIds.length ? { file_ids: fileIds } : {}) });
   }
 
   /** Connects the visitor to a customer identity (plain, user_hash, email_hash or jwt); history switches to theirs. */
@@ -393,6 +734,8 @@ export class ChatClient {
     this.#outbox?.clear();
     this.#early = [];
     this.#remove(this.#key('session'));
+    this.#remove(this.#key('chat'));
+    this.#chatId = null;
     this.#token = null;
     this.#sessionId = null;
     this.#outbox = null;

@@ -4,6 +4,8 @@ export interface OutboxEntry {
   content: string;
   createdAt: string;
   conversationFields?: Record<string, unknown>;
+  /** The chat it belongs to (headless SDK), else the visitor's current conversation. */
+  chatId?: string;
 }
 
 /**

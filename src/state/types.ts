@@ -21,6 +21,13 @@ export interface ChatMessage {
   readonly status: DeliveryStatus;
   /** Shown locally only (`showAgentMessage`), never sent to the server. */
   readonly local?: boolean;
+  /** A file sent with the message; `url` downloads it (for this visitor only). */
+  readonly attachment?: { readonly id: string; readonly name: string; readonly mime: string; readonly size: number; readonly url: string };
+  /** Structured content: the virtual agent's article suggestions. */
+  readonly data?: {
+    readonly articles?: readonly { readonly title: string; readonly slug: string; readonly locale: string; readonly excerpt?: string }[];
+    readonly escalate?: boolean;
+  };
 }
 
 export interface VisitorIdentity {
