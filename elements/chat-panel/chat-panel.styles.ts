@@ -166,6 +166,51 @@ export const panelStyles = css`
   :host(:dir(rtl)) [part='send-button'] svg {
     transform: scaleX(-1);
   }
+  .text-button {
+    padding: 6px 10px;
+    border: 1px solid currentColor;
+    border-radius: 8px;
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    font-size: 13px;
+    cursor: pointer;
+  }
+  .escalate {
+    display: block;
+    margin-block-start: 6px;
+  }
+  .attachment {
+    display: block;
+    margin-block-start: 4px;
+  }
+  .articles {
+    margin: 6px 0 0;
+    padding-inline-start: 18px;
+  }
+  .file {
+    display: none;
+  }
+  .attach {
+    color: var(--_muted);
+  }
+  .attach:hover {
+    background: var(--_surface);
+  }
+  .upload {
+    padding: 6px 12px 0;
+    font-size: 13px;
+  }
+  .upload progress {
+    inline-size: 100%;
+  }
+  .notice {
+    margin: 6px 12px 0;
+    padding: 6px 10px;
+    border-radius: 8px;
+    background: var(--_surface);
+    font-size: 14px;
+  }
   @keyframes appear {
     from {
       opacity: 0;

@@ -2,15 +2,18 @@ import { LitElement, html, nothing, svg } from 'lit';
 import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { consume } from '@lit/context';
-import { localized, msg } from '@lit/localize';
+import { localized, msg, str } from '@lit/localize';
 import { commandsContext, stateContext } from '../../src/context.js';
 import type { Commands } from '../../src/commands/commands.js';
 import type { ChatMessage, WidgetState } from '../../src/state/types.js';
 import { linkify } from '../../src/linkify.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
+import '../chat-topics/chat-topics.js';
+import '../chat-after/chat-after.js';
 
 const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
+const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/>`;
 const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
 
 /**
@@ -56,22 +59,46 @@ export class ChatPanel extends LitElement {
   override render() {
     const s = this.widgetState;
     if (!s) return nothing;
-    return html`${this.#header(s)}${this.#messages(s)}${this.#composer(s)}`;
+    return html`${this.#header(s)}${this.#body(s)}`;
+  }
+
+  #body(s: WidgetState) {
+    switch (s.view) {
+      case 'topics':
+      case 'email':
+        return html`<chat-topics></chat-topics>`;
+      case 'after-chat':
+        return html`<chat-after></chat-after>`;
+      default:
+        return html`${this.#messages(s)}${this.#composer(s)}`;
+    }
+  }
+
+  /** The header's second line: connection, then the chat's state, then availability. */
+  #statusText(s: WidgetState): string {
+    if (s.connection === 'offline') return msg('Offline. Your messages will be sent when the connection is back.');
+    const chat = s.chat;
+    if (chat && s.view === 'conversation') {
+      if (chat.status === 'va_assigned') return msg('A virtual assistant is answering');
+      if (chat.status === 'queued') {
+        if (chat.waitSeconds === null) return msg('Waiting for the next available person');
+        const minutes = Math.max(1, Math.round(chat.waitSeconds / 60));
+        return chat.waitSeconds < 60 ? msg('You are next in line') : msg(str`Expected wait: about ${minutes} min`);
+      }
+    }
+    return s.available ? msg('We are online') : msg('We usually reply in a few minutes');
   }
 
   #header(s: WidgetState) {
-    const offline = s.connection === 'offline';
-    const status = offline
-      ? msg('Offline. Your messages will be sent when the connection is back.')
-      : s.available
-        ? msg('We are online')
-        : msg('We usually reply in a few minutes');
+    const status = this.#statusText(s);
+    const chatOn = s.chat && s.view === 'conversation' && !['finished', 'dismissed'].includes(s.chat.status);
     return html`
       <div part="header">
         <div class="titles">
           <h2 id="title">${s.title || msg('Chat with us')}</h2>
           <p class="status" role="status" data-connection=${s.connection}>${status}</p>
         </div>
+        ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.busy} @click=${() => this.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
         ${s.embedded
           ? nothing
           : html`<button class="icon-button" type="button" aria-label=${msg('Close chat')} @click=${() => this.commands?.requestClose('close-button')}>
@@ -97,7 +124,21 @@ export class ChatPanel extends LitElement {
         ? html`<span class="author">${m.authorName}</span>`
         : nothing}<span class="text">${linkify(m.content).map((seg) =>
         seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
-      )}</span><span class="meta">${meta}</span></div>`;
+      )}</span>${m.attachment
+        ? html`<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
+        : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span></div>`;
+  }
+
+  /** The virtual agent's article suggestions, and the way to a person. */
+  #suggestions(m: ChatMessage) {
+    const articles = m.data?.articles ?? [];
+    const escalate = m.data?.escalate && this.widgetState?.chat?.status === 'va_assigned';
+    if (!articles.length && !escalate) return nothing;
+    return html`${articles.length
+      ? html`<ul class="articles">${articles.map((a) => html`<li><strong>${a.title}</strong>${a.excerpt ? html`<br /><span>${a.excerpt}</span>` : nothing}</li>`)}</ul>`
+      : nothing}${escalate
+      ? html`<button class="text-button escalate" type="button" @click=${() => this.commands?.escalateChat()}>${msg('Talk to a person')}</button>`
+      : nothing}`;
   }
 
   #statusLabel(m: ChatMessage) {
@@ -121,8 +162,21 @@ export class ChatPanel extends LitElement {
   }
 
   #composer(s: WidgetState) {
+    const canAttach = !!s.chat && !['finished', 'dismissed'].includes(s.chat.status);
     return html`
+      ${s.upload
+        ? html`<div class="upload"><label>${msg(str`Sending ${s.upload.name}`)}
+            <progress max=${s.upload.total} .value=${s.upload.loaded}></progress></label></div>`
+        : nothing}
+      ${s.notice?.kind === 'error' ? html`<p class="notice" role="alert">${s.notice.text}</p>` : nothing}
       <form part="composer" @submit=${this.#onSubmit}>
+        ${canAttach
+          ? html`<input class="file" type="file" tabindex="-1" aria-hidden="true" @change=${this.#onFile} />
+              <button class="icon-button attach" type="button" aria-label=${msg('Attach a file')} ?disabled=${s.busy}
+                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input.file')?.click()}>
+                <svg viewBox="0 0 24 24" aria-hidden="true">${attachIcon}</svg>
+              </button>`
+          : nothing}
         <textarea
           part="input"
           rows="1"
@@ -138,6 +192,13 @@ export class ChatPanel extends LitElement {
         </button>
       </form>
     `;
+  }
+
+  #onFile(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) void this.commands?.attachFile(file);
   }
 
   #onInput(event: Event): void {
@@ -162,6 +223,10 @@ export class ChatPanel extends LitElement {
     this.commands.sendMessage(text);
     this.commands.setMessageText('');
   }
+}
+
+function formatSize(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 if (!customElements.get('chat-panel')) customElements.define('chat-panel', ChatPanel);

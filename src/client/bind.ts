@@ -1,6 +1,25 @@
 import type { Commands, IdentityInput } from '../commands/commands.js';
-import type { VisitorIdentity } from '../state/types.js';
-import type { ChatClient, ClientContact } from './chat-client.js';
+import type { ChatState, Topic, VisitorIdentity } from '../state/types.js';
+import type { Chat, ChatClient, ClientContact, MenuItem } from './chat-client.js';
+
+const toTopic = (m: MenuItem): Topic =>
+  Object.freeze({
+    id: m.id,
+    name: m.name ?? String(m.id),
+    channels: Object.freeze(m.channels.filter((c) => c.enabled).map((c) => c.type)),
+    children: Object.freeze((m.children ?? []).filter((c) => c.enabled).map(toTopic)),
+  });
+
+const toChat = (c: Chat, previous: ChatState | null): ChatState =>
+  Object.freeze({
+    id: c.id,
+    status: c.status,
+    menuId: c.menu_id,
+    waitSeconds: previous?.id === c.id ? previous.waitSeconds : null,
+    rated: previous?.id === c.id ? previous.rated : c.rating !== null,
+    surveyed: previous?.id === c.id ? previous.surveyed : false,
+    transcriptSent: previous?.id === c.id ? previous.transcriptSent : false,
+  });
 
 const toIdentity = (c: ClientContact, verified: boolean): VisitorIdentity => {
   const out: Record<string, unknown> = { verified };
@@ -18,6 +37,7 @@ const toIdentity = (c: ClientContact, verified: boolean): VisitorIdentity => {
  */
 export function bindClient(commands: Commands, client: ChatClient): () => void {
   const { store } = commands;
+  let lifecycleLoaded = false;
   commands.remote = {
     send: (message, conversationFields) => {
       void client.sendTextMessage(message.content, { clientId: message.clientId ?? message.id, createdAt: message.createdAt, conversationFields });
@@ -29,10 +49,111 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     identityToken: () => client.identityToken(),
     reset: () => client.resetSession(),
     track: (name, data) => void client.trackEvent(name, data).catch(() => {}),
+    startChat: async (topicId, lang) => {
+      if (store.state.afterHours) {
+        store.update({ view: 'email' });
+        return;
+      }
+      const chat = await client.createChat({ menu_id: topicId, lang });
+      store.update((s) => ({ chat: toChat(chat, s.chat), view: 'conversation' }));
+      commands.replaceMessages(await client.fetchMessages());
+      await refreshWait();
+    },
+    attachFile: async (file) => {
+      try {
+        await client.sendFileMessage(file);
+      } finally {
+        store.update({ upload: null });
+      }
+    },
+    finishChat: async () => {
+      const chat = await client.finishChat();
+      await afterChat(chat);
+    },
+    escalateChat: async () => {
+      const chat = await client.escalateChat();
+      store.update((s) => ({ chat: toChat(chat, s.chat) }));
+      await refreshWait();
+    },
+    rateChat: async (rating, feedback) => {
+      await client.sendChatRate({ rating, ...(feedback ? { feedback } : {}) });
+      store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, rated: true }) }));
+    },
+    answerSurvey: async (answers) => {
+      await client.sendChatSurvey(answers);
+      store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, surveyed: true }) }));
+    },
+    sendTranscript: async (email) => {
+      await client.sendChatTranscripts([email]);
+      store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, transcriptSent: true }) }));
+    },
+    sendEmail: async ({ topicId, ...input }) => {
+      await client.createEmail({ ...input, menu_id: topicId });
+      store.update({ notice: { kind: 'info', text: 'email-sent' } });
+    },
+  };
+
+  const lang = () => store.state.locale || 'en';
+  /** The expected wait of a queued chat, from the live queue. */
+  const refreshWait = async () => {
+    const chat = store.state.chat;
+    if (!chat || chat.status !== 'queued' || chat.menuId === null) return;
+    const wait = await client.getWaitTimes(chat.menuId).catch(() => null);
+    store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, waitSeconds: wait?.chat ?? null }) }));
+  };
+  const afterChat = async (chat: Chat) => {
+    store.update((s) => ({ chat: toChat(chat, s.chat), view: 'after-chat' }));
+    const survey = await client.getChatSurvey(lang()).catch(() => null);
+    if (survey) store.update({ survey: Object.freeze({ signOff: survey.sign_off_display_text, questions: Object.freeze(survey.questions as never) }) });
+  };
+  /** After the session loads: topics, hours, an ongoing chat, a proactive trigger. */
+  const loadLifecycle = async () => {
+    const [menus, afterHours] = await Promise.all([client.getMenus(undefined, lang()).catch(() => null), client.getAfterHourMessage(lang()).catch(() => null)]);
+    const topics = Object.freeze((menus?.menus ?? []).filter((m) => m.enabled).map(toTopic));
+    store.update({ topics, afterHours });
+    const ongoing = topics.length ? await client.loadOngoingChat().catch(() => null) : null;
+    if (ongoing) {
+      store.update((s) => ({ chat: toChat(ongoing, s.chat), view: 'conversation' }));
+      commands.replaceMessages(await client.fetchMessages());
+      await refreshWait();
+    } else if (topics.length && !store.state.messages.length) {
+      store.update({ view: afterHours ? 'email' : 'topics' });
+    }
+    const trigger = await client.getTrigger().catch(() => null);
+    if (trigger?.message) {
+      setTimeout(() => {
+        if (store.state.open || store.state.messages.length) return;
+        commands.receive([
+          Object.freeze({ id: `trigger-${trigger.id}`, author: 'bot' as const, content: trigger.message, createdAt: new Date().toISOString(), status: 'sent' as const, local: true }),
+        ]);
+      }, Math.max(0, trigger.delay_seconds * 1000 - 0));
+    }
   };
   const offs = [
-    client.on('chat.connected', ({ sessionId, unreadCount }) => {
+    client.on('chat.connected', ({ sessionId, unreadCount, chat }) => {
+      if (chat) return; // a chat of the lifecycle: handled where it was created
       store.update((s) => ({ sessionId, ...(s.open ? {} : { unreadCount }) }));
+    }),
+    client.on('chat.history', () => {
+      if (!lifecycleLoaded) {
+        lifecycleLoaded = true;
+        void loadLifecycle();
+      }
+    }),
+    client.on('chat.updated', ({ chat }) => {
+      const current = store.state.chat;
+      if (!current || current.id !== chat.id) return;
+      if (chat.status === 'finished' && current.status !== 'finished') {
+        void afterChat({ ...chat, menu_id: current.menuId, lang: null, created_at: '', assigned_at: null, finished_at: null, agent: null, rating: null });
+        return;
+      }
+      store.update({ chat: Object.freeze({ ...current, status: chat.status }) });
+      void refreshWait();
+    }),
+    client.on('chat.upload', (upload) => store.update({ upload: Object.freeze(upload) })),
+    client.on('chat.reset', () => {
+      lifecycleLoaded = false;
+      store.update({ chat: null, survey: null, upload: null, notice: null, view: 'conversation' });
     }),
     client.on('chat.history', ({ messages }) => commands.replaceMessages(messages)),
     client.on('chat.message', ({ message }) => commands.receive([message])),

@@ -37,6 +37,15 @@ export interface Remote {
   identityToken(): Promise<string | null>;
   reset(): Promise<void>;
   track(name: string, data: Record<string, unknown>): void;
+  /** The headless SDK's chat lifecycle, for the messenger's views. */
+  startChat(topicId: number, lang: string): Promise<void>;
+  attachFile(file: File): Promise<void>;
+  finishChat(): Promise<void>;
+  escalateChat(): Promise<void>;
+  rateChat(rating: number, feedback: string): Promise<void>;
+  answerSurvey(answers: Record<string, string | number>): Promise<void>;
+  sendTranscript(email: string): Promise<void>;
+  sendEmail(input: { name?: string; email: string; content: string; topicId: number; lang: string }): Promise<void>;
 }
 
 /** What `identify()` accepts: the visitor's details and, for verified installs, one proof. */
@@ -318,6 +327,71 @@ export class Commands {
       segments: Object.freeze([]) as readonly string[],
     });
     await this.remote?.reset();
+  }
+
+  // ---- the chat lifecycle, for the messenger's views (each reports failures as a notice) ----
+
+  /** Shows one of the panel's views. */
+  setView(view: WidgetState['view']): void {
+    this.store.update({ view, notice: null });
+  }
+
+  dismissNotice(): void {
+    this.store.update({ notice: null });
+  }
+
+  async #run(task: (remote: Remote) => Promise<void>): Promise<boolean> {
+    if (!this.remote || this.state.busy) return false;
+    this.store.update({ busy: true, notice: null });
+    try {
+      await task(this.remote);
+      return true;
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      this.store.update({ notice: { kind: 'error', text: e.message ?? String(error) } });
+      this.error(e.code ?? 'failed', e.message ?? String(error));
+      return false;
+    } finally {
+      this.store.update({ busy: false });
+    }
+  }
+
+  /** Starts a chat on a support topic (the topic picker). */
+  startChat(topicId: unknown): Promise<boolean> {
+    if (!Number.isInteger(topicId)) v.fail('startChat(topicId)', 'expected a topic id', topicId);
+    return this.#run((r) => r.startChat(topicId as number, this.state.locale || 'en'));
+  }
+
+  /** Sends a file in the current chat. */
+  attachFile(file: unknown): Promise<boolean> {
+    if (typeof File === 'undefined' || !(file instanceof File)) v.fail('attachFile(file)', 'expected a File', file);
+    return this.#run((r) => r.attachFile(file as File));
+  }
+
+  finishChat(): Promise<boolean> {
+    return this.#run((r) => r.finishChat());
+  }
+
+  escalateChat(): Promise<boolean> {
+    return this.#run((r) => r.escalateChat());
+  }
+
+  rateChat(rating: unknown, feedback: unknown = ''): Promise<boolean> {
+    if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) v.fail('rateChat(rating)', 'expected a whole number from 1 to 5', rating);
+    return this.#run((r) => r.rateChat(rating as number, v.string('rateChat(rating, feedback)', feedback, { max: 2000 })));
+  }
+
+  answerSurvey(answers: unknown): Promise<boolean> {
+    return this.#run((r) => r.answerSurvey(v.plainObject('answerSurvey(answers)', answers) as Record<string, string | number>));
+  }
+
+  sendTranscript(email: unknown): Promise<boolean> {
+    return this.#run((r) => r.sendTranscript(v.string('sendTranscript(email)', email, { max: 320, empty: false })));
+  }
+
+  sendEmail(input: unknown): Promise<boolean> {
+    const given = v.plainObject('sendEmail(input)', input) as { name?: string; email: string; content: string; topicId: number };
+    return this.#run((r) => r.sendEmail({ ...given, lang: this.state.locale || 'en' }));
   }
 
   /** Replaces the whole message list (a history load), keeping what the visitor sent meanwhile. */

@@ -41,6 +41,35 @@ export interface VisitorIdentity {
   readonly verified?: boolean;
 }
 
+export interface Topic {
+  readonly id: number;
+  readonly name: string;
+  readonly channels: readonly string[];
+  readonly children: readonly Topic[];
+}
+
+export interface SurveyQuestion {
+  readonly id: number;
+  readonly type: 'rating' | 'choice' | 'text';
+  readonly display_text: string;
+  readonly valid_answers?: readonly unknown[];
+}
+
+/** The headless SDK's chat as the messenger shows it. */
+export interface ChatState {
+  readonly id: string;
+  readonly status: 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
+  readonly menuId: number | null;
+  /** Expected wait in seconds while queued; null when unknown. */
+  readonly waitSeconds: number | null;
+  readonly rated: boolean;
+  readonly surveyed: boolean;
+  readonly transcriptSent: boolean;
+}
+
+/** What the messenger shows in its panel. */
+export type PanelView = 'conversation' | 'topics' | 'email' | 'after-chat';
+
 /**
  * The widget's whole state: one immutable snapshot. A change makes a new
  * snapshot; nothing ever mutates one (Lit context notifies on a new object).
@@ -76,6 +105,22 @@ export interface WidgetState {
   readonly sessionData: Readonly<Record<string, unknown>>;
   /** Replaced by `setSegments`. */
   readonly segments: readonly string[];
+
+  /** The panel's view: the conversation, the topic picker, the email form, or the after-chat survey. */
+  readonly view: PanelView;
+  /** The workspace's support topics (menus); empty when it has none. */
+  readonly topics: readonly Topic[];
+  /** The after-hours message, when outside business hours. */
+  readonly afterHours: string | null;
+  /** The current chat of the lifecycle (topic chosen), or null for a plain conversation. */
+  readonly chat: ChatState | null;
+  readonly survey: { readonly signOff: string; readonly questions: readonly SurveyQuestion[] } | null;
+  /** A file on its way up. */
+  readonly upload: { readonly name: string; readonly loaded: number; readonly total: number } | null;
+  /** A message for the visitor about something that failed or succeeded (shown as an alert). */
+  readonly notice: { readonly kind: 'error' | 'info'; readonly text: string } | null;
+  /** Something is being sent (forms show it and don't submit twice). */
+  readonly busy: boolean;
 }
 
 export const initialState: WidgetState = Object.freeze({
@@ -101,4 +146,12 @@ export const initialState: WidgetState = Object.freeze({
   conversationFields: Object.freeze({}),
   sessionData: Object.freeze({}),
   segments: Object.freeze([]) as readonly string[],
+  view: 'conversation',
+  topics: Object.freeze([]) as readonly Topic[],
+  afterHours: null,
+  chat: null,
+  survey: null,
+  upload: null,
+  notice: null,
+  busy: false,
 });

@@ -1,0 +1,114 @@
+import { LitElement, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { localized, msg, str } from '@lit/localize';
+import { commandsContext, stateContext } from '../../src/context.js';
+import type { Commands } from '../../src/commands/commands.js';
+import type { SurveyQuestion, WidgetState } from '../../src/state/types.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { formStyles } from '../shared/form.styles.js';
+
+/**
+ * After a finished chat: a rating with feedback, the workspace's survey, and
+ * the transcript by email.
+ *
+ * @summary The after-chat rating, survey and transcript request.
+ */
+@localized()
+export class ChatAfter extends LitElement {
+  static override styles = [baseStyles, formStyles];
+
+  @consume({ context: stateContext, subscribe: true })
+  @state()
+  private widgetState?: WidgetState;
+
+  @consume({ context: commandsContext })
+  private commands?: Commands;
+
+  override render() {
+    const s = this.widgetState;
+    const chat = s?.chat;
+    if (!s || !chat) return nothing;
+    return html`
+      <h3>${msg('This chat has ended')}</h3>
+      ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+      ${chat.rated ? html`<p class="notice" role="status">${msg('Thanks for your rating!')}</p>` : this.#rating(s)}
+      ${s.survey?.questions.length && !chat.surveyed ? this.#survey(s) : nothing}
+      ${chat.surveyed ? html`<p class="notice" role="status">${s.survey?.signOff ?? msg('Thank you for your feedback!')}</p>` : nothing}
+      ${chat.transcriptSent ? html`<p class="notice" role="status">${msg('The transcript is on its way.')}</p>` : this.#transcript(s)}
+      <button type="button" @click=${() => this.commands?.setView(s.topics.length ? 'topics' : 'conversation')}>${msg('Start a new conversation')}</button>
+    `;
+  }
+
+  #rating(s: WidgetState) {
+    return html`<form @submit=${this.#rate}>
+      <fieldset>
+        <legend>${msg('How was this chat?')}</legend>
+        <div class="stars">
+          ${[1, 2, 3, 4, 5].map((n) => html`<label><input type="radio" name="rating" value=${n} required />${msg(str`${n} of 5`)}</label>`)}
+        </div>
+      </fieldset>
+      <label>${msg('Anything to add? (optional)')}<textarea name="feedback" maxlength="2000"></textarea></label>
+      <button class="primary" ?disabled=${s.busy}>${msg('Send rating')}</button>
+    </form>`;
+  }
+
+  #survey(s: WidgetState) {
+    return html`<form @submit=${this.#answer}>
+      ${s.survey!.questions.map((q) => this.#question(q))}
+      <button class="primary" ?disabled=${s.busy}>${msg('Send answers')}</button>
+    </form>`;
+  }
+
+  #question(q: SurveyQuestion) {
+    const name = `q${q.id}`;
+    if (q.type === 'text') return html`<label>${q.display_text}<textarea name=${name} maxlength="2000"></textarea></label>`;
+    const options = q.type === 'rating' ? range(q.valid_answers as [number, number]) : (q.valid_answers ?? []);
+    return html`<fieldset>
+      <legend>${q.display_text}</legend>
+      <div class="stars">
+        ${options.map((o) => html`<label><input type="radio" name=${name} value=${String(o)} />${String(o)}</label>`)}
+      </div>
+    </fieldset>`;
+  }
+
+  #transcript(s: WidgetState) {
+    return html`<form @submit=${this.#mail}>
+      <label>${msg('Email me the transcript')}<input name="email" type="email" autocomplete="email" required maxlength="320" /></label>
+      <button ?disabled=${s.busy}>${msg('Send transcript')}</button>
+    </form>`;
+  }
+
+  #rate(event: SubmitEvent): void {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    void this.commands?.rateChat(Number(data.get('rating')), String(data.get('feedback') ?? ''));
+  }
+
+  #answer(event: SubmitEvent): void {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const answers: Record<string, string | number> = {};
+    for (const q of this.widgetState?.survey?.questions ?? []) {
+      const value = data.get(`q${q.id}`);
+      if (value === null || value === '') continue;
+      answers[q.id] = q.type === 'rating' ? Number(value) : String(value);
+    }
+    void this.commands?.answerSurvey(answers);
+  }
+
+  #mail(event: SubmitEvent): void {
+    event.preventDefault();
+    void this.commands?.sendTranscript(String(new FormData(event.target as HTMLFormElement).get('email') ?? ''));
+  }
+}
+
+const range = ([min, max]: [number, number]) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
+
+if (!customElements.get('chat-after')) customElements.define('chat-after', ChatAfter);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-after': ChatAfter;
+  }
+}

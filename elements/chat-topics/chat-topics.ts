@@ -1,0 +1,101 @@
+import { LitElement, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
+import { consume } from '@lit/context';
+import { localized, msg } from '@lit/localize';
+import { commandsContext, stateContext } from '../../src/context.js';
+import type { Commands } from '../../src/commands/commands.js';
+import type { Topic, WidgetState } from '../../src/state/types.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { formStyles } from '../shared/form.styles.js';
+
+/**
+ * The panel's start: the support topics to choose from (a chat starts on the
+ * one chosen), or, outside business hours, the after-hours message with an
+ * email form.
+ *
+ * @summary The topic picker and the after-hours email form.
+ */
+@localized()
+export class ChatTopics extends LitElement {
+  static override styles = [baseStyles, formStyles];
+
+  @consume({ context: stateContext, subscribe: true })
+  @state()
+  private widgetState?: WidgetState;
+
+  @consume({ context: commandsContext })
+  private commands?: Commands;
+
+  override render() {
+    const s = this.widgetState;
+    if (!s) return nothing;
+    return s.view === 'email' ? this.#email(s) : this.#topics(s);
+  }
+
+  #topics(s: WidgetState) {
+    return html`
+      <h3 id="topics-title">${msg('What can we help you with?')}</h3>
+      <ul class="topics" aria-labelledby="topics-title">
+        ${s.topics.map((t) => this.#topic(t, s))}
+      </ul>
+      ${s.afterHours ? nothing : html`<p class="muted">${msg('Pick a topic and we will connect you.')}</p>`}
+    `;
+  }
+
+  #topic(t: Topic, s: WidgetState): unknown {
+    const chat = t.channels.includes('chat');
+    return html`<li>
+      ${t.children.length
+        ? html`<span>${t.name}</span><ul>${t.children.map((c) => this.#topic(c, s))}</ul>`
+        : html`<button type="button" ?disabled=${s.busy || !chat} @click=${() => this.commands?.startChat(t.id)}>${t.name}</button>`}
+    </li>`;
+  }
+
+  #email(s: WidgetState) {
+    const sent = s.notice?.kind === 'info' && s.notice.text === 'email-sent';
+    const topics = flatten(s.topics).filter((t) => t.channels.includes('email') || t.channels.includes('chat'));
+    return html`
+      <h3>${msg('Leave us a message')}</h3>
+      ${s.afterHours ? html`<p>${s.afterHours}</p>` : nothing}
+      ${sent
+        ? html`<p class="notice" role="status">${msg('Thanks! We got your email and will answer soon.')}</p>`
+        : html`<form @submit=${this.#submit}>
+            <label>${msg('Your name')}<input name="name" autocomplete="name" maxlength="255" /></label>
+            <label>${msg('Your email')}<input name="email" type="email" autocomplete="email" required maxlength="320" /></label>
+            <label
+              >${msg('Topic')}
+              <select name="topic" required>
+                ${topics.map((t) => html`<option value=${t.id}>${t.name}</option>`)}
+              </select>
+            </label>
+            <label>${msg('Message')}<textarea name="content" required maxlength="10000"></textarea></label>
+            ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+            <button class="primary" ?disabled=${s.busy}>${msg('Send email')}</button>
+          </form>`}
+    `;
+  }
+
+  #submit(event: SubmitEvent): void {
+    event.preventDefault();
+    const form = event.target as HTMLFormElement;
+    const data = new FormData(form);
+    void this.commands?.sendEmail({
+      name: String(data.get('name') ?? ''),
+      email: String(data.get('email') ?? ''),
+      content: String(data.get('content') ?? ''),
+      topicId: Number(data.get('topic')),
+    });
+  }
+}
+
+function flatten(topics: readonly Topic[]): Topic[] {
+  return topics.flatMap((t) => (t.children.length ? flatten(t.children) : [t]));
+}
+
+if (!customElements.get('chat-topics')) customElements.define('chat-topics', ChatTopics);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-topics': ChatTopics;
+  }
+}

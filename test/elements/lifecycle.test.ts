@@ -1,0 +1,141 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
+import { chatServer, connectedWidget, inPanel, panelOf, settled, type TestWorkspace } from '../helpers.js';
+
+const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) =>
+  chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
+
+/** An element inside the panel's parts (topics, after-chat), through their shadow roots. */
+function deep<T extends Element = HTMLElement>(el: ChatWidget, part: 'chat-topics' | 'chat-after', selector: string): T | null {
+  return panelOf(el)?.shadowRoot?.querySelector(part)?.shadowRoot?.querySelector<T>(selector) ?? null;
+}
+const partText = (el: ChatWidget, part: 'chat-topics' | 'chat-after') => panelOf(el)?.shadowRoot?.querySelector(part)?.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '';
+
+async function workspace(options: { deflection?: boolean } = {}) {
+  const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+  const menu = await agent(ws, 'POST', '/menus', { names: { en: 'Orders' }, deflection_enabled: options.deflection ?? false, channels: ['chat', 'email'] });
+  await agent(ws, 'POST', '/articles', { locale: 'en', slug: 'reset-password', title: 'Resetting your password', body: 'Open Settings, then Security, then Reset password.' });
+  return { ws, menuId: menu.body.menu.id as number };
+}
+
+describe('the messenger\'s chat lifecycle, against the real server', () => {
+  beforeEach(async () => {
+    localStorage.clear();
+    await emulateMedia({ reducedMotion: 'reduce' }); // axe checks colours at rest, not mid-animation
+  });
+  afterEach(async () => {
+    document.querySelectorAll('chat-widget').forEach((w) => w.remove());
+    localStorage.clear();
+    await emulateMedia({ reducedMotion: 'no-preference' });
+  });
+
+  it('topic picker, virtual agent with articles, a person, end of chat, rating, survey and transcript', async () => {
+    const { ws } = await workspace({ deflection: true });
+    const q = await agent(ws, 'POST', '/survey-questions', { type: 'choice', display_text: { en: 'Did we solve it?' }, valid_answers: ['yes', 'no'] });
+    const el = await connectedWidget(ws, { open: true });
+    await waitUntil(() => el.state.view === 'topics', 'topic picker', { timeout: 5000 });
+    await settled(el);
+    await waitUntil(() => partText(el, 'chat-topics').includes('Orders'), 'topics shown');
+    await expect(el).to.be.accessible();
+    deep<HTMLButtonElement>(el, 'chat-topics', '.topics button')!.click();
+    await waitUntil(() => el.state.chat?.status === 'va_assigned' && el.state.view === 'conversation', 'chat started', { timeout: 5000 });
+    await settled(el);
+    expect(inPanel(el, '.status')!.textContent).to.contain('virtual assistant');
+
+    el.sendMessage('How do I reset my password?');
+    await waitUntil(() => el.state.messages.some((m) => m.author === 'bot'), 'virtual agent answered', { timeout: 5000 });
+    await settled(el);
+    const bot = [...panelOf(el)!.shadowRoot!.querySelectorAll('[data-author="bot"]')].at(-1)!;
+    expect(bot.textContent).to.contain('Resetting your password');
+    bot.querySelector<HTMLButtonElement>('.escalate')!.click();
+    await waitUntil(() => el.state.chat?.status === 'queued', 'escalated', { timeout: 5000 });
+    await settled(el);
+    expect(inPanel(el, '.status')!.textContent).to.match(/Waiting for the next available person|Expected wait|next in line/);
+
+    const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+    await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'Hi, a person here' });
+    await waitUntil(() => el.state.chat?.status === 'assigned', 'assigned', { timeout: 5000 });
+    await waitUntil(() => el.state.messages.some((m) => m.content === 'Hi, a person here'), 'reply shown', { timeout: 5000 });
+    await settled(el);
+    await expect(el).to.be.accessible();
+
+    inPanel<HTMLButtonElement>(el, '[part="header"] .text-button')!.click();
+    await waitUntil(() => el.state.view === 'after-chat', 'after-chat view', { timeout: 5000 });
+    await waitUntil(() => partText(el, 'chat-after').includes('Did we solve it?'), 'survey shown', { timeout: 5000 });
+    await expect(el).to.be.accessible();
+    deep<HTMLInputElement>(el, 'chat-after', 'input[name="rating"][value="5"]')!.click();
+    deep<HTMLFormElement>(el, 'chat-after', 'form')!.requestSubmit();
+    await waitUntil(() => partText(el, 'chat-after').includes('Thanks for your rating'), 'rated', { timeout: 5000 });
+    deep<HTMLInputElement>(el, 'chat-after', `input[name="q${q.body.id}"][value="yes"]`)!.click();
+    deep<HTMLFormElement>(el, 'chat-after', 'form')!.requestSubmit();
+    await waitUntil(() => el.state.chat?.surveyed === true, 'surveyed', { timeout: 5000 });
+    const mail = deep<HTMLInputElement>(el, 'chat-after', 'input[name="email"]')!;
+    mail.value = 'me@example.com';
+    mail.form!.requestSubmit();
+    await waitUntil(() => partText(el, 'chat-after').includes('transcript is on its way'), 'transcript', { timeout: 5000 });
+    const detail = await agent(ws, 'GET', `/conversations/${conv.id}`);
+    expect(detail.body.rating).to.equal(5);
+    expect(detail.body.chat_status).to.equal('finished');
+    expect((await agent(ws, 'GET', '/transcripts')).body.transcripts[0].recipients).to.deep.equal(['me@example.com']);
+  });
+
+  it('a file attached in the composer shows its progress and arrives as a download', async () => {
+    const { ws } = await workspace();
+    const el = await connectedWidget(ws, { open: true });
+    await waitUntil(() => el.state.view === 'topics', 'topics', { timeout: 5000 });
+    await settled(el);
+    deep<HTMLButtonElement>(el, 'chat-topics', '.topics button')!.click();
+    await waitUntil(() => el.state.chat?.status === 'queued', 'chat', { timeout: 5000 });
+    await settled(el);
+    const input = inPanel<HTMLInputElement>(el, 'input.file')!;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'.repeat(50_000)], 'report.txt', { type: 'text/plain' }));
+    input.files = transfer.files;
+    const uploads: unknown[] = [];
+    el.client!.on('chat.upload', (u) => uploads.push(u));
+    input.dispatchEvent(new Event('change'));
+    await waitUntil(() => el.state.messages.some((m) => m.attachment?.name === 'report.txt'), 'attachment shown', { timeout: 5000 });
+    await settled(el);
+    expect(uploads.length).to.be.greaterThan(0);
+    const link = inPanel<HTMLAnchorElement>(el, 'a.attachment')!;
+    expect(link.textContent).to.contain('report.txt');
+    expect((await fetch(link.href)).status).to.equal(200);
+
+    const bad = new DataTransfer();
+    bad.items.add(new File(['MZ'], 'tool.exe'));
+    input.files = bad.files;
+    input.dispatchEvent(new Event('change'));
+    await waitUntil(() => el.state.notice?.kind === 'error', 'refused', { timeout: 5000 });
+    await settled(el);
+    expect(inPanel(el, '[role="alert"]')!.textContent).to.contain('.exe');
+  });
+
+  it('outside business hours: the after-hours message and an email form that reaches the operators', async () => {
+    const { ws } = await workspace();
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(new Date().getUTCDay() + 3) % 7]!;
+    await agent(ws, 'PUT', '/settings', { time_zone: 'UTC', business_hours: { [day]: [['03:00', '03:01']] }, after_hours_message: { en: 'We are closed until Monday.' } });
+    const el = await connectedWidget(ws, { open: true });
+    await waitUntil(() => el.state.view === 'email', 'email view', { timeout: 5000 });
+    await settled(el);
+    await waitUntil(() => partText(el, 'chat-topics').includes('We are closed until Monday.'), 'after-hours message');
+    await expect(el).to.be.accessible();
+    const form = deep<HTMLFormElement>(el, 'chat-topics', 'form')!;
+    (form.elements.namedItem('email') as HTMLInputElement).value = 'visitor@example.com';
+    (form.elements.namedItem('content') as HTMLTextAreaElement).value = 'Please call me back';
+    form.requestSubmit();
+    await waitUntil(() => partText(el, 'chat-topics').includes('We got your email'), 'sent', { timeout: 5000 });
+    const emails = await agent(ws, 'GET', '/emails');
+    expect(emails.body.emails[0]).to.include({ email: 'visitor@example.com', content: 'Please call me back' });
+  });
+
+  it('a proactive trigger shows its message in the preview card', async () => {
+    const { ws } = await workspace();
+    await agent(ws, 'POST', '/triggers', { name: 'hello', message: { en: 'Can we help you find something?' } });
+    const el = await connectedWidget(ws);
+    await waitUntil(() => el.state.preview?.content === 'Can we help you find something?', 'preview', { timeout: 5000 });
+    await settled(el);
+    expect(el.shadowRoot!.querySelector('[part="preview"]')!.textContent).to.contain('Can we help you find something?');
+    expect(el.unreadCount).to.equal(1);
+  });
+});
