@@ -47,6 +47,39 @@ export async function createWorkspace(db: Db, seed: WorkspaceSeed = {}): Promise
   return keys;
 }
 
+/** What the demo workspace ships so that every feature can be tried at once: topics, help articles, a survey, a trigger. */
+export async function seedDemoContent(db: Db, workspaceId: string): Promise<void> {
+  await db.tx(async (q) => {
+    await q.query(`update workspaces set subdomain = 'demo', support_email = 'support@demo.example', languages = array['en', 'fr', 'es', 'de', 'nl', 'ar'] where id = $1`, [workspaceId]);
+    const [support] = await q.query(
+      `insert into menus (workspace_id, position, key, names, channels) values ($1, 0, 'support', $2, array['chat', 'email']) returning id`,
+      [workspaceId, JSON.stringify({ en: 'Product support', fr: 'Assistance produit', es: 'Soporte', de: 'Produktsupport', nl: 'Productondersteuning', ar: 'دعم المنتج' })],
+    );
+    await q.query(
+      `insert into menus (workspace_id, position, parent_id, names, channels, deflection_enabled) values
+         ($1, 0, $2, $3, array['chat', 'voice_call', 'email'], false), ($1, 1, $2, $4, array['chat', 'email'], true)`,
+      [workspaceId, support!.id, JSON.stringify({ en: 'Billing', fr: 'Facturation' }), JSON.stringify({ en: 'Technical problem', fr: 'Problème technique' })],
+    );
+    await q.query(`insert into menus (workspace_id, position, key, names, channels) values ($1, 1, 'sales', $2, array['chat', 'email'])`, [
+      workspaceId, JSON.stringify({ en: 'Talk to sales', fr: 'Parler aux ventes' }),
+    ]);
+    const articles = [
+      ['reset-password', 'Resetting your password', 'Open Settings, choose Security, then Reset password. We email you a link that works for one hour.'],
+      ['refunds', 'Refunds and returns', 'Return any item within 30 days. Refunds reach your card within five working days of our receiving it.'],
+      ['shipping', 'Shipping times', 'Orders ship within one working day. Delivery takes two to four days in Europe and five to eight elsewhere.'],
+      ['install-widget', 'Installing the chat widget', 'Add one script tag with your public key, or the two HTML tags. Everything else is optional.'],
+    ];
+    for (const [slug, title, body] of articles) {
+      await q.query('insert into articles (workspace_id, locale, slug, title, body) values ($1, $2, $3, $4, $5)', [workspaceId, 'en', slug, title, body]);
+    }
+    await q.query(`insert into survey_questions (workspace_id, position, type, display_text, valid_answers) values
+      ($1, 0, 'rating', '{"en": "How easy was it to get help?"}', '[1, 5]'),
+      ($1, 1, 'choice', '{"en": "Was your problem solved?"}', '["yes", "no", "partly"]'),
+      ($1, 2, 'text', '{"en": "Anything we could do better?"}', null)`, [workspaceId]);
+    await q.query(`insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, message) values ($1, 'Welcome', '*', 20, '{"en": "Hi! Questions about the demo? We are here."}')`, [workspaceId]);
+  });
+}
+
 /** The demo workspace: created on first run, found again afterwards (its keys fixed by DEMO_* when set). */
 export async function demoWorkspace(db: Db, env: NodeJS.ProcessEnv): Promise<WorkspaceKeys> {
   const [meta] = await db.query("select to_regclass('demo_settings') is not null as exists");
@@ -76,6 +109,7 @@ export async function demoWorkspace(db: Db, env: NodeJS.ProcessEnv): Promise<Wor
     operatorKey: env.DEMO_OPERATOR_KEY || undefined,
     identitySecret: env.DEMO_IDENTITY_SECRET || undefined,
   });
+  await seedDemoContent(db, keys.workspaceId);
   await db.query("insert into demo_settings (name, value) values ('keys', $1)", [JSON.stringify(keys)]);
   return keys;
 }
