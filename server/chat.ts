@@ -239,6 +239,21 @@ export class Chat {
     return { workspace_id: conversation.workspace_id, session_id: null, contact_id: null, conversation_id: conversation.id, type, visitor: false, operator: true, payload };
   }
 
+  /** Typing indicators: stored like every realtime event (so they fan out across processes), shown for a few seconds. */
+  async visitorTyping(session: Session, typing: boolean): Promise<boolean> {
+    const conversation = await this.currentConversation(session);
+    if (!conversation) return false;
+    await this.write(async (_q, emit) => emit(this.#operatorEvent(conversation, 'typing', { conversation_id: conversation.id, typing, who: 'visitor' })));
+    return true;
+  }
+
+  async operatorTyping(workspaceId: string, conversationId: string, name: string | null, typing: boolean): Promise<void> {
+    const c = await this.conversationFor(workspaceId, conversationId);
+    await this.write(async (_q, emit) =>
+      emit({ workspace_id: workspaceId, session_id: c.session_id, contact_id: c.contact_id, conversation_id: c.id, type: 'typing', visitor: true, operator: false, payload: { chat_id: c.id, typing, name } }),
+    );
+  }
+
   async markReadByVisitor(session: Session): Promise<void> {
     const conversation = await this.currentConversation(session);
     if (!conversation) return;

@@ -166,6 +166,13 @@ export const panelStyles = css`
   :host(:dir(rtl)) [part='send-button'] svg {
     transform: scaleX(-1);
   }
+  .typing {
+    min-block-size: 1.2em;
+    margin: 0;
+    padding: 0 16px;
+    color: var(--_muted);
+    font-size: 13px;
+  }
   .text-button {
     padding: 6px 10px;
     border: 1px solid currentColor;

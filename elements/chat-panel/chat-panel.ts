@@ -114,6 +114,7 @@ export class ChatPanel extends LitElement {
         ${s.messages.length === 0 ? html`<p class="empty">${msg('Ask us anything. We are here to help.')}</p>` : nothing}
         ${repeat(s.messages, (m) => m.clientId ?? m.id, (m) => this.#message(m, s.locale))}
       </div>
+      <p class="typing" role="status">${s.typing === null ? '' : s.typing ? msg(str`${s.typing} is typing…`) : msg('Someone is typing…')}</p>
     `;
   }
 
@@ -203,6 +204,7 @@ export class ChatPanel extends LitElement {
 
   #onInput(event: Event): void {
     this.commands?.setMessageText((event.target as HTMLTextAreaElement).value);
+    this.commands?.visitorTyped();
   }
 
   #onKeydown(event: KeyboardEvent): void {

@@ -38,6 +38,9 @@ export class InboxApp extends LitElement {
     .login { grid-column: 1 / -1; display: grid; place-content: center; gap: 8px; }
     .status-online { color: #047857; } .status-offline { color: #b91c1c; }
     .empty { padding: 16px; }
+    .typing { margin: 0; padding: 0 16px; min-height: 1.2em; color: #4b5563; font-size: 13px; }
+    .email { padding: 8px 16px; border-block-end: 1px solid #e5e7eb; }
+    .email p { margin: 4px 0 0; white-space: pre-wrap; }
   `;
 
   /** The operator API base. */
@@ -51,6 +54,11 @@ export class InboxApp extends LitElement {
   @state() private messages: InboxMessage[] = [];
   @state() private online = false;
   @state() private error = '';
+  @state() private visitorTyping = false;
+  @state() private emails: { id: string; name: string | null; email: string; content: string; created_at: string }[] = [];
+  @state() private showEmails = false;
+  #typingTimer?: ReturnType<typeof setTimeout>;
+  #typingSent = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -80,10 +88,18 @@ export class InboxApp extends LitElement {
   }
 
   async #refresh(): Promise<void> {
-    this.conversations = await this.client!.conversations();
+    [this.conversations, this.emails] = await Promise.all([this.client!.conversations(), this.client!.emails()]);
   }
 
   async #onEvent(type: string, data: any): Promise<void> {
+    if (type === 'typing') {
+      if (data.conversation_id !== this.selected) return;
+      this.visitorTyping = data.typing;
+      clearTimeout(this.#typingTimer);
+      this.#typingTimer = setTimeout(() => (this.visitorTyping = false), 6000);
+      return;
+    }
+    if (type === 'message' && data.conversation_id === this.selected) this.visitorTyping = false;
     await this.#refresh();
     if (this.selected && data.conversation_id === this.selected) {
       if (type === 'message') await this.#load(this.selected);
@@ -99,6 +115,12 @@ export class InboxApp extends LitElement {
     await this.updateComplete;
     const log = this.renderRoot.querySelector('.log');
     log?.scrollTo({ top: log.scrollHeight });
+  }
+
+  #typed(): void {
+    if (!this.selected || Date.now() - this.#typingSent < 3000) return;
+    this.#typingSent = Date.now();
+    void this.client!.typing(this.selected, true).catch(() => {});
   }
 
   async #send(event: SubmitEvent): Promise<void> {
@@ -139,10 +161,14 @@ export class InboxApp extends LitElement {
             <button aria-current=${c.id === this.selected ? 'true' : 'false'} @click=${() => this.#load(c.id)}>
               <span class="who">${c.contact?.name ?? c.contact?.email ?? 'Visitor'} ${c.unread_count ? html`<span class="badge">${c.unread_count}</span>` : nothing}</span>
               <span class="preview">${c.last_message?.internal ? 'Note: ' : ''}${c.last_message?.content ?? ''}</span>
-              <span class="meta">${c.status} · ${new Date(c.updated_at).toLocaleString()}</span>
+              <span class="meta">${c.status} · ${c.chat_status.replace('_', ' ')} · ${new Date(c.updated_at).toLocaleString()}</span>
             </button>
           </li>`)}
         </ul>
+        <header><h1>Emails</h1><button @click=${() => (this.showEmails = !this.showEmails)}>${this.showEmails ? 'Hide' : `Show (${this.emails.length})`}</button></header>
+        ${this.showEmails
+          ? html`<ul class="emails" aria-label="Email tickets">${this.emails.map((e) => html`<li class="email"><strong>${e.name ?? e.email}</strong> &lt;${e.email}&gt;<p>${e.content}</p></li>`)}</ul>`
+          : nothing}
       </aside>
       <main>
         ${this.detail ? this.#conversation(this.detail) : html`<p class="empty">Pick a conversation.</p>`}
@@ -172,8 +198,9 @@ export class InboxApp extends LitElement {
           ${m.content}<span class="meta">${m.internal ? 'Internal note · ' : ''}${m.author_name ?? m.author} · ${new Date(m.created_at).toLocaleTimeString()}</span>
         </div>`)}
       </div>
+      <p class="typing" role="status">${this.visitorTyping ? 'The visitor is typing…' : ''}</p>
       <form @submit=${this.#send}>
-        <textarea name="content" aria-label="Reply" placeholder="Reply to the visitor…"></textarea>
+        <textarea name="content" aria-label="Reply" placeholder="Reply to the visitor…" @input=${this.#typed}></textarea>
         <label><input type="checkbox" name="internal" /> Internal note</label>
         <button class="primary">Send</button>
       </form>

@@ -3,6 +3,7 @@ import { readEventStream } from '../../src/client/sse.js';
 export interface InboxConversation {
   id: string;
   status: string;
+  chat_status: string;
   unread_count: number;
   updated_at: string;
   assignee_id: string | null;
@@ -45,6 +46,8 @@ export class InboxClient {
   setStatus = (id: string, status: string) => this.call('POST', `/conversations/${id}/status`, { status });
   assign = (id: string, assignee_id: string | null) => this.call('POST', `/conversations/${id}/assign`, { assignee_id });
   read = (id: string) => this.call('POST', `/conversations/${id}/read`);
+  typing = (id: string, typing: boolean) => this.call('POST', `/conversations/${id}/typing`, { typing });
+  emails = () => this.call<{ emails: { id: string; name: string | null; email: string; content: string; created_at: string }[] }>('GET', '/emails').then((r) => r.emails);
 
   /** Live events of the workspace; reconnects with Last-Event-ID until `close()`. */
   listen(onEvent: (type: string, data: any) => void, onState: (online: boolean) => void): void {

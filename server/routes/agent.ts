@@ -161,6 +161,20 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       chat.updateConversation(request.operator!.workspaceId, (request.params as { id: string }).id, { status: (request.body as { status: string }).status }),
   });
 
+  app.post('/conversations/:id/typing', {
+    schema: {
+      params: idParam,
+      body: { type: 'object', additionalProperties: false, required: ['typing'], properties: { typing: { type: 'boolean' } } },
+      response: { 202: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+    },
+    handler: async (request, reply) => {
+      const op = request.operator!;
+      await chat.operatorTyping(op.workspaceId, (request.params as { id: string }).id, op.agentName, (request.body as { typing: boolean }).typing);
+      reply.status(202);
+      return { ok: true };
+    },
+  });
+
   app.post('/conversations/:id/read', {
     schema: { params: idParam, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
     handler: async (request) => {

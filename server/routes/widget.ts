@@ -53,6 +53,7 @@ const visitorEvents: Record<string, (payload: object) => string> = {
   'chat.member_joined': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, member: { type: 'object', properties: { name: { type: ['string', 'null'] }, type: { type: 'string' } } } } }),
   'chat.member_left': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, member: { type: 'object', properties: { type: { type: 'string' } } } } }),
   availability: serializer({ type: 'object', properties: { available: { type: 'boolean' } } }),
+  typing: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, typing: { type: 'boolean' }, name: { type: ['string', 'null'] } } }),
 };
 
 const safeContact = (c: Record<string, unknown> | null) => c;
@@ -223,6 +224,19 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       const { message, created } = await chat.visitorMessage(request.visitor!.session, body);
       reply.status(created ? 201 : 200);
       return { message };
+    },
+  });
+
+  app.post('/typing', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 60, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip } },
+    schema: {
+      body: { type: 'object', additionalProperties: false, required: ['typing'], properties: { typing: { type: 'boolean' } } },
+      response: { 202: { type: 'object', properties: { delivered: { type: 'boolean' } } } },
+    },
+    handler: async (request, reply) => {
+      reply.status(202);
+      return { delivered: await chat.visitorTyping(request.visitor!.session, (request.body as { typing: boolean }).typing) };
     },
   });
 

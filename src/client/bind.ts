@@ -38,6 +38,7 @@ const toIdentity = (c: ClientContact, verified: boolean): VisitorIdentity => {
 export function bindClient(commands: Commands, client: ChatClient): () => void {
   const { store } = commands;
   let lifecycleLoaded = false;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
   commands.remote = {
     send: (message, conversationFields) => {
       void client.sendTextMessage(message.content, { clientId: message.clientId ?? message.id, createdAt: message.createdAt, conversationFields });
@@ -49,6 +50,7 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     identityToken: () => client.identityToken(),
     reset: () => client.resetSession(),
     track: (name, data) => void client.trackEvent(name, data).catch(() => {}),
+    typing: (typing) => void client.sendTyping(typing),
     startChat: async (topicId, lang) => {
       if (store.state.afterHours) {
         store.update({ view: 'email' });
@@ -151,6 +153,16 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
       void refreshWait();
     }),
     client.on('chat.upload', (upload) => store.update({ upload: Object.freeze(upload) })),
+    client.on('chat.typingStarted', ({ name }) => {
+      store.update({ typing: name ?? '' });
+      // An indicator that is not renewed goes away.
+      clearTimeout(typingTimer);
+      typingTimer = setTimeout(() => store.update({ typing: null }), 6000);
+    }),
+    client.on('chat.typingEnded', () => {
+      clearTimeout(typingTimer);
+      store.update({ typing: null });
+    }),
     client.on('chat.reset', () => {
       lifecycleLoaded = false;
       store.update({ chat: null, survey: null, upload: null, notice: null, view: 'conversation' });
@@ -167,6 +179,7 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     client.on('chat.error', ({ code, message }) => commands.error(code, message)),
   ];
   return () => {
+    clearTimeout(typingTimer);
     offs.forEach((off) => off());
     if (commands.remote) commands.remote = null;
   };

@@ -106,8 +106,8 @@ export interface ChatClientEvents {
   'chat.memberJoined': { chatId: string; member: { name: string | null; type: string } };
   /** An operator left the chat (it finished). */
   'chat.memberLeft': { chatId: string; member: { type: string } };
-  'chat.typingStarted': { chatId: string };
-  'chat.typingEnded': { chatId: string };
+  'chat.typingStarted': { chatId: string; name: string | null };
+  'chat.typingEnded': { chatId: string; name: string | null };
   /** `loadOngoingChat()` found a chat still going on. */
   'chat.ongoing': { chat: Chat };
   /** Upload progress of `sendFileMessage`. */
@@ -447,7 +447,7 @@ export class ChatClient {
         this.#events.emit('chat.memberLeft', { chatId: payload.chat_id, member: payload.member });
         break;
       case 'typing':
-        this.#events.emit(payload.typing ? 'chat.typingStarted' : 'chat.typingEnded', { chatId: payload.chat_id });
+        this.#events.emit(payload.typing ? 'chat.typingStarted' : 'chat.typingEnded', { chatId: payload.chat_id, name: payload.name ?? null });
         break;
     }
   }
@@ -704,6 +704,16 @@ export class ChatClient {
   async identityToken(): Promise<string | null> {
     await this.#ready();
     return (await this.#request<{ token: string | null }>('POST', '/identity-token')).token;
+  }
+
+  #typingSentAt = 0;
+  /** Tells the operators the visitor is typing (at most every 3 s) or stopped. */
+  async sendTyping(typing: boolean): Promise<void> {
+    if (!this.#token) return;
+    const now = Date.now();
+    if (typing && now - this.#typingSentAt < 3000) return;
+    this.#typingSentAt = typing ? now : 0;
+    await this.#request('POST', '/typing', { typing }).catch(() => {});
   }
 
   async markRead(): Promise<void> {

@@ -37,6 +37,7 @@ export interface Remote {
   identityToken(): Promise<string | null>;
   reset(): Promise<void>;
   track(name: string, data: Record<string, unknown>): void;
+  typing(typing: boolean): void;
   /** The headless SDK's chat lifecycle, for the messenger's views. */
   startChat(topicId: number, lang: string): Promise<void>;
   attachFile(file: File): Promise<void>;
@@ -163,6 +164,11 @@ export class Commands {
     this.store.update({ draft: v.string('setMessageText(text)', text, { max: MAX_MESSAGE_LENGTH }) });
   }
 
+  /** The visitor typed in the composer: operators see that they are typing. */
+  visitorTyped(): void {
+    this.remote?.typing(this.state.draft.trim() !== '');
+  }
+
   /** Sends a visitor message: it shows at once as `pending`; the delivery moves it on. */
   sendMessage(input: unknown): ChatMessage {
     const raw = typeof input === 'object' && input !== null && !Array.isArray(input) &&
@@ -185,6 +191,7 @@ export class Commands {
       draft: s.draft.trim() === content ? '' : s.draft,
     }));
     this.remote?.send(message, this.state.conversationFields);
+    this.remote?.typing(false);
     return message;
   }
 
@@ -240,6 +247,7 @@ export class Commands {
       const unseen = s.open ? [] : fresh.filter((m) => m.author !== 'visitor');
       return {
         messages: Object.freeze(list),
+        ...(fresh.some((m) => m.author === 'agent') ? { typing: null } : {}),
         ...(unseen.length ? { unreadCount: s.unreadCount + unseen.length, preview: unseen[unseen.length - 1]! } : {}),
       };
     });

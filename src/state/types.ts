@@ -121,6 +121,8 @@ export interface WidgetState {
   readonly notice: { readonly kind: 'error' | 'info'; readonly text: string } | null;
   /** Something is being sent (forms show it and don't submit twice). */
   readonly busy: boolean;
+  /** Who of the operators is typing (their name, or '' when unnamed); null when nobody. */
+  readonly typing: string | null;
 }
 
 export const initialState: WidgetState = Object.freeze({
@@ -154,4 +156,5 @@ export const initialState: WidgetState = Object.freeze({
   upload: null,
   notice: null,
   busy: false,
+  typing: null,
 });

@@ -40,6 +40,12 @@ describe('a real conversation with the reference server', () => {
     expect(conv.last_message.content).to.equal('My order never arrived');
     expect(conv.unread_count).to.equal(1);
 
+    // The operator types: the widget says so, until the reply arrives.
+    await agent(ws, 'POST', `/conversations/${conv.id}/typing`, { typing: true });
+    await waitUntil(() => el.state.typing === 'Ada from Support', 'typing shown', { timeout: 5000 });
+    await settled(el);
+    expect(inPanel(el, '.typing')!.textContent).to.contain('Ada from Support is typing…');
+
     const received = oneEvent(el, 'chat-message-received');
     await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'Sorry! Let me check.' });
     await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'internal: refund?', internal: true });
@@ -47,6 +53,7 @@ describe('a real conversation with the reference server', () => {
     expect(ev.detail.message.content).to.equal('Sorry! Let me check.');
     await settled(el);
     expect(messageTexts(el).join('|')).to.contain('Sorry! Let me check.');
+    expect(el.state.typing).to.equal(null);
     expect(messageTexts(el).join('|')).to.not.contain('internal: refund?');
     await emulateMedia({ reducedMotion: 'reduce' }); // check the colours at rest, not mid-animation
     await expect(el).to.be.accessible();

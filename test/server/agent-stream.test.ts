@@ -123,6 +123,26 @@ describe('realtime', () => {
     }
   });
 
+  it('typing indicators go both ways', async () => {
+    const ws = await server.workspace();
+    const { v, conv } = await conversationWith(ws);
+    const visitorStream = await openSse(`${server.base}/api/widget/stream`, { authorization: `Bearer ${v.session.token}` });
+    const inbox = await openSse(`${server.base}/api/agent/stream`, { authorization: `Bearer ${ws.operatorKey}` });
+    try {
+      await visitorStream.next('ready');
+      await inbox.next('ready');
+      assert.equal((await call(server.base, 'POST', '/api/widget/typing', { token: v.session.token, body: { typing: true } })).status, 202);
+      const seen = await inbox.next('typing');
+      assert.deepEqual(seen.data, { conversation_id: conv.id, typing: true, who: 'visitor' });
+      await call(server.base, 'POST', `/api/agent/conversations/${conv.id}/typing`, { token: ws.operatorKey, body: { typing: true } });
+      assert.deepEqual((await visitorStream.next('typing')).data, { chat_id: conv.id, typing: true, name: ws.agentName });
+      assert.equal((await call(server.base, 'POST', '/api/widget/typing', { token: v.session.token, body: { typing: 'yes' } })).status, 400);
+    } finally {
+      visitorStream.close();
+      inbox.close();
+    }
+  });
+
   it('one visitor\'s stream carries nothing of another visitor or workspace', async () => {
     const ws = await server.workspace();
     const other = await server.workspace();
