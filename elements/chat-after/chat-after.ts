@@ -1,10 +1,8 @@
 import { LitElement, html, nothing } from 'lit';
-import { state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
 import { localized, msg, str } from '@lit/localize';
-import { commandsContext, stateContext } from '../../src/context.js';
 import type { Commands } from '../../src/commands/commands.js';
 import type { SurveyQuestion, WidgetState } from '../../src/state/types.js';
+import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 
@@ -18,12 +16,15 @@ import { formStyles } from '../shared/form.styles.js';
 export class ChatAfter extends LitElement {
   static override styles = [baseStyles, formStyles];
 
-  @consume({ context: stateContext, subscribe: true })
-  @state()
-  private widgetState?: WidgetState;
+  readonly #context = new WidgetContext(this);
 
-  @consume({ context: commandsContext })
-  private commands?: Commands;
+  private get widgetState(): WidgetState | undefined {
+    return this.#context.state;
+  }
+
+  private get commands(): Commands | undefined {
+    return this.#context.commands;
+  }
 
   override render() {
     const s = this.widgetState;

@@ -1,12 +1,10 @@
 import { LitElement, html, nothing, svg } from 'lit';
-import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { consume } from '@lit/context';
 import { localized, msg, str } from '@lit/localize';
-import { commandsContext, stateContext } from '../../src/context.js';
 import type { Commands } from '../../src/commands/commands.js';
 import type { ChatMessage, WidgetState } from '../../src/state/types.js';
 import { linkify } from '../../src/linkify.js';
+import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
 import '../chat-topics/chat-topics.js';
@@ -33,12 +31,15 @@ const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>
 export class ChatPanel extends LitElement {
   static override styles = [baseStyles, panelStyles];
 
-  @consume({ context: stateContext, subscribe: true })
-  @state()
-  private widgetState?: WidgetState;
+  readonly #context = new WidgetContext(this);
 
-  @consume({ context: commandsContext })
-  private commands?: Commands;
+  private get widgetState(): WidgetState | undefined {
+    return this.#context.state;
+  }
+
+  private get commands(): Commands | undefined {
+    return this.#context.commands;
+  }
 
   #time?: Intl.DateTimeFormat;
   #timeLocale?: string;
@@ -48,9 +49,12 @@ export class ChatPanel extends LitElement {
     this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]')?.focus();
   }
 
-  protected override updated(changed: Map<PropertyKey, unknown>): void {
-    const prev = changed.get('widgetState') as WidgetState | undefined;
-    if (this.widgetState && prev?.messages !== this.widgetState.messages) {
+  #shownMessages?: WidgetState['messages'];
+
+  protected override updated(): void {
+    const messages = this.widgetState?.messages;
+    if (messages && messages !== this.#shownMessages) {
+      this.#shownMessages = messages;
       const log = this.renderRoot.querySelector('[part="messages"]');
       log?.scrollTo({ top: log.scrollHeight });
     }
