@@ -1,6 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
 import { localized, msg, str } from '@lit/localize';
-import type { Commands } from '../../src/commands/commands.js';
 import type { SurveyQuestion, WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
@@ -18,16 +17,8 @@ export class ChatAfter extends LitElement {
 
   readonly #context = new WidgetContext(this);
 
-  private get widgetState(): WidgetState | undefined {
-    return this.#context.state;
-  }
-
-  private get commands(): Commands | undefined {
-    return this.#context.commands;
-  }
-
   override render() {
-    const s = this.widgetState;
+    const s = this.#context.state;
     const chat = s?.chat;
     if (!s || !chat) return nothing;
     return html`
@@ -37,7 +28,7 @@ export class ChatAfter extends LitElement {
       ${s.survey?.questions.length && !chat.surveyed ? this.#survey(s) : nothing}
       ${chat.surveyed ? html`<p class="notice" role="status">${s.survey?.signOff ?? msg('Thank you for your feedback!')}</p>` : nothing}
       ${chat.transcriptSent ? html`<p class="notice" role="status">${msg('The transcript is on its way.')}</p>` : this.#transcript(s)}
-      <button type="button" @click=${() => this.commands?.setView(s.topics.length ? 'topics' : 'conversation')}>${msg('Start a new conversation')}</button>
+      <button type="button" @click=${() => this.#context.commands?.setView(s.topics.length ? 'topics' : 'conversation')}>${msg('Start a new conversation')}</button>
     `;
   }
 
@@ -83,24 +74,24 @@ export class ChatAfter extends LitElement {
   #rate(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    void this.commands?.rateChat(Number(data.get('rating')), String(data.get('feedback') ?? ''));
+    void this.#context.commands?.rateChat(Number(data.get('rating')), String(data.get('feedback') ?? ''));
   }
 
   #answer(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
     const answers: Record<string, string | number> = {};
-    for (const q of this.widgetState?.survey?.questions ?? []) {
+    for (const q of this.#context.state?.survey?.questions ?? []) {
       const value = data.get(`q${q.id}`);
       if (value === null || value === '') continue;
       answers[q.id] = q.type === 'rating' ? Number(value) : String(value);
     }
-    void this.commands?.answerSurvey(answers);
+    void this.#context.commands?.answerSurvey(answers);
   }
 
   #mail(event: SubmitEvent): void {
     event.preventDefault();
-    void this.commands?.sendTranscript(String(new FormData(event.target as HTMLFormElement).get('email') ?? ''));
+    void this.#context.commands?.sendTranscript(String(new FormData(event.target as HTMLFormElement).get('email') ?? ''));
   }
 }
 

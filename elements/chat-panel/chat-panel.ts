@@ -1,7 +1,6 @@
 import { LitElement, html, nothing, svg } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { localized, msg, str } from '@lit/localize';
-import type { Commands } from '../../src/commands/commands.js';
 import type { ChatMessage, WidgetState } from '../../src/state/types.js';
 import { linkify } from '../../src/linkify.js';
 import { WidgetContext } from '../shared/widget-context.js';
@@ -33,14 +32,6 @@ export class ChatPanel extends LitElement {
 
   readonly #context = new WidgetContext(this);
 
-  private get widgetState(): WidgetState | undefined {
-    return this.#context.state;
-  }
-
-  private get commands(): Commands | undefined {
-    return this.#context.commands;
-  }
-
   #time?: Intl.DateTimeFormat;
   #timeLocale?: string;
 
@@ -52,7 +43,7 @@ export class ChatPanel extends LitElement {
   #shownMessages?: WidgetState['messages'];
 
   protected override updated(): void {
-    const messages = this.widgetState?.messages;
+    const messages = this.#context.state?.messages;
     if (messages && messages !== this.#shownMessages) {
       this.#shownMessages = messages;
       const log = this.renderRoot.querySelector('[part="messages"]');
@@ -61,7 +52,7 @@ export class ChatPanel extends LitElement {
   }
 
   override render() {
-    const s = this.widgetState;
+    const s = this.#context.state;
     if (!s) return nothing;
     return html`${this.#header(s)}${this.#body(s)}`;
   }
@@ -102,10 +93,10 @@ export class ChatPanel extends LitElement {
           <h2 id="title">${s.title || msg('Chat with us')}</h2>
           <p class="status" role="status" data-connection=${s.connection}>${status}</p>
         </div>
-        ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.busy} @click=${() => this.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
+        ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.busy} @click=${() => this.#context.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
         ${s.embedded
           ? nothing
-          : html`<button class="icon-button" type="button" aria-label=${msg('Close chat')} @click=${() => this.commands?.requestClose('close-button')}>
+          : html`<button class="icon-button" type="button" aria-label=${msg('Close chat')} @click=${() => this.#context.commands?.requestClose('close-button')}>
               <svg viewBox="0 0 24 24" aria-hidden="true">${closeIcon}</svg>
             </button>`}
       </div>
@@ -137,12 +128,12 @@ export class ChatPanel extends LitElement {
   /** The virtual agent's article suggestions, and the way to a person. */
   #suggestions(m: ChatMessage) {
     const articles = m.data?.articles ?? [];
-    const escalate = m.data?.escalate && this.widgetState?.chat?.status === 'va_assigned';
+    const escalate = m.data?.escalate && this.#context.state?.chat?.status === 'va_assigned';
     if (!articles.length && !escalate) return nothing;
     return html`${articles.length
       ? html`<ul class="articles">${articles.map((a) => html`<li><strong>${a.title}</strong>${a.excerpt ? html`<br /><span>${a.excerpt}</span>` : nothing}</li>`)}</ul>`
       : nothing}${escalate
-      ? html`<button class="text-button escalate" type="button" @click=${() => this.commands?.escalateChat()}>${msg('Talk to a person')}</button>`
+      ? html`<button class="text-button escalate" type="button" @click=${() => this.#context.commands?.escalateChat()}>${msg('Talk to a person')}</button>`
       : nothing}`;
   }
 
@@ -203,12 +194,12 @@ export class ChatPanel extends LitElement {
     const input = event.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (file) void this.commands?.attachFile(file);
+    if (file) void this.#context.commands?.attachFile(file);
   }
 
   #onInput(event: Event): void {
-    this.commands?.setMessageText((event.target as HTMLTextAreaElement).value);
-    this.commands?.visitorTyped();
+    this.#context.commands?.setMessageText((event.target as HTMLTextAreaElement).value);
+    this.#context.commands?.visitorTyped();
   }
 
   #onKeydown(event: KeyboardEvent): void {
@@ -224,10 +215,10 @@ export class ChatPanel extends LitElement {
   }
 
   #send(): void {
-    const text = this.widgetState?.draft.trim();
-    if (!text || !this.commands) return;
-    this.commands.sendMessage(text);
-    this.commands.setMessageText('');
+    const text = this.#context.state?.draft.trim();
+    if (!text || !this.#context.commands) return;
+    this.#context.commands.sendMessage(text);
+    this.#context.commands.setMessageText('');
   }
 }
 

@@ -1,6 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
 import { localized, msg } from '@lit/localize';
-import type { Commands } from '../../src/commands/commands.js';
 import type { Topic, WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
@@ -19,16 +18,8 @@ export class ChatTopics extends LitElement {
 
   readonly #context = new WidgetContext(this);
 
-  private get widgetState(): WidgetState | undefined {
-    return this.#context.state;
-  }
-
-  private get commands(): Commands | undefined {
-    return this.#context.commands;
-  }
-
   override render() {
-    const s = this.widgetState;
+    const s = this.#context.state;
     if (!s) return nothing;
     return s.view === 'email' ? this.#email(s) : this.#topics(s);
   }
@@ -48,7 +39,7 @@ export class ChatTopics extends LitElement {
     return html`<li>
       ${t.children.length
         ? html`<span>${t.name}</span><ul>${t.children.map((c) => this.#topic(c, s))}</ul>`
-        : html`<button type="button" ?disabled=${s.busy || !chat} @click=${() => this.commands?.startChat(t.id)}>${t.name}</button>`}
+        : html`<button type="button" ?disabled=${s.busy || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>${t.name}</button>`}
     </li>`;
   }
 
@@ -80,7 +71,7 @@ export class ChatTopics extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
-    void this.commands?.sendEmail({
+    void this.#context.commands?.sendEmail({
       name: String(data.get('name') ?? ''),
       email: String(data.get('email') ?? ''),
       content: String(data.get('content') ?? ''),
