@@ -13,7 +13,8 @@ export const notFound = (what: string) => new HttpError(404, 'not_found', `${wha
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { statusCode?: number }, request, reply) => {
     if (error instanceof HttpError) {
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message } });
+      const fields = (error as HttpError & { fields?: Record<string, string> }).fields;
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) } });
     }
     if (error.validation) {
       const where = error.validationContext ?? 'request';

@@ -76,6 +76,21 @@ export async function seedDemoContent(db: Db, workspaceId: string): Promise<void
       ($1, 0, 'rating', '{"en": "How easy was it to get help?"}', '[1, 5]'),
       ($1, 1, 'choice', '{"en": "Was your problem solved?"}', '["yes", "no", "partly"]'),
       ($1, 2, 'text', '{"en": "Anything we could do better?"}', null)`, [workspaceId]);
+    const forms = [
+      ['bug_report', { en: 'Report a bug', fr: 'Signaler un bug' }, [
+        { name: 'subject', label: { en: 'Subject', fr: 'Sujet' }, type: 'text', required: true, max: 200 },
+        { name: 'description', label: { en: 'What happened?', fr: 'Que s’est-il passé ?' }, type: 'textarea', required: true },
+        { name: 'priority_hint', label: { en: 'Priority', fr: 'Priorité' }, type: 'select', options: ['low', 'medium', 'high'] },
+        { name: 'email', label: { en: 'Email for updates', fr: 'E-mail pour le suivi' }, type: 'email' },
+      ]],
+      ['feature_request', { en: 'Request a feature', fr: 'Proposer une fonctionnalité' }, [
+        { name: 'title', label: { en: 'Feature', fr: 'Fonctionnalité' }, type: 'text', required: true, max: 200 },
+        { name: 'details', label: { en: 'Why would it help?', fr: 'En quoi cela aiderait-il ?' }, type: 'textarea' },
+      ]],
+    ] as const;
+    for (const [i, [key, title, fields]] of forms.entries()) {
+      await q.query('insert into ticket_forms (workspace_id, key, title, fields, position) values ($1, $2, $3, $4, $5)', [workspaceId, key, JSON.stringify(title), JSON.stringify(fields), i]);
+    }
     await q.query(`insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, message) values ($1, 'Welcome', '*', 20, '{"en": "Hi! Questions about the demo? We are here."}')`, [workspaceId]);
   });
 }

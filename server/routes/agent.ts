@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import type { Chat } from '../chat.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { sendFile } from './sdk.js';
+import { Tickets, type FormField } from '../tickets.js';
 import { HttpError } from '../errors.js';
 import { sha256 } from '../identity.js';
 import { agentContact, agentMessage, content, cursor } from '../schemas.js';
@@ -19,6 +20,7 @@ const idParam = { type: 'object', required: ['id'], properties: { id: { type: 's
 export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heartbeatMs }: { chat: Chat; lifecycle: Lifecycle; heartbeatMs?: number }): Promise<void> {
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
+  const tickets = new Tickets(chat);
   app.addHook('preHandler', async (request: FastifyRequest) => {
     if (request.method === 'OPTIONS') return;
     const header = request.headers.authorization;
@@ -107,7 +109,10 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
         },
       },
     },
-    handler: async (request) => chat.conversationDetail(request.operator!.workspaceId, (request.params as { id: string }).id),
+    handler: async (request) => {
+      const detail = await chat.conversationDetail(request.operator!.workspaceId, (request.params as { id: string }).id);
+      return { ...detail, tickets: await tickets.forConversation(await chat.conversationFor(request.operator!.workspaceId, detail.id)) };
+    },
   });
 
   app.get('/conversations/:id/messages', {
@@ -365,6 +370,61 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       reply.status(201);
       return { id: Number(row!.id) };
     },
+  });
+
+  app.post('/ticket-forms', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['key', 'title', 'fields'],
+        properties: {
+          key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' },
+          title: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 200 } },
+          position: { type: 'integer' },
+          fields: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 30,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'label', 'type'],
+              properties: {
+                name: { type: 'string', pattern: '^[A-Za-z0-9_]{1,64}$' },
+                label: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 200 } },
+                type: { type: 'string', enum: ['text', 'textarea', 'email', 'number', 'select', 'checkbox'] },
+                required: { type: 'boolean' },
+                options: { type: 'array', minItems: 1, items: { type: 'string', maxLength: 200 } },
+                max: { type: 'integer', minimum: 1, maximum: 10000 },
+              },
+            },
+          },
+        },
+      },
+    },
+    handler: async (request, reply) => {
+      const b = request.body as { key: string; title: Record<string, string>; fields: FormField[]; position?: number };
+      const bad = b.fields.find((f) => f.type === 'select' && !f.options?.length);
+      if (bad) throw new HttpError(400, 'invalid_request', `Field "${bad.name}" is a select and needs options`);
+      await chat.db.query(
+        `insert into ticket_forms (workspace_id, key, title, fields, position) values ($1, $2, $3, $4, $5)
+         on conflict (workspace_id, key) do update set title = excluded.title, fields = excluded.fields, position = excluded.position`,
+        [request.operator!.workspaceId, b.key, JSON.stringify(b.title), JSON.stringify(b.fields), b.position ?? 0],
+      );
+      reply.status(201);
+      return { key: b.key };
+    },
+  });
+
+  app.get('/tickets', {
+    handler: async (request) => ({
+      tickets: await chat.db.query(
+        `select id, form_key, fields, status, conversation_id, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
+           from tickets where workspace_id = $1 order by created_at desc limit 200`,
+        [request.operator!.workspaceId],
+      ),
+    }),
   });
 
   app.get('/emails', {

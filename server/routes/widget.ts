@@ -10,6 +10,8 @@ import { lastEventId, serveStream } from '../sse.js';
 import type { StreamEvent } from '../bus.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { sdkRoutes } from './sdk.js';
+import { messengerRoutes } from './messenger.js';
+import { Tickets } from '../tickets.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -89,6 +91,7 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
   };
 
   await sdkRoutes(app, { lifecycle, authenticate });
+  await messengerRoutes(app, { lifecycle, tickets: new Tickets(chat), authenticate });
 
   const sessionResponse = {
     200: {

@@ -1,0 +1,118 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { notFound } from '../errors.js';
+import type { Lifecycle } from '../lifecycle.js';
+import type { Tickets } from '../tickets.js';
+
+/** The full messenger's widget routes: ticket forms, the help center, visitor data. */
+export async function messengerRoutes(
+  app: FastifyInstance,
+  { lifecycle, tickets, authenticate }: { lifecycle: Lifecycle; tickets: Tickets; authenticate: (request: FastifyRequest) => Promise<void> },
+): Promise<void> {
+  const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
+  const article = { type: 'object', properties: { locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, excerpt: { type: 'string' } } } as const;
+
+  app.get('/ticket-forms', {
+    preHandler: authenticate,
+    schema: {
+      querystring: { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            forms: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  key: { type: 'string' },
+                  title: { type: 'string' },
+                  fields: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: { name: { type: 'string' }, label: { type: 'string' }, type: { type: 'string' }, required: { type: 'boolean' }, options: { type: 'array', items: { type: 'string' } }, max: { type: 'integer' } },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    handler: async (request) => ({ forms: await tickets.forms(request.visitor!.workspace.id, (request.query as { lang?: string }).lang ?? 'en') }),
+  });
+
+  app.post('/tickets', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['form_key', 'fields'],
+        properties: { form_key: { type: 'string', minLength: 1, maxLength: 100 }, fields: { type: 'object', maxProperties: 50, additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } } },
+      },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, form_key: { type: 'string' }, status: { type: 'string' } } } },
+    },
+    handler: async (request, reply) => {
+      const body = request.body as { form_key: string; fields: Record<string, unknown> };
+      reply.status(201);
+      return tickets.create(request.visitor!.session, body.form_key, body.fields);
+    },
+  });
+
+  app.get('/articles', {
+    preHandler: authenticate,
+    schema: {
+      querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 500 }, locale: lang, token: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { articles: { type: 'array', items: article } } } },
+    },
+    handler: async (request) => {
+      const { q, locale = 'en' } = request.query as { q?: string; locale?: string };
+      const ws = request.visitor!.workspace.id;
+      if (q?.trim()) return { articles: await lifecycle.searchArticles(ws, q, locale, 10) };
+      return {
+        articles: await lifecycle.db.query(
+          `select locale, slug, title, left(body, 160) as excerpt from articles where workspace_id = $1 and (locale = $2 or locale = split_part($2, '-', 1)) order by title limit 100`,
+          [ws, locale],
+        ),
+      };
+    },
+  });
+
+  app.get('/articles/:locale/:slug', {
+    preHandler: authenticate,
+    schema: {
+      params: { type: 'object', properties: { locale: lang, slug: { type: 'string', maxLength: 100 } } },
+      response: { 200: { type: 'object', properties: { locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' } } } },
+    },
+    handler: async (request) => {
+      const { locale, slug } = request.params as { locale: string; slug: string };
+      const [row] = await lifecycle.db.query('select locale, slug, title, body from articles where workspace_id = $1 and locale = $2 and slug = $3', [request.visitor!.workspace.id, locale, slug]);
+      if (!row) throw notFound(`Article ${locale}/${slug}`);
+      return row;
+    },
+  });
+
+  app.post('/session-data', {
+    preHandler: authenticate,
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { data: { type: 'object', maxProperties: 100 }, segments: { type: 'array', maxItems: 100, items: { type: 'string', maxLength: 100 } } },
+      },
+      response: { 200: { type: 'object', properties: { data: { type: 'object', additionalProperties: true }, segments: { type: 'array', items: { type: 'string' } } } } },
+    },
+    handler: async (request) => {
+      const body = request.body as { data?: Record<string, unknown>; segments?: string[] };
+      // data is merged, segments replaced (the Convot reference's session:data and session:segments).
+      const [row] = await lifecycle.db.query(
+        'update sessions set data = data || $2::jsonb, segments = coalesce($3, segments) where id = $1 returning data, segments',
+        [request.visitor!.session.id, JSON.stringify(body.data ?? {}), body.segments ?? null],
+      );
+      return row!;
+    },
+  });
+}
