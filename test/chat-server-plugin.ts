@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.js';
 import { LocalBus } from '../server/bus.js';
 import { openDb, type Db } from '../server/db/db.js';
-import { createWorkspace } from '../server/seed.js';
+import { createWorkspace, seedDemoContent } from '../server/seed.js';
 
 interface Payload {
   action: 'workspace' | 'stop' | 'start' | 'agent';
@@ -19,6 +19,8 @@ interface Payload {
   body?: unknown;
   key?: string;
   requireVerification?: boolean;
+  /** Ship the demo workspace's topics, articles, forms, survey and trigger. */
+  demo?: boolean;
 }
 
 export function chatServerPlugin() {
@@ -49,6 +51,7 @@ export function chatServerPlugin() {
         case 'workspace': {
           if (!app) await start();
           const ws = await createWorkspace(db!, { requireVerification: payload.requireVerification ?? false });
+          if (payload.demo) await seedDemoContent(db!, ws.workspaceId);
           return { api: `http://127.0.0.1:${port}/api/widget`, ...ws };
         }
         case 'stop':

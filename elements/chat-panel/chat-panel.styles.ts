@@ -166,6 +166,30 @@ export const panelStyles = css`
   :host(:dir(rtl)) [part='send-button'] svg {
     transform: scaleX(-1);
   }
+  .tabs {
+    display: flex;
+    gap: 4px;
+    padding: 6px 10px;
+    border-block-end: 1px solid var(--_border);
+  }
+  .tabs button {
+    flex: 1;
+    padding: 6px;
+    border: none;
+    border-radius: 8px;
+    background: transparent;
+    color: var(--_fg);
+    font: inherit;
+    font-size: 14px;
+    cursor: pointer;
+  }
+  .tabs button[aria-pressed='true'] {
+    background: var(--_surface);
+    font-weight: 600;
+  }
+  .tabs button:focus-visible {
+    outline: 2px solid var(--_brand);
+  }
   .typing {
     min-block-size: 1.2em;
     margin: 0;

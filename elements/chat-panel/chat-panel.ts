@@ -8,6 +8,8 @@ import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
 import '../chat-topics/chat-topics.js';
 import '../chat-after/chat-after.js';
+import '../chat-tickets/chat-tickets.js';
+import '../chat-help/chat-help.js';
 
 const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
 const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/>`;
@@ -54,7 +56,22 @@ export class ChatPanel extends LitElement {
   override render() {
     const s = this.#context.state;
     if (!s) return nothing;
-    return html`${this.#header(s)}${this.#body(s)}`;
+    return html`${this.#header(s)}${this.#tabs(s)}${this.#body(s)}`;
+  }
+
+  /** Messages, help and tickets: shown when the workspace has articles or forms to offer. */
+  #tabs(s: WidgetState) {
+    const forms = s.ticketForms.some((f) => s.visibleTicketForms === null || s.visibleTicketForms.includes(f.key));
+    if (!forms && !s.topics.length) return nothing;
+    const tab = s.view === 'help' ? 'help' : s.view === 'tickets' ? 'tickets' : 'messages';
+    const home = s.chat || s.messages.length || !s.topics.length ? 'conversation' : s.afterHours ? 'email' : 'topics';
+    return html`<nav class="tabs" aria-label=${msg('Messenger sections')}>
+      <button type="button" aria-pressed=${tab === 'messages'} @click=${() => this.#context.commands?.setView(home)}>${msg('Messages')}</button>
+      <button type="button" aria-pressed=${tab === 'help'} @click=${() => this.#context.commands?.openHelp(s.help.query)}>${msg('Help')}</button>
+      ${forms
+        ? html`<button type="button" aria-pressed=${tab === 'tickets'} @click=${() => this.#context.commands?.setView('tickets')}>${msg('Tickets')}</button>`
+        : nothing}
+    </nav>`;
   }
 
   #body(s: WidgetState) {
@@ -64,6 +81,10 @@ export class ChatPanel extends LitElement {
         return html`<chat-topics></chat-topics>`;
       case 'after-chat':
         return html`<chat-after></chat-after>`;
+      case 'tickets':
+        return html`<chat-tickets></chat-tickets>`;
+      case 'help':
+        return html`<chat-help></chat-help>`;
       default:
         return html`${this.#messages(s)}${this.#composer(s)}`;
     }

@@ -51,6 +51,7 @@ function deepActiveElement(): HTMLElement | null {
  * @cssproperty --chat-muted - Secondary text.
  * @cssproperty --chat-border - Borders and separators.
  * @cssproperty --chat-surface - Background of others' message bubbles.
+ * @cssproperty --chat-error - Text of error messages beside form fields.
  * @cssproperty --chat-shadow - Shadow of the panel, launcher and preview.
  * @cssproperty --chat-radius - Corner radius of the panel (16px).
  * @cssproperty --chat-font - Font family (the system UI font).
@@ -251,6 +252,26 @@ export class ChatWidget extends LitElement {
   /** Records an event of the visitor's. */
   trackEvent(name: string, data?: Record<string, unknown>): void {
     this.#commands.trackEvent(name, data);
+  }
+  /** Opens a ticket form by key (e.g. "bug_report"). */
+  showTicketForm(key: string): void {
+    this.#commands.showTicketForm(key);
+  }
+  /** Prefills ticket form fields. */
+  setTicketFormFields(fields: Record<string, unknown>): void {
+    this.#commands.setTicketFormFields(fields);
+  }
+  /** Limits the ticket forms the visitor sees; null shows them all. */
+  setVisibleTicketForms(keys: string[] | null): void {
+    this.#commands.setVisibleTicketForms(keys);
+  }
+  /** Opens the help center, searching for `query` when given. */
+  openHelp(query?: string): Promise<boolean> {
+    return this.#commands.openHelp(query);
+  }
+  /** Opens one help article. */
+  openArticle(article: { locale: string; slug: string }): Promise<boolean> {
+    return this.#commands.openArticle(article);
   }
   /** Connects the visitor to a customer identity: plain, or verified with `user_hash`, `email_hash` or `jwt`. */
   identify(identity: IdentityInput): Promise<void> {

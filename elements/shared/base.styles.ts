@@ -51,6 +51,7 @@ export const tokenStyles = css`
     --_muted: var(--chat-muted, var(--_theme-muted));
     --_border: var(--chat-border, var(--_theme-border));
     --_surface: var(--chat-surface, var(--_theme-surface));
+    --_error: var(--chat-error, var(--_theme-error));
     --_shadow: var(--chat-shadow, var(--_theme-shadow));
     --_radius: var(--chat-radius, 16px);
     --_font: var(--chat-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);

@@ -105,6 +105,14 @@ export const formStyles = css`
     align-items: center;
     gap: 2px;
   }
+  .field-error {
+    margin-block-start: -6px;
+    color: var(--_error);
+    font-size: 13px;
+  }
+  .article-body {
+    white-space: pre-wrap;
+  }
   [role='alert'],
   [role='status'].notice {
     padding: 8px 10px;

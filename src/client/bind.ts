@@ -89,6 +89,10 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
       await client.sendChatTranscripts([email]);
       store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, transcriptSent: true }) }));
     },
+    submitTicket: async (key, values) => (await client.createTicket(key, values as Record<string, string>)).id,
+    searchArticles: (query, locale) => client.searchArticles(query, locale),
+    getArticle: (locale, slug) => client.getArticle(locale, slug),
+    sessionData: (update) => void client.updateSessionData({ ...update, segments: update.segments ? [...update.segments] : undefined }).catch(() => {}),
     sendEmail: async ({ topicId, ...input }) => {
       await client.createEmail({ ...input, menu_id: topicId });
       store.update({ notice: { kind: 'info', text: 'email-sent' } });
@@ -110,15 +114,28 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
   };
   /** After the session loads: topics, hours, an ongoing chat, a proactive trigger. */
   const loadLifecycle = async () => {
-    const [menus, afterHours] = await Promise.all([client.getMenus(undefined, lang()).catch(() => null), client.getAfterHourMessage(lang()).catch(() => null)]);
+    const [menus, afterHours, forms] = await Promise.all([
+      client.getMenus(undefined, lang()).catch(() => null),
+      client.getAfterHourMessage(lang()).catch(() => null),
+      client.getTicketForms(lang()).catch(() => []),
+    ]);
     const topics = Object.freeze((menus?.menus ?? []).filter((m) => m.enabled).map(toTopic));
-    store.update({ topics, afterHours });
+    store.update({ topics, afterHours, ticketForms: Object.freeze(forms as never) });
+    // A form the page asked for before the forms were known.
+    const asked = store.state.ticket.key;
+    if (asked && !forms.some((f) => f.key === asked)) {
+      commands.error('unknown_form', `showTicketForm: no ticket form has the key "${asked}"; known: ${forms.map((f) => f.key).join(', ')}`);
+      store.update({ ticket: Object.freeze({ key: null, values: Object.freeze({}), errors: Object.freeze({}), sentId: null }), view: 'conversation' });
+    }
+    // What the page set before the session existed.
+    const { sessionData, segments } = store.state;
+    if (Object.keys(sessionData).length || segments.length) void client.updateSessionData({ data: { ...sessionData }, ...(segments.length ? { segments: [...segments] } : {}) }).catch(() => {});
     const ongoing = topics.length ? await client.loadOngoingChat().catch(() => null) : null;
     if (ongoing) {
       store.update((s) => ({ chat: toChat(ongoing, s.chat), view: 'conversation' }));
       commands.replaceMessages(await client.fetchMessages());
       await refreshWait();
-    } else if (topics.length && !store.state.messages.length) {
+    } else if (topics.length && !store.state.messages.length && store.state.view === 'conversation') {
       store.update({ view: afterHours ? 'email' : 'topics' });
     }
     const trigger = await client.getTrigger().catch(() => null);

@@ -37,7 +37,7 @@ function checkChatId(method: string, id: unknown): void {
 
 /** An error from the server or the network: `code` says what kind, `message` what is wrong. */
 export class ChatError extends Error {
-  constructor(readonly code: string, message: string, readonly status = 0) {
+  constructor(readonly code: string, message: string, readonly status = 0, readonly fields?: Record<string, string>) {
     super(message);
     this.name = 'ChatError';
   }
@@ -95,6 +95,19 @@ export interface EmailRequest {
   lang: string;
   files?: File[] | FileList;
   recaptcha?: string;
+}
+
+export interface TicketForm {
+  key: string;
+  title: string;
+  fields: { name: string; label: string; type: 'text' | 'textarea' | 'email' | 'number' | 'select' | 'checkbox'; required: boolean; options?: string[]; max?: number }[];
+}
+
+export interface ArticleSummary {
+  locale: string;
+  slug: string;
+  title: string;
+  excerpt?: string;
 }
 
 export interface ChatClientEvents {
@@ -689,6 +702,44 @@ export class ChatClient {
     return this.#request('POST', '/emails', { ...rest, menu_id: Number(input.menu_id), ...(fileIds.length ? { file_ids: fileIds } : {}) });
   }
 
+  // ---- the full messenger: ticket forms, help center, visitor data ----
+
+  async getTicketForms(lang?: string): Promise<TicketForm[]> {
+    if (lang !== undefined) checkLang('getTicketForms(lang)', lang);
+    await this.#ready();
+    return (await this.#request<{ forms: TicketForm[] }>('GET', `/ticket-forms${lang ? `?lang=${encodeURIComponent(lang)}` : ''}`)).forms;
+  }
+
+  /** Submits a ticket; invalid fields reject with a ChatError whose `fields` says what is wrong with each. */
+  async createTicket(formKey: string, fields: Record<string, string | number | boolean | null>): Promise<{ id: string; form_key: string; status: string }> {
+    if (typeof formKey !== 'string' || !formKey) throw new TypeError('createTicket(formKey, fields): formKey must be a form key such as "bug_report"');
+    if (!fields || typeof fields !== 'object' || Array.isArray(fields)) throw new TypeError('createTicket(formKey, fields): fields must be an object');
+    await this.#ready();
+    return this.#request('POST', '/tickets', { form_key: formKey, fields });
+  }
+
+  /** Help-center articles: matching `query` (full text), or all of the locale. */
+  async searchArticles(query: string, locale = 'en'): Promise<ArticleSummary[]> {
+    if (typeof query !== 'string') throw new TypeError('searchArticles(query): query must be a string');
+    checkLang('searchArticles(query, locale)', locale);
+    await this.#ready();
+    const q = new URLSearchParams({ locale, ...(query.trim() ? { q: query.trim() } : {}) });
+    return (await this.#request<{ articles: ArticleSummary[] }>('GET', `/articles?${q}`)).articles;
+  }
+
+  async getArticle(locale: string, slug: string): Promise<ArticleSummary & { body: string }> {
+    checkLang('getArticle(locale, slug)', locale);
+    if (typeof slug !== 'string' || !/^[a-z0-9][a-z0-9-]{0,99}$/.test(slug)) throw new TypeError(`getArticle(locale, slug): not an article slug: ${JSON.stringify(slug)}`);
+    await this.#ready();
+    return this.#request('GET', `/articles/${encodeURIComponent(locale)}/${encodeURIComponent(slug)}`);
+  }
+
+  /** Merges `data` into the session's data and/or replaces its segments. */
+  async updateSessionData(update: { data?: Record<string, unknown>; segments?: string[] }): Promise<{ data: Record<string, unknown>; segments: string[] }> {
+    await this.#ready();
+    return this.#request('POST', '/session-data', update);
+  }
+
   /** Connects the visitor to a customer identity (plain, user_hash, email_hash or jwt); history switches to theirs. */
   async identify(identity: VisitorIdentity & { id?: string; user_hash?: string; email_hash?: string; jwt?: string }): Promise<{ contact: ClientContact; verified: boolean }> {
     await this.#ready();
@@ -804,7 +855,7 @@ export class ChatClient {
       json = null;
     }
     if (!res.ok) {
-      throw new ChatError(json?.error?.code ?? 'http_error', json?.error?.message ?? `The server answered ${res.status}`, res.status);
+      throw new ChatError(json?.error?.code ?? 'http_error', json?.error?.message ?? `The server answered ${res.status}`, res.status, json?.error?.fields);
     }
     return json as T;
   }

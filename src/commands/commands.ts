@@ -1,7 +1,7 @@
 import { Emitter } from '../emitter.js';
 import { newId } from '../id.js';
 import type { Store } from '../state/store.js';
-import type { ChatMessage, Position, Theme, VisitorIdentity, WidgetState } from '../state/types.js';
+import type { Article, ChatMessage, Position, Theme, VisitorIdentity, WidgetState } from '../state/types.js';
 import type { CloseSource } from '../state/events.js';
 import * as v from './validate.js';
 
@@ -47,6 +47,11 @@ export interface Remote {
   answerSurvey(answers: Record<string, string | number>): Promise<void>;
   sendTranscript(email: string): Promise<void>;
   sendEmail(input: { name?: string; email: string; content: string; topicId: number; lang: string }): Promise<void>;
+  /** The full messenger. */
+  submitTicket(key: string, values: Record<string, unknown>): Promise<string>;
+  searchArticles(query: string, locale: string): Promise<readonly Article[]>;
+  getArticle(locale: string, slug: string): Promise<Article>;
+  sessionData(update: { data?: Record<string, unknown>; segments?: readonly string[] }): void;
 }
 
 /** What `identify()` accepts: the visitor's details and, for verified installs, one proof. */
@@ -256,6 +261,7 @@ export class Commands {
   setSessionData(data: unknown): void {
     const given = v.plainObject('setSessionData(data)', data);
     this.store.update((s) => ({ sessionData: Object.freeze({ ...s.sessionData, ...given }) }));
+    this.remote?.sessionData({ data: given });
   }
 
   setSegments(list: unknown): void {
@@ -263,6 +269,96 @@ export class Commands {
       v.fail('setSegments(list)', 'expected an array of strings', list);
     }
     this.store.update({ segments: Object.freeze([...list]) });
+    this.remote?.sessionData({ segments: list });
+  }
+
+  // ---- ticket forms ----
+
+  /** Opens a ticket form by key (known once the forms are loaded; an unknown key is reported as chat-error). */
+  showTicketForm(key: unknown): void {
+    const formKey = v.string('showTicketForm(key)', key, { max: 100, empty: false });
+    const s = this.state;
+    if (s.ticketForms.length && !s.ticketForms.some((f) => f.key === formKey)) {
+      this.error('unknown_form', `showTicketForm: no ticket form has the key "${formKey}"; known: ${s.ticketForms.map((f) => f.key).join(', ')}`);
+      return;
+    }
+    this.store.update({ view: 'tickets', ticket: Object.freeze({ key: formKey, values: s.ticketPrefill, errors: Object.freeze({}), sentId: null }), notice: null });
+    this.show();
+  }
+
+  /** Prefills ticket form fields (merged); applies to the open form too. */
+  setTicketFormFields(fields: unknown): void {
+    const given = v.plainObject('setTicketFormFields(fields)', fields);
+    this.store.update((s) => ({
+      ticketPrefill: Object.freeze({ ...s.ticketPrefill, ...given }),
+      ticket: Object.freeze({ ...s.ticket, values: Object.freeze({ ...s.ticket.values, ...given }) }),
+    }));
+  }
+
+  /** Limits the ticket forms the visitor may choose from; null shows them all again. */
+  setVisibleTicketForms(keys: unknown): void {
+    if (keys !== null && (!Array.isArray(keys) || keys.some((k) => typeof k !== 'string'))) {
+      v.fail('setVisibleTicketForms(keys)', 'expected an array of form keys, or null', keys);
+    }
+    this.store.update({ visibleTicketForms: keys === null ? null : Object.freeze([...(keys as string[])]) });
+  }
+
+  /** Records what the visitor typed in the open form. */
+  setTicketValue(name: string, value: unknown): void {
+    this.store.update((s) => ({ ticket: Object.freeze({ ...s.ticket, values: Object.freeze({ ...s.ticket.values, [name]: value }) }) }));
+  }
+
+  /** Submits the open form; the server's errors show beside their fields. */
+  async submitTicket(): Promise<boolean> {
+    const { key, values } = this.state.ticket;
+    if (!key) return false;
+    let sentId: string | null = null;
+    let errors: Record<string, string> = {};
+    const ok = await this.#run(async (r) => {
+      try {
+        sentId = await r.submitTicket(key, { ...values });
+      } catch (error) {
+        const fields = (error as { fields?: Record<string, string> }).fields;
+        if (!fields) throw error;
+        errors = fields;
+      }
+    });
+    this.store.update((s) => ({ ticket: Object.freeze({ ...s.ticket, errors: Object.freeze(errors), sentId }) }));
+    return ok && sentId !== null;
+  }
+
+  // ---- help center ----
+
+  /** Opens the help view, searching for `query` when given. */
+  openHelp(query?: unknown): Promise<boolean> {
+    const q = query === undefined ? '' : v.string('openHelp(query)', query, { max: 500 });
+    this.store.update({ view: 'help', help: Object.freeze({ query: q, results: null, article: null }), notice: null });
+    this.show();
+    return this.searchHelp(q);
+  }
+
+  searchHelp(query: string): Promise<boolean> {
+    return this.#run(async (r) => {
+      const results = await r.searchArticles(query, this.state.locale || 'en');
+      this.store.update((s) => ({ help: Object.freeze({ ...s.help, query, results: Object.freeze([...results]) }) }));
+    });
+  }
+
+  /** Opens one help article by locale and slug. */
+  openArticle(article: unknown): Promise<boolean> {
+    const given = v.plainObject('openArticle({locale, slug})', article) as { locale?: unknown; slug?: unknown };
+    const locale = v.locale('openArticle({locale})', given.locale ?? 'en');
+    const slug = v.string('openArticle({slug})', given.slug, { max: 100, empty: false });
+    this.store.update((s) => ({ view: 'help', help: Object.freeze({ ...s.help, article: null }), notice: null }));
+    this.show();
+    return this.#run(async (r) => {
+      const found = await r.getArticle(locale, slug);
+      this.store.update((s) => ({ help: Object.freeze({ ...s.help, article: Object.freeze(found) }) }));
+    });
+  }
+
+  closeArticle(): void {
+    this.store.update((s) => ({ help: Object.freeze({ ...s.help, article: null }) }));
   }
 
   setConversationFields(fields: unknown): void {
@@ -418,7 +514,7 @@ export const COMMAND_NAMES = [
   'show', 'hide', 'toggle', 'showLauncher', 'hideLauncher', 'setTheme', 'configure',
   'showNewMessage', 'setMessageText', 'sendMessage', 'showAgentMessage', 'markRead',
   'setSessionData', 'setSegments', 'setConversationFields', 'trackEvent', 'identify', 'identityToken',
-  'resetSession',
+  'resetSession', 'showTicketForm', 'setTicketFormFields', 'setVisibleTicketForms', 'openHelp', 'openArticle',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

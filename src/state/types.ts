@@ -67,8 +67,29 @@ export interface ChatState {
   readonly transcriptSent: boolean;
 }
 
+export interface TicketFormDef {
+  readonly key: string;
+  readonly title: string;
+  readonly fields: readonly {
+    readonly name: string;
+    readonly label: string;
+    readonly type: 'text' | 'textarea' | 'email' | 'number' | 'select' | 'checkbox';
+    readonly required: boolean;
+    readonly options?: readonly string[];
+    readonly max?: number;
+  }[];
+}
+
+export interface Article {
+  readonly locale: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly excerpt?: string;
+  readonly body?: string;
+}
+
 /** What the messenger shows in its panel. */
-export type PanelView = 'conversation' | 'topics' | 'email' | 'after-chat';
+export type PanelView = 'conversation' | 'topics' | 'email' | 'after-chat' | 'tickets' | 'help';
 
 /**
  * The widget's whole state: one immutable snapshot. A change makes a new
@@ -123,6 +144,16 @@ export interface WidgetState {
   readonly busy: boolean;
   /** Who of the operators is typing (their name, or '' when unnamed); null when nobody. */
   readonly typing: string | null;
+
+  /** The workspace's ticket forms, and which of them the page lets the visitor see (null: all). */
+  readonly ticketForms: readonly TicketFormDef[];
+  readonly visibleTicketForms: readonly string[] | null;
+  /** The form open in the tickets view (a key), its values and the errors beside its fields. */
+  readonly ticket: { readonly key: string | null; readonly values: Readonly<Record<string, unknown>>; readonly errors: Readonly<Record<string, string>>; readonly sentId: string | null };
+  /** Values the page prefilled (`setTicketFormFields`), applied to every form that has those fields. */
+  readonly ticketPrefill: Readonly<Record<string, unknown>>;
+  /** The help view: the query, its results, and the article open. */
+  readonly help: { readonly query: string; readonly results: readonly Article[] | null; readonly article: Article | null };
 }
 
 export const initialState: WidgetState = Object.freeze({
@@ -157,4 +188,9 @@ export const initialState: WidgetState = Object.freeze({
   notice: null,
   busy: false,
   typing: null,
+  ticketForms: Object.freeze([]) as readonly TicketFormDef[],
+  visibleTicketForms: null,
+  ticket: Object.freeze({ key: null, values: Object.freeze({}), errors: Object.freeze({}), sentId: null }),
+  ticketPrefill: Object.freeze({}),
+  help: Object.freeze({ query: '', results: null, article: null }),
 });

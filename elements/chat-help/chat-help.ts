@@ -1,0 +1,64 @@
+import { LitElement, html, nothing } from 'lit';
+import { localized, msg } from '@lit/localize';
+import type { WidgetState } from '../../src/state/types.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { formStyles } from '../shared/form.styles.js';
+import { WidgetContext } from '../shared/widget-context.js';
+
+/**
+ * The help center inside the messenger: a search over the workspace's
+ * articles (full text), the results, and the article open.
+ *
+ * @summary The help view: search and articles.
+ */
+@localized()
+export class ChatHelp extends LitElement {
+  static override styles = [baseStyles, formStyles];
+
+  readonly #context = new WidgetContext(this);
+
+  override render() {
+    const s = this.#context.state;
+    if (!s) return nothing;
+    return s.help.article ? this.#article(s) : this.#search(s);
+  }
+
+  #search(s: WidgetState) {
+    const results = s.help.results;
+    return html`<form role="search" @submit=${this.#submit}>
+        <label>${msg('Search for help')}<input name="q" type="search" .value=${s.help.query} maxlength="500" /></label>
+      </form>
+      ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+      ${results === null
+        ? nothing
+        : results.length
+          ? html`<ul class="topics" aria-label=${msg('Articles')}>
+              ${results.map((a) => html`<li><button type="button" @click=${() => this.#context.commands?.openArticle({ locale: a.locale, slug: a.slug })}>
+                <strong>${a.title}</strong>${a.excerpt ? html`<br /><span class="muted">${a.excerpt}</span>` : nothing}</button></li>`)}
+            </ul>`
+          : html`<p role="status">${msg('No article matches that. Ask us in a message instead.')}</p>`}`;
+  }
+
+  #article(s: WidgetState) {
+    const a = s.help.article!;
+    return html`<button type="button" @click=${() => this.#context.commands?.closeArticle()}>${msg('Back to the search')}</button>
+      <article>
+        <h3>${a.title}</h3>
+        <p class="article-body">${a.body}</p>
+      </article>`;
+  }
+
+  #submit(event: SubmitEvent): void {
+    event.preventDefault();
+    const q = String(new FormData(event.target as HTMLFormElement).get('q') ?? '');
+    void this.#context.commands?.searchHelp(q);
+  }
+}
+
+if (!customElements.get('chat-help')) customElements.define('chat-help', ChatHelp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'chat-help': ChatHelp;
+  }
+}
