@@ -5,6 +5,8 @@ import { localized, msg } from '@lit/localize';
 import { Commands, type IdentityInput, type WidgetOptions } from '../../src/commands/commands.js';
 import { ChatClient } from '../../src/client/chat-client.js';
 import { bindClient } from '../../src/client/bind.js';
+import { ConsentStorage, type StoragePolicy } from '../../src/client/consent-storage.js';
+import { syncTabs } from '../../src/client/tabs.js';
 import { commandsContext, stateContext } from '../../src/context.js';
 import { eventsBetween, type CloseSource } from '../../src/state/events.js';
 import { Store } from '../../src/state/store.js';
@@ -117,6 +119,13 @@ export class ChatWidget extends LitElement {
 
   /** Sets `--chat-brand`. */
   @property({ attribute: 'brand-color' }) brandColor = '';
+
+  /**
+   * Where the visitor's session is kept: `local` (default), `session` or `none`.
+   * Without the attribute nothing is written before the visitor first
+   * interacts; setting it is the page's consent to write from the start.
+   */
+  @property() storage: StoragePolicy | '' = '';
 
   readonly #store = new Store<WidgetState>(initialState);
   readonly #commands = new Commands(this.#store);
@@ -430,16 +439,28 @@ export class ChatWidget extends LitElement {
       this.#markReady();
       return;
     }
+    const policy: StoragePolicy = this.storage === 'none' || this.storage === 'session' ? this.storage : 'local';
+    if (this.storage && !['none', 'session', 'local'].includes(this.storage)) {
+      console.error(`chat-widget: storage must be "none", "session" or "local", got ${JSON.stringify(this.storage)}; using "local" after the first interaction`);
+    }
+    const consent = new ConsentStorage(policy, ['none', 'session', 'local'].includes(this.storage));
     let client: ChatClient;
     try {
-      client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, ...(this.locale ? { locale: this.locale } : {}) });
+      client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, storage: consent, ...(this.locale ? { locale: this.locale } : {}) });
     } catch (error) {
       this.#commands.error('invalid_configuration', (error as Error).message);
       this.#markReady();
       return;
     }
     this.#client = client;
-    this.#unbind = bindClient(this.#commands, client);
+    const unbind = bindClient(this.#commands, client);
+    const unsync = syncTabs(this.#commands, client, consent);
+    const offInteraction = this.#commands.notices.on('interaction', () => consent.allow());
+    this.#unbind = () => {
+      offInteraction();
+      unsync();
+      unbind();
+    };
     // Ready once the session and its history are loaded.
     client.on('chat.history', () => this.#markReady());
     void client.connect().catch(() => {

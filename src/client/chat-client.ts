@@ -2,6 +2,7 @@ import { Emitter } from '../emitter.js';
 import type { ChatMessage, ConnectionState, VisitorIdentity } from '../state/types.js';
 import { Outbox } from './outbox.js';
 import { readEventStream } from './sse.js';
+import type { KeyValueStorage } from './consent-storage.js';
 
 export interface ChatClientOptions {
   /** The widget public key (workspace or agent). */
@@ -9,7 +10,7 @@ export interface ChatClientOptions {
   /** The widget API base, e.g. `https://chat.example.com/api/widget` (a trailing `/messages` is taken off). */
   api: string;
   /** Where the session token and the outbox are kept; null keeps them in memory only. Default: localStorage. */
-  storage?: Storage | null;
+  storage?: KeyValueStorage | null;
   /** Back-off of retries, in ms. */
   retry?: { baseMs?: number; maxMs?: number };
   locale?: string;
@@ -162,7 +163,7 @@ const toMessage = (m: ServerMessage, api: string, token: string | null): ChatMes
     ...(m.data ? { data: m.data } : {}),
   });
 
-function defaultStorage(): Storage | null {
+function defaultStorage(): KeyValueStorage | null {
   try {
     return globalThis.localStorage ?? null;
   } catch {
@@ -178,7 +179,7 @@ export class ChatClient {
   readonly publicKey: string;
   readonly api: string;
   readonly #events = new Emitter<ChatClientEvents>();
-  readonly #storage: Storage | null;
+  readonly #storage: KeyValueStorage | null;
   readonly #retry: { baseMs: number; maxMs: number };
   readonly #locale?: string;
   #token: string | null = null;
@@ -220,6 +221,24 @@ export class ChatClient {
 
   get sessionId(): string | null {
     return this.#sessionId;
+  }
+
+  /**
+   * Another tab of this site has a session (its token, through the tabs' channel):
+   * use it, so that the tabs share one session and one conversation.
+   */
+  async adoptSession(token: string): Promise<void> {
+    if (!token || token === this.#token) return;
+    this.#write(this.#key('session'), token);
+    this.#stream?.abort();
+    this.#stream = null;
+    this.#token = null;
+    await this.connect();
+  }
+
+  /** The session token, to share with this site's other tabs. */
+  get sessionToken(): string | null {
+    return this.#token;
   }
 
   get connection(): ConnectionState {

@@ -1,3 +1,5 @@
+import type { KeyValueStorage } from './consent-storage.js';
+
 /** A visitor message waiting for the server's acknowledgement. */
 export interface OutboxEntry {
   clientId: string;
@@ -16,7 +18,7 @@ export interface OutboxEntry {
 export class Outbox {
   #entries: OutboxEntry[];
 
-  constructor(private readonly storage: Storage | null, private readonly key: string) {
+  constructor(private readonly storage: KeyValueStorage | null, private readonly key: string) {
     this.#entries = this.#load();
   }
 

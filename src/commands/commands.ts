@@ -27,6 +27,8 @@ export interface CommandNotices {
   identify: { identity: VisitorIdentity };
   error: { code: string; message: string };
   track: { name: string; data: Record<string, unknown> };
+  /** The visitor (or the page on their behalf) opened, typed or sent: storage may now be written. */
+  interaction: Record<string, never>;
 }
 
 /** What the commands hand to the server side (see src/client/bind.ts). */
@@ -105,6 +107,7 @@ export class Commands {
   }
 
   show(): void {
+    this.notices.emit('interaction', {});
     const hadUnread = this.state.unreadCount > 0;
     this.store.update({ open: true, unreadCount: 0, preview: null });
     if (hadUnread) this.remote?.markRead();
@@ -171,6 +174,7 @@ export class Commands {
 
   /** The visitor typed in the composer: operators see that they are typing. */
   visitorTyped(): void {
+    this.notices.emit('interaction', {});
     this.remote?.typing(this.state.draft.trim() !== '');
   }
 
@@ -191,6 +195,7 @@ export class Commands {
       createdAt: new Date().toISOString(),
       status: 'pending',
     });
+    this.notices.emit('interaction', {});
     this.store.update((s) => ({
       messages: Object.freeze([...s.messages, message]),
       draft: s.draft.trim() === content ? '' : s.draft,

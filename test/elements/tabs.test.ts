@@ -1,0 +1,82 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
+import { chatServer, connectedWidget, type TestWorkspace } from '../helpers.js';
+
+const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) =>
+  chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
+const stored = (ws?: TestWorkspace) => Object.keys(localStorage).filter((k) => k.startsWith(ws ? `chat-widget:${ws.publicKey}:` : 'chat-widget:'));
+
+/** A second tab of this site: a same-origin frame (it shares storage and BroadcastChannel with this page). */
+async function secondTab(ws: TestWorkspace): Promise<{ widget: ChatWidget; frame: HTMLIFrameElement }> {
+  const frame = document.createElement('iframe');
+  frame.src = `/test/fixtures/tab.html?api=${encodeURIComponent(ws.api)}&key=${encodeURIComponent(ws.publicKey)}`;
+  document.body.append(frame);
+  await waitUntil(() => (frame.contentWindow as unknown as { widget?: ChatWidget })?.widget, 'second tab loaded', { timeout: 10000 });
+  const widget = (frame.contentWindow as unknown as { widget: ChatWidget }).widget;
+  await widget.ready;
+  return { widget, frame };
+}
+
+describe('consent and tabs', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+  afterEach(() => {
+    document.querySelectorAll('chat-widget, iframe').forEach((e) => e.remove());
+    localStorage.clear();
+    sessionStorage.clear();
+  });
+
+  it('writes nothing to storage before the visitor interacts, then keeps the session in localStorage', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const el = await connectedWidget(ws);
+    expect(el.sessionId).to.match(/^ses_/);
+    expect(stored(ws)).to.deep.equal([]);
+    expect(document.cookie).to.equal('');
+    el.show();
+    expect(stored(ws).some((k) => k.endsWith(':session'))).to.equal(true);
+  });
+
+  it('storage="none" never writes; storage="session" uses sessionStorage from the start', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const none = document.createElement('chat-widget');
+    Object.assign(none, { api: ws.api, publicKey: ws.publicKey, storage: 'none' });
+    document.body.append(none);
+    await none.ready;
+    none.sendMessage('hello');
+    await waitUntil(() => none.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    expect(stored(ws)).to.deep.equal([]);
+    expect(Object.keys(sessionStorage).filter((k) => k.startsWith('chat-widget:'))).to.deep.equal([]);
+    none.remove();
+
+    const session = document.createElement('chat-widget');
+    Object.assign(session, { api: ws.api, publicKey: ws.publicKey, storage: 'session' });
+    document.body.append(session);
+    await session.ready;
+    expect(Object.keys(sessionStorage).some((k) => k.startsWith('chat-widget:') && k.endsWith(':session'))).to.equal(true);
+    expect(stored(ws)).to.deep.equal([]);
+  });
+
+  it('two tabs share one session and one conversation, and keep open state, unread count and messages in step', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const tab1 = await connectedWidget(ws);
+    const { widget: tab2 } = await secondTab(ws);
+    // Before any interaction each tab has its own anonymous session; the first interaction shares one.
+    tab1.sendMessage('Hello from tab one');
+    await waitUntil(() => tab2.sessionId === tab1.sessionId, 'tab two took over the session', { timeout: 5000 });
+    await waitUntil(() => tab2.state.messages.some((m) => m.content === 'Hello from tab one'), 'message in tab two', { timeout: 5000 });
+
+    tab2.sendMessage('And from tab two');
+    await waitUntil(() => tab1.state.messages.some((m) => m.content === 'And from tab two'), 'message in tab one', { timeout: 5000 });
+    const conversations = (await agent(ws, 'GET', '/conversations')).body.conversations;
+    expect(conversations).to.have.length(1);
+
+    await agent(ws, 'POST', `/conversations/${conversations[0].id}/messages`, { content: 'One reply for both' });
+    await waitUntil(() => tab1.unreadCount === 1 && tab2.unreadCount === 1, 'unread in both', { timeout: 5000 });
+    tab1.show();
+    await waitUntil(() => tab2.isOpen && tab2.unreadCount === 0, 'tab two opened and read', { timeout: 5000 });
+    tab2.hide();
+    await waitUntil(() => !tab1.isOpen, 'tab one closed', { timeout: 5000 });
+  });
+});
