@@ -51,8 +51,10 @@ export default [
   },
   // The self-contained ES module.
   {
-    input: 'src/index.ts',
-    output: { file: 'dist/chat-widget.js', format: 'es', inlineDynamicImports: true },
+    input: { 'chat-widget': 'src/index.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    // Let the locale chunks import what they need from the entry itself: no extra shared chunk.
+    preserveEntrySignatures: 'allow-extension',
     plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
@@ -66,7 +68,8 @@ export default [
   // The npm entry: Lit left to the application's bundler.
   {
     input: 'src/index.ts',
-    output: { dir: 'dist', entryFileNames: 'index.js', format: 'es', inlineDynamicImports: true },
+    output: { dir: 'dist', entryFileNames: 'index.js', format: 'es', chunkFileNames: 'lib/[name]-[hash].js' },
+    preserveEntrySignatures: 'allow-extension',
     external: (id) => /^(lit|@lit\/)/.test(id),
     plugins: [cssTokens(), nodeResolve(), ts(), assets()],
     onwarn,

@@ -1,9 +1,16 @@
-import { configureLocalization } from '@lit/localize';
+import { configureLocalization, type LocaleModule } from '@lit/localize';
+import { sourceLocale, targetLocales } from './locale-codes.js';
 
-/** The locale the strings are written in. */
-export const sourceLocale = 'en';
-/** Locales with translations (more arrive with the messenger issue). */
-export const targetLocales: readonly string[] = [];
+export { sourceLocale, targetLocales };
+
+/** Each translation, loaded when first asked for (a chunk of its own in the ES module build). */
+const loaders: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  es: () => import('./locales/es.js'),
+  fr: () => import('./locales/fr.js'),
+  nl: () => import('./locales/nl.js'),
+};
 const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'sd', 'yi', 'dv', 'ug', 'ckb']);
 
 let runtime: ReturnType<typeof configureLocalization> | null | undefined;
@@ -14,7 +21,7 @@ function localization() {
       runtime = configureLocalization({
         sourceLocale,
         targetLocales,
-        loadLocale: (locale) => import(`./locales/${locale}.js`),
+        loadLocale: (locale) => loaders[locale as keyof typeof loaders](),
       });
     } catch (error) {
       // The page configured @lit/localize itself (it may be shared through the npm entry).
@@ -28,7 +35,7 @@ function localization() {
 /** The supported locale that best matches a BCP 47 tag (or the browser's languages when empty). */
 export function resolveLocale(tag: string): string {
   const wanted = tag ? [tag] : [...(globalThis.navigator?.languages ?? [])];
-  const known = [sourceLocale, ...targetLocales];
+  const known: string[] = [sourceLocale, ...targetLocales];
   for (const want of wanted) {
     const lower = want.toLowerCase();
     const hit = known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => k.toLowerCase() === lower.split('-')[0]);

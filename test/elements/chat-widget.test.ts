@@ -1,4 +1,4 @@
-import { expect, html, oneEvent, aTimeout } from '@open-wc/testing';
+import { expect, html, oneEvent, aTimeout, waitUntil } from '@open-wc/testing';
 import { sendKeys, emulateMedia, setViewport } from '@web/test-runner-commands';
 import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
 import {
@@ -339,8 +339,12 @@ describe('<chat-widget>', () => {
     expect(getComputedStyle(panelOf(el)!).animationName).to.equal('panel-in');
   });
 
-  it('a right-to-left locale mirrors the layout; position names the inline end', async () => {
+  it('in Arabic the strings are translated and the layout is mirrored; position names the inline end', async () => {
+    await emulateMedia({ reducedMotion: 'reduce' });
     const el = await widgetFixture(html`<chat-widget locale="ar" open></chat-widget>`);
+    await waitUntil(() => inPanel(el, '#title')?.textContent === 'تحدث معنا', 'Arabic strings loaded');
+    el.showAgentMessage('مرحبا');
+    el.sendMessage('أهلا');
     await settled(el);
     expect(el.getAttribute('dir')).to.equal('rtl');
     const rect = el.getBoundingClientRect();
@@ -348,9 +352,20 @@ describe('<chat-widget>', () => {
     const send = inPanel(el, '[part="send-button"]')!.getBoundingClientRect();
     const input = inPanel(el, '[part="input"]')!.getBoundingClientRect();
     expect(send.left).to.be.lessThan(input.left);
-    el.configure({ locale: 'en' });
-    await settled(el);
+    // The header's close button is on the left, the title on the right.
+    const title = inPanel(el, '#title')!.getBoundingClientRect();
+    const close = inPanel(el, '[part="header"] .icon-button')!.getBoundingClientRect();
+    expect(close.left).to.be.lessThan(title.left);
+    // The visitor's bubble sits on the left, the operator's on the right.
+    const [theirs, mine] = [...panelOf(el)!.shadowRoot!.querySelectorAll('[part="message"]')].map((m) => m.getBoundingClientRect());
+    expect(mine!.left).to.be.lessThan(theirs!.left);
+    expect(launcherButton(el).getAttribute('aria-label')).to.equal('إغلاق المحادثة');
+    await expect(el).to.be.accessible();
+    el.configure({ locale: 'fr' });
+    await waitUntil(() => inPanel(el, '#title')?.textContent === 'Discutez avec nous', 'French strings');
     expect(el.getAttribute('dir')).to.equal('ltr');
+    el.configure({ locale: 'en' });
+    await waitUntil(() => inPanel(el, '#title')?.textContent === 'Chat with us', 'English again');
     expect(el.getBoundingClientRect().right).to.be.greaterThan(window.innerWidth / 2);
     expect(() => el.configure({ locale: 'not a locale!' })).to.throw(TypeError, /BCP 47/);
   });
