@@ -332,9 +332,19 @@ export class Chat {
     });
   }
 
+  /** An operator read the conversation: the visitor sees "Seen" under their messages up to the last one. */
   async markReadByOperator(workspaceId: string, id: string): Promise<void> {
-    await this.conversationFor(workspaceId, id);
-    await this.db.query(`update conversations set operator_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1`, [id]);
+    const c = await this.conversationFor(workspaceId, id);
+    await this.write(async (q, emit) => {
+      const [last] = await q.query(
+        `update conversations set operator_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1
+         returning (select id from messages where conversation_id = $1 and author = 'visitor' order by seq desc limit 1) as message_id`,
+        [id],
+      );
+      if (last?.message_id) {
+        emit({ workspace_id: workspaceId, session_id: c.session_id, contact_id: c.contact_id, conversation_id: c.id, type: 'read', visitor: true, operator: false, payload: { chat_id: c.id, message_id: last.message_id } });
+      }
+    });
   }
 
   // ---- presence ----

@@ -136,7 +136,8 @@ export class ChatPanel extends LitElement {
 
   #message(m: ChatMessage, locale: string) {
     const mine = m.author === 'visitor';
-    const meta = [this.#formatTime(m.createdAt, locale), mine ? this.#statusLabel(m) : ''].filter(Boolean).join(' · ');
+    const seen = mine && this.#context.state?.readUpTo === m.id;
+    const meta = [this.#formatTime(m.createdAt, locale), mine ? (seen ? msg('Seen') : this.#statusLabel(m)) : ''].filter(Boolean).join(' · ');
     return html`<div part="message" data-author=${m.author} data-status=${m.status}>${!mine && m.authorName
         ? html`<span class="author">${m.authorName}</span>`
         : nothing}<span class="text">${linkify(m.content).map((seg) =>

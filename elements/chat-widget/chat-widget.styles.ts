@@ -106,8 +106,11 @@ export const widgetStyles = css`
     :host(:not([embedded])[open]) [part='panel'] {
       position: fixed;
       inset: 0;
+      /* The visual viewport: the composer stays above the on-screen keyboard. */
+      inset-block-start: var(--_vv-top, 0);
+      inset-block-end: auto;
       inline-size: auto;
-      block-size: auto;
+      block-size: var(--_vv-height, 100dvh);
       border: none;
       border-radius: 0;
       padding-block-start: env(safe-area-inset-top);

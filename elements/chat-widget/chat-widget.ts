@@ -15,6 +15,7 @@ import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { emit } from '../shared/emit.js';
 import '../shared/events.js';
 import { applyLocale, directionOf } from '../shared/localize.js';
+import { chime } from '../shared/sound.js';
 import '../chat-launcher/chat-launcher.js';
 import '../chat-panel/chat-panel.js';
 import type { ChatPanel } from '../chat-panel/chat-panel.js';
@@ -365,8 +366,25 @@ export class ChatWidget extends LitElement {
     if (next.locale !== prev.locale) this.#applyLocale(next.locale);
     if (next.open && !prev.open) this.#onOpen();
     if (!next.open && prev.open) this.#onClose();
-    for (const [name, detail] of eventsBetween(prev, next)) emit(this, name, detail as never);
+    for (const [name, detail] of eventsBetween(prev, next)) {
+      emit(this, name, detail as never);
+      // A sound for an operator's new message, unless muted or already in view.
+      if (name === 'chat-message-received' && !next.muted && !(detail as { message: ChatMessage }).message.local && (!next.open || document.hidden)) {
+        chime();
+      }
+    }
   }
+
+  /**
+   * On a phone the panel fills the visual viewport, so that the composer stays
+   * above the on-screen keyboard (which shrinks the visual viewport, not the layout one).
+   */
+  #followViewport = () => {
+    const vv = window.visualViewport;
+    if (!vv) return;
+    this.style.setProperty('--_vv-height', `${vv.height}px`);
+    this.style.setProperty('--_vv-top', `${vv.offsetTop}px`);
+  };
 
   #applyLocale(locale: string): void {
     const dir = directionOf(locale);
@@ -384,6 +402,9 @@ export class ChatWidget extends LitElement {
 
   #onOpen(): void {
     this.#everOpened = true;
+    window.visualViewport?.addEventListener('resize', this.#followViewport);
+    window.visualViewport?.addEventListener('scroll', this.#followViewport);
+    this.#followViewport();
     if (this.#store.state.embedded) return;
     this.#returnFocus = deepActiveElement();
     void this.updateComplete.then(async () => {
@@ -394,6 +415,8 @@ export class ChatWidget extends LitElement {
   }
 
   #onClose(): void {
+    window.visualViewport?.removeEventListener('resize', this.#followViewport);
+    window.visualViewport?.removeEventListener('scroll', this.#followViewport);
     const active = deepActiveElement();
     const focusWasInside = active === null || active === document.body || this.contains(active) || this.renderRoot.contains(active) ||
       (active.getRootNode() as ShadowRoot).host?.getRootNode() === this.renderRoot;

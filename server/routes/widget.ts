@@ -55,6 +55,7 @@ const visitorEvents: Record<string, (payload: object) => string> = {
   'chat.member_joined': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, member: { type: 'object', properties: { name: { type: ['string', 'null'] }, type: { type: 'string' } } } } }),
   'chat.member_left': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, member: { type: 'object', properties: { type: { type: 'string' } } } } }),
   availability: serializer({ type: 'object', properties: { available: { type: 'boolean' } } }),
+  read: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, message_id: { type: 'string' } } }),
   typing: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, typing: { type: 'boolean' }, name: { type: ['string', 'null'] } } }),
 };
 

@@ -176,6 +176,7 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
       clearTimeout(typingTimer);
       typingTimer = setTimeout(() => store.update({ typing: null }), 6000);
     }),
+    client.on('chat.read', ({ messageId }) => store.update({ readUpTo: messageId })),
     client.on('chat.typingEnded', () => {
       clearTimeout(typingTimer);
       store.update({ typing: null });

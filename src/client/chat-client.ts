@@ -122,6 +122,8 @@ export interface ChatClientEvents {
   'chat.memberLeft': { chatId: string; member: { type: string } };
   'chat.typingStarted': { chatId: string; name: string | null };
   'chat.typingEnded': { chatId: string; name: string | null };
+  /** An operator read the visitor's messages up to `messageId`. */
+  'chat.read': { chatId: string; messageId: string };
   /** `loadOngoingChat()` found a chat still going on. */
   'chat.ongoing': { chat: Chat };
   /** Upload progress of `sendFileMessage`. */
@@ -477,6 +479,9 @@ export class ChatClient {
         break;
       case 'chat.member_left':
         this.#events.emit('chat.memberLeft', { chatId: payload.chat_id, member: payload.member });
+        break;
+      case 'read':
+        this.#events.emit('chat.read', { chatId: payload.chat_id, messageId: payload.message_id });
         break;
       case 'typing':
         this.#events.emit(payload.typing ? 'chat.typingStarted' : 'chat.typingEnded', { chatId: payload.chat_id, name: payload.name ?? null });

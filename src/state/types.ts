@@ -142,6 +142,8 @@ export interface WidgetState {
   readonly notice: { readonly kind: 'error' | 'info'; readonly text: string } | null;
   /** Something is being sent (forms show it and don't submit twice). */
   readonly busy: boolean;
+  /** The last of the visitor's messages an operator has read (its id), for the "Seen" receipt. */
+  readonly readUpTo: string | null;
   /** Who of the operators is typing (their name, or '' when unnamed); null when nobody. */
   readonly typing: string | null;
 
@@ -187,6 +189,7 @@ export const initialState: WidgetState = Object.freeze({
   upload: null,
   notice: null,
   busy: false,
+  readUpTo: null,
   typing: null,
   ticketForms: Object.freeze([]) as readonly TicketFormDef[],
   visibleTicketForms: null,

@@ -377,6 +377,8 @@ describe('<chat-widget>', () => {
     try {
       await emulateMedia({ reducedMotion: 'reduce' }); // measure the panel, not its opening animation
       await setViewport({ width: 400, height: 700 });
+      // The panel follows the visual viewport (its resize event comes a moment later).
+      await waitUntil(() => panelOf(other)!.getBoundingClientRect().height === window.innerHeight, 'panel fits the viewport');
       expect(getComputedStyle(el).display).to.equal('none');
       const rect = panelOf(other)!.getBoundingClientRect();
       expect(rect.width).to.equal(document.documentElement.clientWidth);

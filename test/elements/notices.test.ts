@@ -1,0 +1,61 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { chatServer, connectedWidget, messageTexts, settled, type TestWorkspace } from '../helpers.js';
+
+// A stand-in for Web Audio that counts the notes played (installed before any widget exists).
+let notes = 0;
+class FakeAudioContext {
+  state = 'running';
+  currentTime = 0;
+  destination = {};
+  resume() {
+    return Promise.resolve();
+  }
+  createOscillator() {
+    notes++;
+    return { frequency: { value: 0 }, connect: (x: unknown) => x, start() {}, stop() {} };
+  }
+  createGain() {
+    return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (x: unknown) => x };
+  }
+}
+(window as unknown as { AudioContext: unknown }).AudioContext = FakeAudioContext;
+
+const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) =>
+  chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
+
+describe('notices: read receipts and the notification sound', () => {
+  afterEach(() => {
+    document.querySelectorAll('chat-widget').forEach((w) => w.remove());
+    localStorage.clear();
+  });
+
+  it('shows "Seen" under the visitor\'s message once an operator reads it', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const el = await connectedWidget(ws, { open: true });
+    el.sendMessage('Are you there?');
+    await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    await settled(el);
+    expect(messageTexts(el)[0]).to.contain('Sent');
+    const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+    await agent(ws, 'POST', `/conversations/${conv.id}/read`);
+    await waitUntil(() => el.state.readUpTo === el.state.messages[0]!.id, 'read receipt', { timeout: 5000 });
+    await settled(el);
+    expect(messageTexts(el)[0]).to.contain('Seen');
+  });
+
+  it('chimes for an operator message while closed, and not when muted', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const el = await connectedWidget(ws);
+    el.sendMessage('hello');
+    await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+    notes = 0;
+    await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'ding' });
+    await waitUntil(() => el.unreadCount === 1, 'unread', { timeout: 5000 });
+    expect(notes).to.equal(2);
+    el.configure({ muted: true });
+    await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'silent' });
+    await waitUntil(() => el.unreadCount === 2, 'unread', { timeout: 5000 });
+    expect(notes).to.equal(2);
+  });
+});
