@@ -169,8 +169,8 @@ export class Lifecycle {
     const status: ChatStatus = menu.deflection_enabled ? 'va_assigned' : 'queued';
     const c = await this.chat.write(async (q, emit) => {
       const [row] = await q.query(
-        `insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id, menu_id, lang, chat_status, trigger_id, ticket_id, email, cobrowsable, custom_data)
-         values ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning *`,
+        `insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id, menu_id, lang, chat_status, trigger_id, ticket_id, email, cobrowsable, custom_data, fields)
+         values ($1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) returning *`,
         [newId('cnv'), session.workspace_id, session.id, session.contact_id, session.agent_id, menu.id, input.lang, status,
           input.trigger_id === undefined ? null : Number(input.trigger_id) || null, input.ticket_id ?? null, input.email ?? null, input.cobrowsable ?? false, JSON.stringify(input.custom_data ?? {})],
       );

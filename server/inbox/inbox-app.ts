@@ -38,6 +38,8 @@ export class InboxApp extends LitElement {
     .login { grid-column: 1 / -1; display: grid; place-content: center; gap: 8px; }
     .status-online { color: #047857; } .status-offline { color: #b91c1c; }
     .empty { padding: 16px; }
+    .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; padding: 8px 16px; border-block-end: 1px solid #d1d5db; font-size: 13px; }
+    .facts dt { color: #4b5563; } .facts dd { margin: 0; overflow-wrap: anywhere; }
     .typing { margin: 0; padding: 0 16px; min-height: 1.2em; color: #4b5563; font-size: 13px; }
     .email { padding: 8px 16px; border-block-end: 1px solid #e5e7eb; }
     .email p { margin: 4px 0 0; white-space: pre-wrap; }
@@ -191,8 +193,20 @@ export class InboxApp extends LitElement {
         ${this.me?.agent ? html`<button @click=${() => this.client!.assign(d.id, d.assignee_id === this.me!.agent!.id ? null : this.me!.agent!.id).then(() => this.#load(d.id))}>
           ${d.assignee_id === this.me.agent.id ? 'Unassign me' : 'Assign to me'}</button>` : nothing}
         ${d.category ? html`<span>Category: ${d.category}</span>` : nothing}
-        ${Object.keys(d.fields ?? {}).length ? html`<span>Fields: ${JSON.stringify(d.fields)}</span>` : nothing}
       </div>
+      <dl class="facts">
+        ${[
+          ['Phone', contact.phone], ['Company', contact.company], ['External id', contact.external_id],
+          ['Custom data', Object.keys(contact.custom_data ?? {}).length ? JSON.stringify(contact.custom_data) : null],
+          ['Conversation fields', Object.keys(d.fields ?? {}).length ? JSON.stringify(d.fields) : null],
+          ['Session data', Object.keys(d.session?.data ?? {}).length ? JSON.stringify(d.session.data) : null],
+          ['Segments', d.session?.segments?.length ? d.session.segments.join(', ') : null],
+          ['Page', d.session?.page_url], ['Topic', d.menu_id], ['Rating', d.rating],
+          ['Tickets', d.tickets?.length ? d.tickets.map((t: { form_key: string; fields: unknown }) => `${t.form_key} ${JSON.stringify(t.fields)}`).join(' · ') : null],
+        ]
+          .filter(([, v]) => v !== null && v !== undefined && v !== '')
+          .map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}
+      </dl>
       <div class="log" role="log" aria-label="Messages">
         ${repeat(this.messages, (m) => m.id, (m) => html`<div class="msg" data-author=${m.author} ?data-internal=${m.internal}>
           ${m.content}<span class="meta">${m.internal ? 'Internal note · ' : ''}${m.author_name ?? m.author} · ${new Date(m.created_at).toLocaleTimeString()}</span>

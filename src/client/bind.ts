@@ -56,7 +56,8 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
         store.update({ view: 'email' });
         return;
       }
-      const chat = await client.createChat({ menu_id: topicId, lang });
+      const fields = store.state.conversationFields;
+      const chat = await client.createChat({ menu_id: topicId, lang }, Object.keys(fields).length ? { ...fields } : undefined);
       store.update((s) => ({ chat: toChat(chat, s.chat), view: 'conversation' }));
       commands.replaceMessages(await client.fetchMessages());
       await refreshWait();
