@@ -239,6 +239,19 @@ export class Chat {
     return { workspace_id: conversation.workspace_id, session_id: null, contact_id: null, conversation_id: conversation.id, type, visitor: false, operator: true, payload };
   }
 
+  /** A message from the system (a booking confirmed...), seen by the visitor and the operators. */
+  async systemMessage(conversation: Row, content: string, data: Row | null = null): Promise<void> {
+    await this.write(async (q, emit) => {
+      const [m] = await q.query<{ m: Row }>(
+        `with ins as (insert into messages (id, workspace_id, conversation_id, author, content, data) values ($1, $2, $3, 'system', $4, $5) returning *)
+         select chat_message_json(ins) as m from ins`,
+        [newId('msg'), conversation.workspace_id, conversation.id, content, data ? JSON.stringify(data) : null],
+      );
+      emit(this.#operatorEvent(conversation, 'message', { message: m!.m }));
+      emit({ workspace_id: conversation.workspace_id, session_id: conversation.session_id, contact_id: conversation.contact_id, conversation_id: conversation.id, type: 'message', visitor: true, operator: false, payload: { message: m!.m } });
+    });
+  }
+
   /** Typing indicators: stored like every realtime event (so they fan out across processes), shown for a few seconds. */
   async visitorTyping(session: Session, typing: boolean): Promise<boolean> {
     const conversation = await this.currentConversation(session);

@@ -2,8 +2,11 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** An error the client caused or may act on: answered as `{error: {code, message}}`. */
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  /** More for the client, sent beside code and message (e.g. the next free slots). */
+  extra?: Record<string, unknown>;
+  constructor(readonly statusCode: number, readonly code: string, message: string, extra?: Record<string, unknown>) {
     super(message);
+    if (extra) this.extra = extra;
   }
 }
 
@@ -14,7 +17,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError & { statusCode?: number }, request, reply) => {
     if (error instanceof HttpError) {
       const fields = (error as HttpError & { fields?: Record<string, string> }).fields;
-      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(fields ? { fields } : {}) } });
+      return reply.status(error.statusCode).send({ error: { code: error.code, message: error.message, ...(fields ? { fields } : {}), ...error.extra } });
     }
     if (error.validation) {
       const where = error.validationContext ?? 'request';

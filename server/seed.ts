@@ -91,6 +91,10 @@ export async function seedDemoContent(db: Db, workspaceId: string): Promise<void
     for (const [i, [key, title, fields]] of forms.entries()) {
       await q.query('insert into ticket_forms (workspace_id, key, title, fields, position) values ($1, $2, $3, $4, $5)', [workspaceId, key, JSON.stringify(title), JSON.stringify(fields), i]);
     }
+    await q.query(`insert into meeting_types (workspace_id, name, duration_minutes, availability) values ($1, $2, 30, $3)`, [
+      workspaceId, JSON.stringify({ en: 'Product demo', fr: 'Démonstration' }),
+      JSON.stringify({ mon: [['09:00', '17:00']], tue: [['09:00', '17:00']], wed: [['09:00', '17:00']], thu: [['09:00', '17:00']], fri: [['09:00', '17:00']] }),
+    ]);
     await q.query(`insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, message) values ($1, 'Welcome', '*', 20, '{"en": "Hi! Questions about the demo? We are here."}')`, [workspaceId]);
   });
 }

@@ -4,6 +4,8 @@ import type { Chat } from '../chat.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { sendFile } from './sdk.js';
 import { Tickets, type FormField } from '../tickets.js';
+import { Scheduling } from '../scheduling.js';
+import { schedulingAgentRoutes } from './scheduling.js';
 import { HttpError } from '../errors.js';
 import { sha256 } from '../identity.js';
 import { agentContact, agentMessage, content, cursor } from '../schemas.js';
@@ -33,6 +35,8 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     if (!row) throw new HttpError(401, 'invalid_operator_key', 'The operator key is not known');
     request.operator = { workspaceId: row.workspace_id, agentId: row.agent_id, agentName: row.agent_name };
   });
+
+  await schedulingAgentRoutes(app, { scheduling: new Scheduling(chat, lifecycle) });
 
   app.get('/me', {
     schema: { response: { 200: { type: 'object', properties: { workspace_id: { type: 'string' }, agent: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } }, available: { type: 'boolean' } } } } },

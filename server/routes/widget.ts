@@ -12,6 +12,8 @@ import type { Lifecycle } from '../lifecycle.js';
 import { sdkRoutes } from './sdk.js';
 import { messengerRoutes } from './messenger.js';
 import { Tickets } from '../tickets.js';
+import { Scheduling } from '../scheduling.js';
+import { schedulingWidgetRoutes } from './scheduling.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -93,6 +95,7 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
 
   await sdkRoutes(app, { lifecycle, authenticate });
   await messengerRoutes(app, { lifecycle, tickets: new Tickets(chat), authenticate });
+  await schedulingWidgetRoutes(app, { scheduling: new Scheduling(chat, lifecycle), authenticate });
 
   const sessionResponse = {
     200: {

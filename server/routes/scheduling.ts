@@ -1,0 +1,164 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Scheduling } from '../scheduling.js';
+
+const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+const call = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, status: { type: 'string' }, menu_id: { type: ['integer', 'null'] }, lang: { type: 'string' },
+    phone_number: { type: 'string' }, scheduled_at: { type: ['string', 'null'] }, recording_permission: { type: 'boolean' }, created_at: { type: 'string' },
+  },
+} as const;
+
+/** Calls, time slots, meetings and co-browsing for the widget (visitor side). */
+export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling, authenticate }: { scheduling: Scheduling; authenticate: (r: FastifyRequest) => Promise<void> }) {
+  const session = (r: FastifyRequest) => r.visitor!.session;
+
+  app.get('/menus/:id/time-slots', {
+    preHandler: authenticate,
+    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 20 } } }, querystring: { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { slots: { type: 'array', items: { type: 'string' } } } } } },
+    handler: async (r) => ({ slots: await scheduling.timeSlots(r.visitor!.workspace.id, (r.params as { id: string }).id) }),
+  });
+
+  app.post('/calls', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['menu_id', 'lang', 'phone_number'],
+        properties: {
+          menu_id: { type: ['integer', 'string'], pattern: '^[0-9]{1,15}$', minimum: 1 }, lang,
+          phone_number: { type: 'string', maxLength: 20 }, scheduled_at: { type: 'string', maxLength: 40 },
+          ticket_id: { type: 'string', maxLength: 64 }, email: { type: 'string', maxLength: 320 }, recording_permission: { type: 'boolean' },
+        },
+      },
+      response: { 201: call },
+    },
+    handler: async (r, reply) => {
+      reply.status(201);
+      return scheduling.createCall(session(r), r.body as never);
+    },
+  });
+
+  app.get('/calls/:id', { preHandler: authenticate, schema: { params: idParams, response: { 200: call } }, handler: (r) => scheduling.loadCall(session(r), (r.params as { id: string }).id) });
+  app.post('/calls/:id/cancel', { preHandler: authenticate, schema: { params: idParams, response: { 200: call } }, handler: (r) => scheduling.cancelCall(session(r), (r.params as { id: string }).id) });
+
+  app.get('/meeting-types', {
+    preHandler: authenticate,
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { meeting_types: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, duration_minutes: { type: 'integer' } } } } } } } },
+    handler: async (r) => ({ meeting_types: await scheduling.meetingTypes(r.visitor!.workspace.id, (r.query as { lang?: string }).lang ?? 'en') }),
+  });
+
+  app.get('/meeting-types/:id/slots', {
+    preHandler: authenticate,
+    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 20 } } }, response: { 200: { type: 'object', properties: { slots: { type: 'array', items: { type: 'string' } } } } } },
+    handler: async (r) => ({ slots: (await scheduling.meetingSlots(r.visitor!.workspace.id, (r.params as { id: string }).id)).map((d) => d.toISOString()) }),
+  });
+
+  app.post('/bookings', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['meeting_type_id', 'starts_at', 'name', 'email'],
+        properties: {
+          meeting_type_id: { type: ['integer', 'string'], pattern: '^[0-9]{1,15}$' }, starts_at: { type: 'string', maxLength: 40 },
+          name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', maxLength: 320 },
+        },
+      },
+      response: { 201: { type: 'object', properties: { id: { type: 'string' }, meeting_type_id: { type: 'integer' }, starts_at: { type: 'string' }, ends_at: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, status: { type: 'string' } } } },
+    },
+    handler: async (r, reply) => {
+      reply.status(201);
+      return scheduling.book(session(r), r.body as never);
+    },
+  });
+
+  app.post('/cobrowse/code', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    schema: { response: { 201: { type: 'object', properties: { id: { type: 'string' }, code: { type: 'string' }, expires_at: { type: 'string' } } } } },
+    handler: async (r, reply) => {
+      reply.status(201);
+      return scheduling.cobrowseCode(session(r));
+    },
+  });
+
+  app.post('/cobrowse/start', {
+    preHandler: authenticate,
+    schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { id: { type: 'string', maxLength: 64 } } }, response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } } },
+    handler: async (r, reply) => {
+      reply.status(201);
+      return scheduling.startCobrowse(session(r), (r.body as { id?: string } | null)?.id);
+    },
+  });
+
+  app.post('/cobrowse/:id/events', {
+    preHandler: authenticate,
+    bodyLimit: 4 * 1024 * 1024,
+    schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['events'], properties: { events: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'object' } } } }, response: { 202: { type: 'object', properties: { stored: { type: 'integer' } } } } },
+    handler: async (r, reply) => {
+      reply.status(202);
+      return scheduling.addCobrowseEvents(session(r), (r.params as { id: string }).id, (r.body as { events: unknown[] }).events);
+    },
+  });
+
+  app.post('/cobrowse/:id/stop', {
+    preHandler: authenticate,
+    schema: { params: idParams, response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } } },
+    handler: (r) => scheduling.stopCobrowse(session(r), (r.params as { id: string }).id),
+  });
+}
+
+/** The operators' side: the callback queue, meeting types and bookings, watching a co-browsing session. */
+export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }: { scheduling: Scheduling }) {
+  const ws = (r: FastifyRequest) => r.operator!.workspaceId;
+
+  app.get('/calls', { handler: async (r) => ({ calls: await scheduling.callQueue(ws(r)) }) });
+  app.post('/calls/:id/done', { schema: { params: idParams }, handler: (r) => scheduling.markCallDone(ws(r), (r.params as { id: string }).id) });
+
+  app.post('/meeting-types', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'duration_minutes'],
+        properties: {
+          name: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 200 } },
+          duration_minutes: { type: 'integer', minimum: 5, maximum: 480 },
+          availability: { type: 'object', additionalProperties: false, patternProperties: { '^(mon|tue|wed|thu|fri|sat|sun)$': { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' } } } } },
+          position: { type: 'integer' },
+        },
+      },
+    },
+    handler: async (r, reply) => {
+      const b = r.body as { name: Record<string, string>; duration_minutes: number; availability?: unknown; position?: number };
+      const [row] = await scheduling.db.query('insert into meeting_types (workspace_id, name, duration_minutes, availability, position) values ($1, $2, $3, $4, $5) returning id', [
+        ws(r), JSON.stringify(b.name), b.duration_minutes, b.availability ? JSON.stringify(b.availability) : null, b.position ?? 0,
+      ]);
+      reply.status(201);
+      return { id: Number(row!.id) };
+    },
+  });
+
+  app.get('/bookings', { handler: async (r) => ({ bookings: await scheduling.bookings(ws(r)) }) });
+
+  app.get('/cobrowse', {
+    schema: { querystring: { type: 'object', additionalProperties: false, properties: { code: { type: 'string', pattern: '^[0-9]{6}$' }, conversation_id: { type: 'string', maxLength: 64 }, key: { type: 'string' } } } },
+    handler: async (r) => {
+      const q = r.query as { code?: string; conversation_id?: string };
+      if (!q.code && !q.conversation_id) throw Object.assign(new Error('Give a code or a conversation_id'), { statusCode: 400 });
+      return scheduling.findCobrowse(ws(r), q);
+    },
+  });
+
+  app.get('/cobrowse/:id/events', {
+    schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'string', pattern: '^[0-9]{1,15}$' }, key: { type: 'string' } } } },
+    handler: (r) => scheduling.cobrowseEvents(ws(r), (r.params as { id: string }).id, Number((r.query as { after?: string }).after ?? 0)),
+  });
+}
