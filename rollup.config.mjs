@@ -58,6 +58,13 @@ export default [
     plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
+  // The co-browsing recorder for the script-tag build, loaded on consent.
+  {
+    input: 'src/recorder.ts',
+    output: { file: 'dist/recorder.js', format: 'es' },
+    plugins: [nodeResolve(), ts(), minify()],
+    onwarn,
+  },
   // The reference server's operator inbox page.
   {
     input: 'server/inbox/inbox-app.ts',

@@ -3,6 +3,12 @@
  * `<chat-launcher>` (if not defined already) and exports their classes, the
  * headless core and the theme-independent types.
  */
+import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
+
+// Co-browsing's recorder: a chunk of its own, loaded only when a visitor agrees to share.
+setRecorderLoader(() => import('@rrweb/record') as unknown as Promise<RecorderModule>);
+
+export { setRecorderLoader };
 export { ChatWidget } from '../elements/chat-widget/chat-widget.js';
 export { ChatLauncher } from '../elements/chat-launcher/chat-launcher.js';
 export type { ChatEvents } from '../elements/shared/events.js';

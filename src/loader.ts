@@ -3,6 +3,7 @@
  * attributes, mounts one `<chat-widget>` into the page. Loaded twice, it mounts once.
  */
 import '../elements/chat-widget/chat-widget.js';
+import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
 import type { ChatWidget } from '../elements/chat-widget/chat-widget.js';
 
 const MOUNTED = Symbol.for('chat-widget/loader');
@@ -30,6 +31,9 @@ function mount(script: HTMLScriptElement | null): ChatWidget {
 const g = globalThis as Global;
 if (!g[MOUNTED]) {
   const script = document.currentScript as HTMLScriptElement | null;
+  // The recorder sits beside this script (dist/recorder.js), loaded only when a visitor agrees to co-browse.
+  const recorderUrl = new URL('recorder.js', script?.src || location.href).href;
+  setRecorderLoader(() => import(/* @vite-ignore */ recorderUrl) as Promise<RecorderModule>);
   const start = () => {
     if (!g[MOUNTED]) g[MOUNTED] = mount(script);
   };

@@ -166,6 +166,24 @@ export const panelStyles = css`
   :host(:dir(rtl)) [part='send-button'] svg {
     transform: scaleX(-1);
   }
+  .cobrowse {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    padding: 8px 12px;
+    background: var(--_surface);
+    border-block-end: 1px solid var(--_border);
+    font-size: 14px;
+  }
+  .cobrowse p {
+    margin: 0;
+    flex-basis: 100%;
+  }
+  .cobrowse .code {
+    font-size: 18px;
+    letter-spacing: 2px;
+  }
   .tabs {
     display: flex;
     gap: 4px;

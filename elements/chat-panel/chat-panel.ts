@@ -10,8 +10,10 @@ import '../chat-topics/chat-topics.js';
 import '../chat-after/chat-after.js';
 import '../chat-tickets/chat-tickets.js';
 import '../chat-help/chat-help.js';
+import '../chat-schedule/chat-schedule.js';
 
 const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
+const screenIcon = svg`<path d="M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-7v2h3v2H7v-2h3v-2H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zm1 2v9h16V6z"/>`;
 const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/>`;
 const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
 
@@ -56,7 +58,25 @@ export class ChatPanel extends LitElement {
   override render() {
     const s = this.#context.state;
     if (!s) return nothing;
-    return html`${this.#header(s)}${this.#tabs(s)}${this.#body(s)}`;
+    return html`${this.#header(s)}${this.#cobrowse(s)}${this.#tabs(s)}${this.#body(s)}`;
+  }
+
+  /** Co-browsing: the consent question (with the code to read out), then a banner while the page is shared. */
+  #cobrowse(s: WidgetState) {
+    const c = s.cobrowse;
+    if (!c) return nothing;
+    if (c.phase === 'live') {
+      return html`<div class="cobrowse" role="status">
+        <span>${msg('You are sharing this page. Your typing stays hidden.')}</span>
+        <button class="text-button" type="button" @click=${() => this.#context.commands?.stopCobrowse()}>${msg('Stop sharing')}</button>
+      </div>`;
+    }
+    return html`<div class="cobrowse" role="group" aria-label=${msg('Share your screen')}>
+      <p>${msg('An operator will see this page as you do, but not what you type. The recording stops when you stop it or leave the page.')}</p>
+      ${c.code ? html`<p>${msg('Your code:')} <strong class="code">${c.code}</strong></p>` : nothing}
+      <button class="text-button" type="button" ?disabled=${s.busy || !c.code} @click=${() => this.#context.commands?.allowCobrowse()}>${msg('Allow')}</button>
+      <button class="text-button" type="button" @click=${() => this.#context.commands?.stopCobrowse()}>${msg('Cancel')}</button>
+    </div>`;
   }
 
   /** Messages, help and tickets: shown when the workspace has articles or forms to offer. */
@@ -85,6 +105,9 @@ export class ChatPanel extends LitElement {
         return html`<chat-tickets></chat-tickets>`;
       case 'help':
         return html`<chat-help></chat-help>`;
+      case 'call':
+      case 'booking':
+        return html`<chat-schedule></chat-schedule>`;
       default:
         return html`${this.#messages(s)}${this.#composer(s)}`;
     }
@@ -115,6 +138,11 @@ export class ChatPanel extends LitElement {
           <p class="status" role="status" data-connection=${s.connection}>${status}</p>
         </div>
         ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.busy} @click=${() => this.#context.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
+        ${s.sessionId && !s.cobrowse
+          ? html`<button class="icon-button share" type="button" aria-label=${msg('Share your screen')} @click=${() => this.#context.commands?.shareScreen()}>
+              <svg viewBox="0 0 24 24" aria-hidden="true">${screenIcon}</svg>
+            </button>`
+          : nothing}
         ${s.embedded
           ? nothing
           : html`<button class="icon-button" type="button" aria-label=${msg('Close chat')} @click=${() => this.#context.commands?.requestClose('close-button')}>

@@ -39,7 +39,10 @@ export class ChatTopics extends LitElement {
     return html`<li>
       ${t.children.length
         ? html`<span>${t.name}</span><ul>${t.children.map((c) => this.#topic(c, s))}</ul>`
-        : html`<button type="button" ?disabled=${s.busy || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>${t.name}</button>`}
+        : html`<button type="button" ?disabled=${s.busy || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>${t.name}</button>
+            ${t.channels.includes('voice_call')
+              ? html`<button type="button" class="callback" @click=${() => this.#context.commands?.requestCallback(t.id)}>${msg('Call me back')}</button>`
+              : nothing}`}
     </li>`;
   }
 

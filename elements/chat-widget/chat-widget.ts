@@ -283,6 +283,10 @@ export class ChatWidget extends LitElement {
   openArticle(article: { locale: string; slug: string }): Promise<boolean> {
     return this.#commands.openArticle(article);
   }
+  /** Opens the messenger on the booking flow, with `meeting_type_id` preselected. */
+  openScheduling(options?: { meeting_type_id?: number }): Promise<boolean> {
+    return this.#commands.openScheduling(options);
+  }
   /** Connects the visitor to a customer identity: plain, or verified with `user_hash`, `email_hash` or `jwt`. */
   identify(identity: IdentityInput): Promise<void> {
     return this.#commands.identify(identity);

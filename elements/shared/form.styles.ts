@@ -89,6 +89,10 @@ export const formStyles = css`
     inline-size: 100%;
     text-align: start;
   }
+  .topics .callback {
+    margin-block-start: 4px;
+    font-size: 13px;
+  }
   .topics ul {
     margin: 8px 0 0;
     padding-inline-start: 16px;
@@ -104,6 +108,16 @@ export const formStyles = css`
     display: inline-flex;
     align-items: center;
     gap: 2px;
+  }
+  .slots {
+    display: grid;
+    grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
+    gap: 6px;
+  }
+  .slots button[aria-pressed='true'] {
+    border-color: var(--_brand);
+    background: var(--_brand);
+    color: var(--_brand-contrast);
   }
   .field-error {
     margin-block-start: -6px;

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { InboxClient, type InboxConversation, type InboxMessage } from './inbox-client.js';
+import { CobrowseViewer } from './cobrowse-viewer.js';
 
 const KEY = 'chat-widget-inbox:key';
 
@@ -38,6 +39,9 @@ export class InboxApp extends LitElement {
     .login { grid-column: 1 / -1; display: grid; place-content: center; gap: 8px; }
     .status-online { color: #047857; } .status-offline { color: #b91c1c; }
     .empty { padding: 16px; }
+    .watch { display: flex; gap: 8px; align-items: end; padding: 8px 16px; }
+    .screen-wrap { border-block-end: 1px solid #d1d5db; padding: 8px; max-height: 60vh; overflow: auto; }
+    .screen { position: relative; transform-origin: top left; }
     .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; padding: 8px 16px; border-block-end: 1px solid #d1d5db; font-size: 13px; }
     .facts dt { color: #4b5563; } .facts dd { margin: 0; overflow-wrap: anywhere; }
     .typing { margin: 0; padding: 0 16px; min-height: 1.2em; color: #4b5563; font-size: 13px; }
@@ -59,6 +63,10 @@ export class InboxApp extends LitElement {
   @state() private visitorTyping = false;
   @state() private emails: { id: string; name: string | null; email: string; content: string; created_at: string }[] = [];
   @state() private showEmails = false;
+  @state() private watching: string | null = null;
+  @state() private calls: { id: string; phone_number: string; scheduled_at: string | null; status: string }[] = [];
+  @state() private bookings: { id: string; name: string; email: string; starts_at: string }[] = [];
+  #viewer: CobrowseViewer | null = null;
   #typingTimer?: ReturnType<typeof setTimeout>;
   #typingSent = 0;
 
@@ -90,7 +98,29 @@ export class InboxApp extends LitElement {
   }
 
   async #refresh(): Promise<void> {
-    [this.conversations, this.emails] = await Promise.all([this.client!.conversations(), this.client!.emails()]);
+    [this.conversations, this.emails, this.calls, this.bookings] = await Promise.all([
+      this.client!.conversations(),
+      this.client!.emails(),
+      this.client!.call<{ calls: never[] }>('GET', '/calls').then((r) => r.calls),
+      this.client!.call<{ bookings: never[] }>('GET', '/bookings').then((r) => r.bookings),
+    ]);
+  }
+
+  /** Opens a co-browsing session by the code the visitor read out. */
+  async #watch(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const code = String(new FormData(event.target as HTMLFormElement).get('code') ?? '').trim();
+    try {
+      const session = await this.client!.call<{ id: string }>('GET', `/cobrowse?code=${encodeURIComponent(code)}`);
+      this.#viewer?.stop();
+      this.watching = session.id;
+      await this.updateComplete;
+      this.#viewer = new CobrowseViewer(this.client!, session.id, this.renderRoot.querySelector<HTMLElement>('.screen')!);
+      await this.#viewer.start();
+      this.error = '';
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
   }
 
   async #onEvent(type: string, data: any): Promise<void> {
@@ -99,6 +129,10 @@ export class InboxApp extends LitElement {
       this.visitorTyping = data.typing;
       clearTimeout(this.#typingTimer);
       this.#typingTimer = setTimeout(() => (this.visitorTyping = false), 6000);
+      return;
+    }
+    if (type === 'cobrowse.events' && data.cobrowse_id === this.watching) {
+      void this.#viewer?.refresh();
       return;
     }
     if (type === 'message' && data.conversation_id === this.selected) this.visitorTyping = false;
@@ -167,12 +201,21 @@ export class InboxApp extends LitElement {
             </button>
           </li>`)}
         </ul>
+        <header><h1>Screen</h1></header>
+        <form class="watch" @submit=${this.#watch}>
+          <label>Co-browsing code <input name="code" inputmode="numeric" pattern="[0-9]{6}" required /></label>
+          <button>Watch</button>
+        </form>
+        ${this.calls.length ? html`<header><h1>Callbacks</h1></header><ul>${this.calls.map((c) => html`<li class="email">${c.phone_number} · ${c.scheduled_at ?? 'as soon as possible'}
+          <button @click=${() => this.client!.call('POST', `/calls/${c.id}/done`).then(() => this.#refresh())}>Done</button></li>`)}</ul>` : nothing}
+        ${this.bookings.length ? html`<header><h1>Bookings</h1></header><ul>${this.bookings.map((b) => html`<li class="email">${new Date(b.starts_at).toLocaleString()} · ${b.name} &lt;${b.email}&gt;</li>`)}</ul>` : nothing}
         <header><h1>Emails</h1><button @click=${() => (this.showEmails = !this.showEmails)}>${this.showEmails ? 'Hide' : `Show (${this.emails.length})`}</button></header>
         ${this.showEmails
           ? html`<ul class="emails" aria-label="Email tickets">${this.emails.map((e) => html`<li class="email"><strong>${e.name ?? e.email}</strong> &lt;${e.email}&gt;<p>${e.content}</p></li>`)}</ul>`
           : nothing}
       </aside>
       <main>
+        ${this.watching ? html`<div class="screen-wrap"><button @click=${() => { this.#viewer?.stop(); this.watching = null; }}>Stop watching</button><div class="screen"></div></div>` : nothing}
         ${this.detail ? this.#conversation(this.detail) : html`<p class="empty">Pick a conversation.</p>`}
       </main>
     `;

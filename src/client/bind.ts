@@ -94,6 +94,20 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     searchArticles: (query, locale) => client.searchArticles(query, locale),
     getArticle: (locale, slug) => client.getArticle(locale, slug),
     sessionData: (update) => void client.updateSessionData({ ...update, segments: update.segments ? [...update.segments] : undefined }).catch(() => {}),
+    callSlots: (topicId) => client.getTimeSlots(topicId, lang()),
+    requestCall: async ({ topicId, phone, slot }) => {
+      await client.createCall({ menu_id: topicId, lang: lang(), phone_number: phone, ...(slot ? { scheduled_at: slot } : {}) });
+    },
+    meetingTypes: () => client.getMeetingTypes(lang()),
+    meetingSlots: (id) => client.getMeetingSlots(id),
+    book: async ({ meetingTypeId, slot, name, email }) => {
+      await client.bookMeeting({ meeting_type_id: meetingTypeId, starts_at: slot, name, email });
+    },
+    cobrowseCode: async () => (await client.createCobrowseCode()).code,
+    startCobrowse: async () => {
+      await client.startCobrowse();
+    },
+    stopCobrowse: () => client.stopCobrowse(),
     sendEmail: async ({ topicId, ...input }) => {
       await client.createEmail({ ...input, menu_id: topicId });
       store.update({ notice: { kind: 'info', text: 'email-sent' } });

@@ -3,6 +3,7 @@ import type { ChatMessage, ConnectionState, VisitorIdentity } from '../state/typ
 import { Outbox } from './outbox.js';
 import { readEventStream } from './sse.js';
 import type { KeyValueStorage } from './consent-storage.js';
+import { recordPage, type Recording } from './cobrowse.js';
 
 export interface ChatClientOptions {
   /** The widget public key (workspace or agent). */
@@ -98,6 +99,27 @@ export interface EmailRequest {
   recaptcha?: string;
 }
 
+export interface Call {
+  id: string;
+  status: 'queued' | 'scheduled' | 'done' | 'cancelled';
+  menu_id: number | null;
+  lang: string;
+  phone_number: string;
+  scheduled_at: string | null;
+  recording_permission: boolean;
+  created_at: string;
+}
+
+export interface CallRequest {
+  menu_id: number | string;
+  lang: string;
+  phone_number: string;
+  scheduled_at?: string;
+  ticket_id?: string;
+  email?: string;
+  recording_permission?: boolean;
+}
+
 export interface TicketForm {
   key: string;
   title: string;
@@ -124,6 +146,9 @@ export interface ChatClientEvents {
   'chat.typingEnded': { chatId: string; name: string | null };
   /** An operator read the visitor's messages up to `messageId`. */
   'chat.read': { chatId: string; messageId: string };
+  /** Co-browsing started (the visitor agreed) or ended. */
+  'cobrowse.started': { id: string };
+  'cobrowse.ended': { id: string };
   /** `loadOngoingChat()` found a chat still going on. */
   'chat.ongoing': { chat: Chat };
   /** Upload progress of `sendFileMessage`. */
@@ -726,6 +751,101 @@ export class ChatClient {
     return this.#request('POST', '/emails', { ...rest, menu_id: Number(input.menu_id), ...(fileIds.length ? { file_ids: fileIds } : {}) });
   }
 
+  // ---- calls, booking and co-browsing ----
+
+  /** Free callback slots of a menu with the voice channel: "2023-05-31 11:45 +0000". */
+  async getTimeSlots(menuId: number | string, lang = 'en'): Promise<string[]> {
+    checkMenuId('getTimeSlots(menuId)', menuId);
+    checkLang('getTimeSlots(menuId, lang)', lang);
+    await this.#ready();
+    return (await this.#request<{ slots: string[] }>('GET', `/menus/${menuId}/time-slots?lang=${encodeURIComponent(lang)}`)).slots;
+  }
+
+  /** An instant callback request or, with `scheduled_at`, a scheduled one. */
+  async createCall(input: CallRequest): Promise<Call> {
+    if (!input || typeof input !== 'object') throw new TypeError('createCall(data): expected {menu_id, lang, phone_number, ...}');
+    checkMenuId('createCall({menu_id})', input.menu_id);
+    checkLang('createCall({lang})', input.lang);
+    if (typeof input.phone_number !== 'string' || !/^\+[1-9]\d{6,14}$/.test(input.phone_number)) {
+      throw new TypeError(`createCall({phone_number}): expected an E.164 number such as "+14155550123", got ${JSON.stringify(input.phone_number)}`);
+    }
+    if (input.scheduled_at !== undefined && typeof input.scheduled_at !== 'string') throw new TypeError('createCall({scheduled_at}): expected a time such as "2023-05-31T11:45+0000"');
+    await this.#ready();
+    return this.#request('POST', '/calls', { ...input, menu_id: Number(input.menu_id) });
+  }
+
+  async loadCall(callId: number | string): Promise<Call> {
+    checkChatId('loadCall(callId)', callId);
+    await this.#ready();
+    return this.#request('GET', `/calls/${encodeURIComponent(String(callId))}`);
+  }
+
+  async cancelCall(callId: number | string): Promise<Call> {
+    checkChatId('cancelCall(callId)', callId);
+    await this.#ready();
+    return this.#request('POST', `/calls/${encodeURIComponent(String(callId))}/cancel`);
+  }
+
+  /** The workspace's meeting types (for booking). */
+  async getMeetingTypes(lang = 'en'): Promise<{ id: number; name: string; duration_minutes: number }[]> {
+    await this.#ready();
+    return (await this.#request<{ meeting_types: { id: number; name: string; duration_minutes: number }[] }>('GET', `/meeting-types?lang=${encodeURIComponent(lang)}`)).meeting_types;
+  }
+
+  /** Free start times (ISO 8601) of a meeting type. */
+  async getMeetingSlots(meetingTypeId: number): Promise<string[]> {
+    checkMenuId('getMeetingSlots(meetingTypeId)', meetingTypeId);
+    await this.#ready();
+    return (await this.#request<{ slots: string[] }>('GET', `/meeting-types/${meetingTypeId}/slots`)).slots;
+  }
+
+  /** Books a slot; a slot taken meanwhile rejects with `slot_taken` and `next_slots`. */
+  async bookMeeting(input: { meeting_type_id: number; starts_at: string; name: string; email: string }): Promise<{ id: string; starts_at: string; ends_at: string; status: string }> {
+    checkMenuId('bookMeeting({meeting_type_id})', input?.meeting_type_id);
+    if (typeof input.name !== 'string' || !input.name.trim()) throw new TypeError('bookMeeting({name}): expected a name');
+    if (typeof input.email !== 'string' || !EMAIL.test(input.email)) throw new TypeError(`bookMeeting({email}): not an email address: ${JSON.stringify(input.email)}`);
+    await this.#ready();
+    return this.#request('POST', '/bookings', input);
+  }
+
+  #cobrowse: { id: string; recording: Recording | null } | null = null;
+
+  /** A six-digit code, valid ten minutes, that the visitor reads to an operator. */
+  async createCobrowseCode(): Promise<{ id: string; code: string; expires_at: string }> {
+    await this.#ready();
+    const code = await this.#request<{ id: string; code: string; expires_at: string }>('POST', '/cobrowse/code');
+    this.#cobrowse = { id: code.id, recording: null };
+    return code;
+  }
+
+  /**
+   * Starts co-browsing: call it once the visitor has agreed. The page is
+   * recorded (every input value masked) and streamed to the operators until
+   * `stopCobrowse()` or the page goes away.
+   */
+  async startCobrowse(): Promise<{ id: string }> {
+    await this.#ready();
+    if (this.#cobrowse?.recording) return { id: this.#cobrowse.id };
+    const started = await this.#request<{ id: string }>('POST', '/cobrowse/start', this.#cobrowse ? { id: this.#cobrowse.id } : {});
+    const id = started.id;
+    const recording = await recordPage(async (events, final) => {
+      if (events.length) await this.#request('POST', `/cobrowse/${id}/events`, { events }, true, final);
+      if (final) await this.#request('POST', `/cobrowse/${id}/stop`, undefined, true, true).catch(() => {});
+    });
+    this.#cobrowse = { id, recording };
+    this.#events.emit('cobrowse.started', { id });
+    return { id };
+  }
+
+  /** Stops co-browsing now. */
+  async stopCobrowse(): Promise<void> {
+    const current = this.#cobrowse;
+    if (!current?.recording) return;
+    this.#cobrowse = null;
+    current.recording.stop();
+    this.#events.emit('cobrowse.ended', { id: current.id });
+  }
+
   // ---- the full messenger: ticket forms, help center, visitor data ----
 
   async getTicketForms(lang?: string): Promise<TicketForm[]> {
@@ -830,6 +950,7 @@ export class ChatClient {
 
   /** Closes the stream, cancels retries and removes every listener. */
   destroy(): void {
+    void this.stopCobrowse();
     this.#destroyed = true;
     this.#stream?.abort();
     this.#stream = null;
@@ -854,7 +975,7 @@ export class ChatClient {
     this.#events.emit('chat.error', { code: e.code, message: e.message });
   }
 
-  async #request<T = any>(method: string, path: string, body?: unknown, auth = true): Promise<T> {
+  async #request<T = any>(method: string, path: string, body?: unknown, auth = true, keepalive = false): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (auth && this.#token) headers.authorization = `Bearer ${this.#token}`;
@@ -866,6 +987,8 @@ export class ChatClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout?.(15_000),
         cache: 'no-store',
+        // A last batch sent as the page goes away must outlive it.
+        ...(keepalive ? { keepalive: true } : {}),
       });
     } catch {
       this.#setConnection('offline');
@@ -879,7 +1002,9 @@ export class ChatClient {
       json = null;
     }
     if (!res.ok) {
-      throw new ChatError(json?.error?.code ?? 'http_error', json?.error?.message ?? `The server answered ${res.status}`, res.status, json?.error?.fields);
+      const error = new ChatError(json?.error?.code ?? 'http_error', json?.error?.message ?? `The server answered ${res.status}`, res.status, json?.error?.fields);
+      if (Array.isArray(json?.error?.next_slots)) Object.assign(error, { next_slots: json.error.next_slots as string[] });
+      throw error;
     }
     return json as T;
   }

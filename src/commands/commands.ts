@@ -54,6 +54,15 @@ export interface Remote {
   searchArticles(query: string, locale: string): Promise<readonly Article[]>;
   getArticle(locale: string, slug: string): Promise<Article>;
   sessionData(update: { data?: Record<string, unknown>; segments?: readonly string[] }): void;
+  /** Calls, booking and co-browsing. */
+  callSlots(topicId: number): Promise<readonly string[]>;
+  requestCall(input: { topicId: number; phone: string; slot: string | null }): Promise<void>;
+  meetingTypes(): Promise<readonly { id: number; name: string; duration_minutes: number }[]>;
+  meetingSlots(meetingTypeId: number): Promise<readonly string[]>;
+  book(input: { meetingTypeId: number; slot: string; name: string; email: string }): Promise<void>;
+  cobrowseCode(): Promise<string>;
+  startCobrowse(): Promise<void>;
+  stopCobrowse(): Promise<void>;
 }
 
 /** What `identify()` accepts: the visitor's details and, for verified installs, one proof. */
@@ -362,6 +371,104 @@ export class Commands {
     });
   }
 
+  // ---- calls and booking ----
+
+  #schedule(patch: Partial<NonNullable<WidgetState['schedule']>>): void {
+    this.store.update((s) => ({ schedule: s.schedule && Object.freeze({ ...s.schedule, ...patch }) }));
+  }
+
+  /** "Call me back" on a topic with the voice channel: the slot picker. */
+  requestCallback(topicId: unknown): Promise<boolean> {
+    if (!Number.isInteger(topicId)) v.fail('requestCallback(topicId)', 'expected a topic id', topicId);
+    this.store.update({ view: 'call', notice: null, schedule: Object.freeze({ kind: 'call', topicId: topicId as number, meetingTypes: [], meetingTypeId: null, slots: null, slot: null, done: null }) });
+    return this.#run(async (r) => this.#schedule({ slots: Object.freeze([...(await r.callSlots(topicId as number))]) }));
+  }
+
+  submitCall(phone: unknown, slot: unknown): Promise<boolean> {
+    const number = v.string('submitCall(phone)', phone, { max: 20, empty: false }).replace(/[\s().-]/g, '');
+    const when = slot === null || slot === '' ? null : v.string('submitCall(phone, slot)', slot, { max: 40 });
+    const topicId = this.state.schedule?.topicId;
+    if (topicId === null || topicId === undefined) return Promise.resolve(false);
+    return this.#run(async (r) => {
+      await r.requestCall({ topicId, phone: number, slot: when });
+      this.#schedule({ done: Object.freeze({ when }) });
+    });
+  }
+
+  /**
+   * Opens the messenger on the booking flow, with `meeting_type_id`
+   * preselected; works whatever the messenger shows, and says clearly when the
+   * workspace has no meeting type.
+   */
+  openScheduling(options?: unknown): Promise<boolean> {
+    const given = options === undefined ? {} : (v.plainObject('openScheduling(options)', options) as { meeting_type_id?: unknown });
+    if (given.meeting_type_id !== undefined && !(Number.isInteger(given.meeting_type_id) && (given.meeting_type_id as number) > 0)) {
+      v.fail('openScheduling({meeting_type_id})', 'expected a meeting type id (a positive whole number)', given.meeting_type_id);
+    }
+    const wanted = (given.meeting_type_id as number | undefined) ?? null;
+    this.store.update({ view: 'booking', notice: null, schedule: Object.freeze({ kind: 'booking', topicId: null, meetingTypes: [], meetingTypeId: wanted, slots: null, slot: null, done: null }) });
+    this.show();
+    return this.#run(async (r) => {
+      const types = await r.meetingTypes();
+      if (!types.length) throw Object.assign(new Error('no-meeting-types'), { code: 'no_meeting_types' });
+      const id = wanted ?? types[0]!.id;
+      if (!types.some((t) => t.id === id)) throw Object.assign(new Error(`unknown-meeting-type`), { code: 'unknown_meeting_type' });
+      this.#schedule({ meetingTypes: Object.freeze([...types]), meetingTypeId: id, slots: Object.freeze([...(await r.meetingSlots(id))]) });
+    });
+  }
+
+  chooseMeetingType(id: number): Promise<boolean> {
+    this.#schedule({ meetingTypeId: id, slots: null, slot: null });
+    return this.#run(async (r) => this.#schedule({ slots: Object.freeze([...(await r.meetingSlots(id))]) }));
+  }
+
+  chooseSlot(slot: string | null): void {
+    this.#schedule({ slot });
+  }
+
+  /** Books the chosen slot; if another visitor took it meanwhile, the free slots are offered again. */
+  book(name: unknown, email: unknown): Promise<boolean> {
+    const s = this.state.schedule;
+    if (!s?.slot || !s.meetingTypeId) return Promise.resolve(false);
+    const input = { meetingTypeId: s.meetingTypeId, slot: s.slot, name: v.string('book(name)', name, { max: 200, empty: false }), email: v.string('book(email)', email, { max: 320, empty: false }) };
+    return this.#run(async (r) => {
+      try {
+        await r.book(input);
+        this.#schedule({ done: Object.freeze({ when: input.slot }) });
+      } catch (error) {
+        const next = (error as { next_slots?: string[] }).next_slots;
+        if (next) this.#schedule({ slots: Object.freeze([...(await r.meetingSlots(input.meetingTypeId))]), slot: null });
+        throw error;
+      }
+    });
+  }
+
+  // ---- co-browsing ----
+
+  /** The visitor asks to share their screen: the code to read out, and a consent question. */
+  shareScreen(): Promise<boolean> {
+    this.store.update({ cobrowse: Object.freeze({ phase: 'consent', code: null }) });
+    return this.#run(async (r) => {
+      const code = await r.cobrowseCode();
+      this.store.update((s) => ({ cobrowse: s.cobrowse && Object.freeze({ ...s.cobrowse, code }) }));
+    });
+  }
+
+  /** The visitor agreed: recording starts now, not before. */
+  allowCobrowse(): Promise<boolean> {
+    return this.#run(async (r) => {
+      await r.startCobrowse();
+      this.store.update((s) => ({ cobrowse: Object.freeze({ phase: 'live', code: s.cobrowse?.code ?? null }) }));
+    });
+  }
+
+  /** Stops sharing (or declines). */
+  async stopCobrowse(): Promise<void> {
+    const live = this.state.cobrowse?.phase === 'live';
+    this.store.update({ cobrowse: null });
+    if (live) await this.remote?.stopCobrowse();
+  }
+
   closeArticle(): void {
     this.store.update((s) => ({ help: Object.freeze({ ...s.help, article: null }) }));
   }
@@ -457,7 +564,7 @@ export class Commands {
       return true;
     } catch (error) {
       const e = error as { code?: string; message?: string };
-      this.store.update({ notice: { kind: 'error', text: e.message ?? String(error) } });
+      this.store.update({ notice: { kind: 'error', text: e.message ?? String(error), ...(e.code ? { code: e.code } : {}) } });
       this.error(e.code ?? 'failed', e.message ?? String(error));
       return false;
     } finally {
@@ -520,6 +627,7 @@ export const COMMAND_NAMES = [
   'showNewMessage', 'setMessageText', 'sendMessage', 'showAgentMessage', 'markRead',
   'setSessionData', 'setSegments', 'setConversationFields', 'trackEvent', 'identify', 'identityToken',
   'resetSession', 'showTicketForm', 'setTicketFormFields', 'setVisibleTicketForms', 'openHelp', 'openArticle',
+  'openScheduling',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 

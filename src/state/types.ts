@@ -89,7 +89,21 @@ export interface Article {
 }
 
 /** What the messenger shows in its panel. */
-export type PanelView = 'conversation' | 'topics' | 'email' | 'after-chat' | 'tickets' | 'help';
+export type PanelView = 'conversation' | 'topics' | 'email' | 'after-chat' | 'tickets' | 'help' | 'call' | 'booking';
+
+/** The call-me-back and booking views. */
+export interface ScheduleState {
+  readonly kind: 'call' | 'booking';
+  /** The topic of a callback. */
+  readonly topicId: number | null;
+  readonly meetingTypes: readonly { readonly id: number; readonly name: string; readonly duration_minutes: number }[];
+  readonly meetingTypeId: number | null;
+  /** Free slots (ISO 8601 for meetings, the SDK's "YYYY-MM-DD HH:mm +0000" for calls); null while loading. */
+  readonly slots: readonly string[] | null;
+  readonly slot: string | null;
+  /** What was booked or requested, to confirm. */
+  readonly done: { readonly when: string | null } | null;
+}
 
 /**
  * The widget's whole state: one immutable snapshot. A change makes a new
@@ -139,7 +153,7 @@ export interface WidgetState {
   /** A file on its way up. */
   readonly upload: { readonly name: string; readonly loaded: number; readonly total: number } | null;
   /** A message for the visitor about something that failed or succeeded (shown as an alert). */
-  readonly notice: { readonly kind: 'error' | 'info'; readonly text: string } | null;
+  readonly notice: { readonly kind: 'error' | 'info'; readonly text: string; readonly code?: string } | null;
   /** Something is being sent (forms show it and don't submit twice). */
   readonly busy: boolean;
   /** The last of the visitor's messages an operator has read (its id), for the "Seen" receipt. */
@@ -154,6 +168,9 @@ export interface WidgetState {
   readonly ticket: { readonly key: string | null; readonly values: Readonly<Record<string, unknown>>; readonly errors: Readonly<Record<string, string>>; readonly sentId: string | null };
   /** Values the page prefilled (`setTicketFormFields`), applied to every form that has those fields. */
   readonly ticketPrefill: Readonly<Record<string, unknown>>;
+  readonly schedule: ScheduleState | null;
+  /** Co-browsing: the visitor is asked (with the code to read out), or the page is being shared. */
+  readonly cobrowse: { readonly phase: 'consent' | 'live'; readonly code: string | null } | null;
   /** The help view: the query, its results, and the article open. */
   readonly help: { readonly query: string; readonly results: readonly Article[] | null; readonly article: Article | null };
 }
@@ -196,4 +213,6 @@ export const initialState: WidgetState = Object.freeze({
   ticket: Object.freeze({ key: null, values: Object.freeze({}), errors: Object.freeze({}), sentId: null }),
   ticketPrefill: Object.freeze({}),
   help: Object.freeze({ query: '', results: null, article: null }),
+  schedule: null,
+  cobrowse: null,
 });
