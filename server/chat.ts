@@ -314,7 +314,7 @@ export class Chat {
       contact: contact ?? { name: null, email: null, phone: null, company: null, external_id: null, verified: false, custom_data: {} },
       session: session ?? null,
       tickets: [],
-      notifications: [],
+      notifications: c.notifications ?? [],
       created_at: c.created_at.toISOString?.() ?? String(c.created_at),
       updated_at: c.updated_at.toISOString?.() ?? String(c.updated_at),
     };

@@ -61,7 +61,7 @@ export const widgetContact = {
 
 export const agentContact = {
   type: ['object', 'null'],
-  properties: { id: { type: 'string' }, ...widgetContact.properties },
+  properties: { id: { type: 'string' }, location: { type: ['string', 'null'] }, ...widgetContact.properties },
 } as const;
 
 export const MAX_CONTENT = 10_000;

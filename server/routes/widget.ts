@@ -14,6 +14,7 @@ import { messengerRoutes } from './messenger.js';
 import { Tickets } from '../tickets.js';
 import { Scheduling } from '../scheduling.js';
 import { schedulingWidgetRoutes } from './scheduling.js';
+import { CsCommands } from '../commands.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -232,6 +233,17 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       reply.status(created ? 201 : 200);
       return { message };
     },
+  });
+
+  const commands = new CsCommands(chat);
+  app.post('/commands', {
+    preHandler: authenticate,
+    config: { rateLimit: { max: 60, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip } },
+    schema: {
+      body: { type: 'object', additionalProperties: false, required: ['command'], properties: { command: { type: 'string', minLength: 1, maxLength: 2000 } } },
+      response: { 200: { type: 'object', properties: { applied: { type: 'string' } } } },
+    },
+    handler: async (request) => commands.apply(request.visitor!.session, (request.body as { command: string }).command),
   });
 
   app.post('/typing', {
