@@ -239,6 +239,10 @@ export class ChatWidget extends LitElement {
   sendMessage(message: string | { content: string }): ChatMessage {
     return this.#commands.sendMessage(message);
   }
+  /** Sends a message on the visitor's behalf; a `>cs ` message is a command for the server, never a chat bubble. */
+  sendClientMessage(text: string): Promise<void> | ChatMessage {
+    return this.#commands.sendClientMessage(text);
+  }
   /** Shows a message as if an operator wrote it (local only). */
   showAgentMessage(text: string, name?: string): ChatMessage {
     return this.#commands.showAgentMessage(text, name);

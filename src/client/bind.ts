@@ -108,6 +108,9 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
       await client.startCobrowse();
     },
     stopCobrowse: () => client.stopCobrowse(),
+    csCommand: async (text) => {
+      await client.sendCommand(text);
+    },
     sendEmail: async ({ topicId, ...input }) => {
       await client.createEmail({ ...input, menu_id: topicId });
       store.update({ notice: { kind: 'info', text: 'email-sent' } });

@@ -901,6 +901,13 @@ export class ChatClient {
     return (await this.#request<{ token: string | null }>('POST', '/identity-token')).token;
   }
 
+  /** A web1on1 `>cs` command, applied by the server to the current conversation. */
+  async sendCommand(command: string): Promise<{ applied: string }> {
+    if (typeof command !== 'string' || !command.startsWith('>cs')) throw new TypeError('sendCommand(command): expected a ">cs ..." command');
+    await this.#ready();
+    return this.#request('POST', '/commands', { command });
+  }
+
   #typingSentAt = 0;
   /** Tells the operators the visitor is typing (at most every 3 s) or stopped. */
   async sendTyping(typing: boolean): Promise<void> {

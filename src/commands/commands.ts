@@ -4,6 +4,7 @@ import type { Store } from '../state/store.js';
 import type { Article, ChatMessage, Position, Theme, VisitorIdentity, WidgetState } from '../state/types.js';
 import type { CloseSource } from '../state/events.js';
 import * as v from './validate.js';
+import { isCsCommand, parseCsCommand } from './cs-parser.js';
 
 export const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
 export const POSITIONS: readonly Position[] = ['right', 'left'];
@@ -63,6 +64,8 @@ export interface Remote {
   cobrowseCode(): Promise<string>;
   startCobrowse(): Promise<void>;
   stopCobrowse(): Promise<void>;
+  /** A web1on1 `>cs` command for the server to apply. */
+  csCommand(text: string): Promise<void>;
 }
 
 /** What `identify()` accepts: the visitor's details and, for verified installs, one proof. */
@@ -212,6 +215,26 @@ export class Commands {
     this.remote?.send(message, this.state.conversationFields);
     this.remote?.typing(false);
     return message;
+  }
+
+  /**
+   * Sends a message on the visitor's behalf; a `>cs ` message is a command
+   * for the server (checked here first: a malformed one is a TypeError), never
+   * a chat bubble.
+   */
+  sendClientMessage(text: unknown): Promise<void> | ChatMessage {
+    const message = v.string('sendClientMessage(text)', text, { max: MAX_MESSAGE_LENGTH, empty: false });
+    if (!isCsCommand(message)) return this.sendMessage(message);
+    try {
+      parseCsCommand(message);
+    } catch (error) {
+      v.fail('sendClientMessage(text)', (error as Error).message, message);
+    }
+    if (!this.remote) return Promise.reject(new Error('sendClientMessage: a >cs command needs the server (set a public key)'));
+    return this.remote.csCommand(message).catch((error: { code?: string; message?: string }) => {
+      this.error(error.code ?? 'invalid_command', error.message ?? String(error));
+      throw error;
+    });
   }
 
   /** Shows a message as if an operator wrote it; local only, never sent. */

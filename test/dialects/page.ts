@@ -1,0 +1,89 @@
+/**
+ * Helpers for the dialect tests: each test file is one page that loads the
+ * built `dist/widget.js` with a script tag, as a site does (no element module
+ * is imported here, so the widget is the script-tag build's own).
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export interface Workspace {
+  api: string;
+  publicKey: string;
+  operatorKey: string;
+  identitySecret: string;
+  agentId: string;
+}
+
+export const server = <T = any>(payload: Record<string, unknown>) => executeServerCommand<T, Record<string, unknown>>('chat-server', payload);
+export const agent = (ws: Workspace, method: string, path: string, body?: unknown) =>
+  server<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
+
+/** Adds `<script async src="/dist/widget.js" data-*>` and waits for it to run. */
+export function loadWidgetScript(data: Record<string, string>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.async = true;
+    script.src = '/dist/widget.js';
+    for (const [k, v] of Object.entries(data)) script.setAttribute(`data-${k}`, v);
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error('dist/widget.js did not load; run npm run build'));
+    document.head.append(script);
+  });
+}
+
+export type Widget = HTMLElement & {
+  isOpen: boolean;
+  unreadCount: number;
+  sessionId: string | null;
+  ready: Promise<void>;
+  state: any;
+  theme: string;
+};
+
+export const widget = () => document.querySelector('chat-widget') as Widget | null;
+
+/** Waits (bounded) until `check` is true. */
+export async function until(check: () => unknown, what: string, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Text of the panel (through its shadow roots). */
+export function panelText(): string {
+  const panel = widget()?.shadowRoot?.querySelector('chat-panel');
+  const parts = [panel?.shadowRoot?.textContent ?? ''];
+  for (const name of ['chat-tickets', 'chat-help', 'chat-schedule', 'chat-topics']) parts.push(panel?.shadowRoot?.querySelector(name)?.shadowRoot?.textContent ?? '');
+  return parts.join(' ').replace(/\s+/g, ' ');
+}
+
+const b64url = (bytes: Uint8Array | string) =>
+  btoa(typeof bytes === 'string' ? bytes : String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+/** HMAC-SHA256 hex (user_hash / email_hash) and an HS256 JWT, as a site's server makes them. */
+export async function hmacHex(secret: string, text: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  return [...new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(text)))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+export async function jwt(secret: string, claims: Record<string, unknown>): Promise<string> {
+  const head = b64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+  const body = b64url(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) + 600 }));
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(`${head}.${body}`)));
+  return `${head}.${body}.${b64url(sig)}`;
+}
+
+/** Captures console.error while `fn` runs. */
+export async function consoleErrors(fn: () => unknown): Promise<string[]> {
+  const errors: string[] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => errors.push(args.map(String).join(' '));
+  try {
+    await fn();
+  } finally {
+    console.error = original;
+  }
+  return errors;
+}
