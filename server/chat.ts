@@ -130,9 +130,14 @@ export class Chat {
       let [contact] = who.external_id
         ? await q.query('select * from contacts where workspace_id = $1 and external_id = $2', [session.workspace_id, who.external_id])
         : await q.query('select * from contacts where workspace_id = $1 and external_id is null and email = $2 order by created_at limit 1', [session.workspace_id, who.email]);
-      if (!contact && !who.external_id && !who.email && session.contact_id) {
-        // Only a name or phone: it describes the visitor already on this session.
-        [contact] = await q.query('select * from contacts where id = $1', [session.contact_id]);
+      if (!contact && session.contact_id) {
+        // Details of the visitor already on this session: no external id (only a name, a
+        // company...), or the first external id of a contact that had none.
+        const [current] = await q.query('select * from contacts where id = $1', [session.contact_id]);
+        if (current && (!who.external_id || current.external_id === null) && (!who.email || !current.email || current.email === who.email || !who.external_id)) {
+          contact = current;
+          if (who.external_id) await q.query('update contacts set external_id = $2 where id = $1', [current.id, who.external_id]);
+        }
       }
       if (!contact) {
         [contact] = await q.query(

@@ -97,8 +97,8 @@ export async function verifyIdentity(
   if (workspace.require_verification) {
     throw new HttpError(401, 'verification_required', 'This workspace requires a verified identity: send user_hash, email_hash or jwt');
   }
-  if (!plain.external_id && !plain.email && !plain.name && !plain.phone) {
-    throw new HttpError(400, 'invalid_request', 'identify needs at least one of external_id (or id), email, name or phone');
+  if (!plain.external_id && !plain.email && !plain.name && !plain.phone && !plain.company && !plain.avatar_url && !Object.keys(plain.custom_data).length) {
+    throw new HttpError(400, 'invalid_request', 'identify needs at least one of external_id (or id), email, name, phone, company, avatar_url or custom_data');
   }
   return { ...plain, verified: false };
 }

@@ -376,7 +376,8 @@ export class ChatClient {
     if (this.#flushing) return;
     this.#flushing = true;
     try {
-      for (const entry of [...this.#outbox.entries]) {
+      // One at a time, in order, until the outbox is empty (entries added meanwhile included).
+      for (let entry = this.#outbox.entries[0]; entry; entry = this.#outbox?.entries[0]) {
         try {
           const res = await this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
             client_id: entry.clientId,

@@ -42,11 +42,11 @@ export type Widget = HTMLElement & {
 export const widget = () => document.querySelector('chat-widget') as Widget | null;
 
 /** Waits (bounded) until `check` is true. */
-export async function until(check: () => unknown, what: string, ms = 8000): Promise<void> {
+export async function until(check: () => unknown, what: string | (() => string), ms = 8000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
