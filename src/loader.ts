@@ -46,7 +46,8 @@ function handleOf(widget: ChatWidget): WidgetHandle {
   if (!commands) throw new Error('chat-widget: the widget gave no commands');
   return {
     commands,
-    ready: widget.ready,
+    // The dialects are ready when the widget is rendered; its session waits for the visitor.
+    ready: widget.updateComplete.then(() => undefined),
     on: (name, listener) => {
       const handler = (event: Event) => listener((event as CustomEvent).detail);
       widget.addEventListener(name, handler);

@@ -72,6 +72,9 @@ export async function connectedWidget(ws: TestWorkspace, options: { open?: boole
   el.publicKey = ws.publicKey;
   if (options.open) el.open = true;
   document.body.append(el);
+  await el.updateComplete;
+  // The page asks for the session now (without it, the widget waits for the visitor's first interaction).
+  void el.client!.connect().catch(() => {});
   await el.ready;
   return el;
 }

@@ -21,6 +21,12 @@ import '../chat-panel/chat-panel.js';
 import type { ChatPanel } from '../chat-panel/chat-panel.js';
 import { widgetStyles } from './chat-widget.styles.js';
 
+/** Runs `fn` when the browser is idle (at the latest after two seconds). */
+function whenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 2000 });
+  else setTimeout(fn, 200);
+}
+
 function deepActiveElement(): HTMLElement | null {
   let active = document.activeElement;
   while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
@@ -172,7 +178,11 @@ export class ChatWidget extends LitElement {
     return this.#store.state.sessionId;
   }
 
-  /** Resolves when the widget is ready (its session loaded, when it has a server). */
+  /**
+   * Resolves when the widget is ready: its session and history loaded, when it has a
+   * server. A session is made on the visitor's first interaction (or a page's call that
+   * needs the server, or `client.connect()`), or at once for a returning visitor.
+   */
   get ready(): Promise<void> {
     return this.#ready;
   }
@@ -494,9 +504,17 @@ export class ChatWidget extends LitElement {
     };
     // Ready once the session and its history are loaded.
     client.on('chat.history', () => this.#markReady());
-    void client.connect().catch(() => {
-      /* reported as chat-error; the client retries */
+    // Nothing connects before the visitor interacts, or before an unread check is due
+    // (a returning visitor with a session: checked when the browser is idle).
+    const connect = () =>
+      void client.connect().catch(() => {
+        /* reported as chat-error; the client retries */
+      });
+    const offFirst = this.#commands.notices.on('interaction', () => {
+      offFirst();
+      connect();
     });
+    if (consent.getItem(`chat-widget:${publicKey}:session`)) whenIdle(connect);
     this.#identifyFromLink();
   }
 

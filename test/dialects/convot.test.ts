@@ -42,15 +42,20 @@ describe('Convot: a page written for the Convot reference, with our script tag',
     await until(() => page.Convot.ready(), 'Convot.ready()');
   });
 
-  it('honours app_id and the pre-loader queue, then calls CONVOT_READY_TRIGGER', () => {
+  it('honours app_id and the pre-loader queue, then calls CONVOT_READY_TRIGGER', async () => {
     const el = widget()!;
     expect(readyCalls).to.equal(1);
     expect(el.state.position).to.equal('left');
     expect(el.state.locale).to.equal('es');
+    // No session until the visitor interacts (nothing connects before).
+    expect(page.Convot.is('session:ongoing')).to.equal(false);
+    page.Convot.open();
+    await until(() => events.length, 'session:loaded');
     expect(events[0]![0]).to.equal('session:loaded');
     expect((events[0]![1] as { session_id: string }).session_id).to.equal(el.sessionId);
     expect(page.Convot.is('session:ongoing')).to.equal(true);
     expect(page.Convot.get('session:identifier')).to.equal(el.sessionId);
+    page.Convot.close();
   });
 
   it('open, close and the do actions chat:open|close|toggle|show|hide; is() answers synchronously', async () => {

@@ -155,6 +155,8 @@ describe('a real conversation with the reference server', () => {
     el.publicKey = 'pk_unknown';
     const error = oneEvent(el, 'chat-error');
     document.body.append(el);
+    await el.updateComplete;
+    el.show(); // the first interaction asks for a session
     const ev = await error;
     expect(ev.detail.code).to.equal('invalid_public_key');
     el.show();

@@ -13,7 +13,6 @@ async function secondTab(ws: TestWorkspace): Promise<{ widget: ChatWidget; frame
   document.body.append(frame);
   await waitUntil(() => (frame.contentWindow as unknown as { widget?: ChatWidget })?.widget, 'second tab loaded', { timeout: 10000 });
   const widget = (frame.contentWindow as unknown as { widget: ChatWidget }).widget;
-  await widget.ready;
   return { widget, frame };
 }
 
@@ -26,6 +25,31 @@ describe('consent and tabs', () => {
     document.querySelectorAll('chat-widget, iframe').forEach((e) => e.remove());
     localStorage.clear();
     sessionStorage.clear();
+  });
+
+  it('connects to nothing before the visitor interacts', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const requests: string[] = [];
+    const original = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      requests.push(String(input));
+      return original(input, init);
+    };
+    try {
+      const el = document.createElement('chat-widget');
+      Object.assign(el, { api: ws.api, publicKey: ws.publicKey });
+      document.body.append(el);
+      await el.updateComplete;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(requests).to.deep.equal([]);
+      expect(el.sessionId).to.equal(null);
+      el.show();
+      await el.ready;
+      expect(el.sessionId).to.match(/^ses_/);
+      expect(requests[0]).to.match(/\/api\/widget\/sessions$/);
+    } finally {
+      window.fetch = original;
+    }
   });
 
   it('writes nothing to storage before the visitor interacts, then keeps the session in localStorage', async () => {
@@ -43,7 +67,7 @@ describe('consent and tabs', () => {
     const none = document.createElement('chat-widget');
     Object.assign(none, { api: ws.api, publicKey: ws.publicKey, storage: 'none' });
     document.body.append(none);
-    await none.ready;
+    await none.updateComplete;
     none.sendMessage('hello');
     await waitUntil(() => none.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
     expect(stored(ws)).to.deep.equal([]);
@@ -53,7 +77,8 @@ describe('consent and tabs', () => {
     const session = document.createElement('chat-widget');
     Object.assign(session, { api: ws.api, publicKey: ws.publicKey, storage: 'session' });
     document.body.append(session);
-    await session.ready;
+    await session.updateComplete;
+    await session.client!.connect();
     expect(Object.keys(sessionStorage).some((k) => k.startsWith('chat-widget:') && k.endsWith(':session'))).to.equal(true);
     expect(stored(ws)).to.deep.equal([]);
   });

@@ -5,6 +5,7 @@ import type { ChatEventDetails, ChatEventName } from '../../state/events.js';
 export interface WidgetHandle {
   readonly commands: Commands;
   on<K extends ChatEventName>(name: K, listener: (detail: ChatEventDetails[K]) => void): () => void;
+  /** Resolves when the widget can take commands (rendered; its session may come later). */
   readonly ready: Promise<void>;
   /** `session:reset` with `true`: reload the page. */
   reload(): void;
