@@ -225,6 +225,9 @@ export const panelStyles = css`
     font-size: 13px;
     cursor: pointer;
   }
+  .earlier {
+    align-self: center;
+  }
   .escalate {
     display: block;
     margin-block-start: 6px;

@@ -45,14 +45,40 @@ export class ChatPanel extends LitElement {
   }
 
   #shownMessages?: WidgetState['messages'];
+  #keepFromBottom: number | null = null;
+
+  /** Brings the previous page of messages in, keeping what the visitor looks at in place. */
+  #showEarlier = () => {
+    const log = this.renderRoot.querySelector('[part="messages"]');
+    if (log) this.#keepFromBottom = log.scrollHeight - log.scrollTop;
+    this.#window += PAGE;
+    this.requestUpdate();
+  };
 
   protected override updated(): void {
+    const log = this.renderRoot.querySelector<HTMLElement>('[part="messages"]');
     const messages = this.#context.state?.messages;
-    if (messages && messages !== this.#shownMessages) {
-      this.#shownMessages = messages;
-      const log = this.renderRoot.querySelector('[part="messages"]');
+    if (log && this.#keepFromBottom !== null) {
+      log.scrollTop = log.scrollHeight - this.#keepFromBottom;
+      this.#keepFromBottom = null;
+    } else if (messages && messages !== this.#shownMessages) {
       log?.scrollTo({ top: log.scrollHeight });
     }
+    this.#shownMessages = messages;
+    // Reaching the top of the list brings earlier messages in.
+    const earlier = this.renderRoot.querySelector('.earlier');
+    this.#earlierObserver?.disconnect();
+    if (earlier && log) {
+      this.#earlierObserver = new IntersectionObserver((entries) => {
+        if (entries.some((e) => e.isIntersecting) && log.scrollTop > 0) this.#showEarlier();
+      }, { root: log });
+      this.#earlierObserver.observe(earlier);
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#earlierObserver?.disconnect();
   }
 
   override render() {
@@ -152,11 +178,23 @@ export class ChatPanel extends LitElement {
     `;
   }
 
+  /**
+   * How many of the latest messages are in the DOM. A long history renders its
+   * end (fast to paint, few nodes); scrolling to the top brings earlier ones in.
+   */
+  #window = PAGE;
+  #earlierObserver?: IntersectionObserver;
+
   #messages(s: WidgetState) {
+    const hidden = Math.max(0, s.messages.length - this.#window);
+    const shown = hidden ? s.messages.slice(hidden) : s.messages;
     return html`
       <div part="messages" role="log" aria-live="polite" aria-label=${msg('Messages')} tabindex="0">
         ${s.messages.length === 0 ? html`<p class="empty">${msg('Ask us anything. We are here to help.')}</p>` : nothing}
-        ${repeat(s.messages, (m) => m.clientId ?? m.id, (m) => this.#message(m, s.locale))}
+        ${hidden
+          ? html`<button class="text-button earlier" type="button" @click=${this.#showEarlier}>${msg(str`Show ${Math.min(PAGE, hidden)} earlier messages`)}</button>`
+          : nothing}
+        ${repeat(shown, (m) => m.clientId ?? m.id, (m) => this.#message(m, s.locale))}
       </div>
       <p class="typing" role="status">${s.typing === null ? '' : s.typing ? msg(str`${s.typing} is typing…`) : msg('Someone is typing…')}</p>
     `;
@@ -271,6 +309,9 @@ export class ChatPanel extends LitElement {
     this.#context.commands.setMessageText('');
   }
 }
+
+/** Messages brought into the DOM at a time. */
+const PAGE = 100;
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;

@@ -1,5 +1,7 @@
 import { expect, html, oneEvent, aTimeout, waitUntil } from '@open-wc/testing';
 import { sendKeys, emulateMedia, setViewport } from '@web/test-runner-commands';
+import { ContextEvent } from '@lit/context';
+import { commandsContext } from '../../src/context.js';
 import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
 import {
   deepActive, inPanel, launcherButton, messageTexts, panelOf, recordEvents, settled, widgetFixture,
@@ -435,5 +437,30 @@ describe('<chat-widget>', () => {
     await settled(el);
     const warnings = [...((globalThis as { litIssuedWarnings?: Set<string> }).litIssuedWarnings ?? [])];
     expect(warnings.filter((w) => !/^Lit is in dev mode/.test(w) && w !== 'dev-mode')).to.deep.equal([]);
+  });
+});
+
+describe('<chat-widget> with a long history', () => {
+  it('renders the end of 10,000 messages with few DOM nodes, and brings earlier ones in on demand', async () => {
+    const el = await widgetFixture(html`<chat-widget open></chat-widget>`);
+    await settled(el);
+    const messages = Array.from({ length: 10_000 }, (_, i) =>
+      Object.freeze({ id: `m${i}`, author: (i % 2 ? 'agent' : 'visitor') as 'agent' | 'visitor', content: `Message number ${i}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), status: 'sent' as const }),
+    );
+    // A history load, the way the client hands one over: Commands.replaceMessages, reached by context.
+    let commands: { replaceMessages(m: unknown[]): void } | undefined;
+    el.dispatchEvent(new ContextEvent(commandsContext, document.body, (value) => (commands = value as never)));
+    commands!.replaceMessages(messages);
+    await settled(el);
+    const panel = panelOf(el)!;
+    expect(panel.shadowRoot!.querySelectorAll('*').length).to.be.lessThan(2000);
+    expect(messageTexts(el)).to.have.length(100);
+    expect(messageTexts(el).at(-1)).to.contain('Message number 9999');
+    const earlier = inPanel<HTMLButtonElement>(el, '.earlier')!;
+    expect(earlier.textContent).to.contain('Show 100 earlier messages');
+    earlier.click();
+    await settled(el);
+    expect(messageTexts(el)).to.have.length(200);
+    expect(messageTexts(el)[0]).to.contain('Message number 9800');
   });
 });

@@ -43,6 +43,7 @@
 's57ade424d57c6edf': `Gesendet`,
 's57adf424d57c8a0f': `Senden`,
 's57f3921c7fdc5de7': `Ein virtueller Assistent antwortet`,
+'s5a1cbfe30801c392': str`${0} frühere Nachrichten anzeigen`,
 's5a621ed35385a6bd': `Ticket senden`,
 's5d47d9945079dcc7': `Chat schließen`,
 's5f861a4436c6049a': `Termin`,

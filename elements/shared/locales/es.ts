@@ -43,6 +43,7 @@
 's57ade424d57c6edf': `Enviado`,
 's57adf424d57c8a0f': `Enviar`,
 's57f3921c7fdc5de7': `Te responde un asistente virtual`,
+'s5a1cbfe30801c392': str`Mostrar ${0} mensajes anteriores`,
 's5a621ed35385a6bd': `Enviar ticket`,
 's5d47d9945079dcc7': `Cerrar el chat`,
 's5f861a4436c6049a': `Reunión`,

@@ -43,6 +43,7 @@
 's57ade424d57c6edf': `Envoyé`,
 's57adf424d57c8a0f': `Envoyer`,
 's57f3921c7fdc5de7': `Un assistant virtuel vous répond`,
+'s5a1cbfe30801c392': str`Afficher ${0} messages précédents`,
 's5a621ed35385a6bd': `Envoyer le ticket`,
 's5d47d9945079dcc7': `Fermer la discussion`,
 's5f861a4436c6049a': `Rendez-vous`,

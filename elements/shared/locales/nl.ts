@@ -43,6 +43,7 @@
 's57ade424d57c6edf': `Verstuurd`,
 's57adf424d57c8a0f': `Versturen`,
 's57f3921c7fdc5de7': `Een virtuele assistent antwoordt`,
+'s5a1cbfe30801c392': str`${0} eerdere berichten tonen`,
 's5a621ed35385a6bd': `Ticket versturen`,
 's5d47d9945079dcc7': `Chat sluiten`,
 's5f861a4436c6049a': `Afspraak`,
