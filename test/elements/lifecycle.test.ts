@@ -63,6 +63,8 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     inPanel<HTMLButtonElement>(el, '[part="header"] .text-button')!.click();
     await waitUntil(() => el.state.view === 'after-chat', 'after-chat view', { timeout: 5000 });
     await waitUntil(() => partText(el, 'chat-after').includes('Did we solve it?'), 'survey shown', { timeout: 5000 });
+    // The forms' buttons are disabled while the end of the chat is still being sent.
+    await waitUntil(() => !el.state.busy, 'idle', { timeout: 5000 });
     await expect(el).to.be.accessible();
     deep<HTMLInputElement>(el, 'chat-after', 'input[name="rating"][value="5"]')!.click();
     deep<HTMLFormElement>(el, 'chat-after', 'form')!.requestSubmit();
