@@ -1,0 +1,216 @@
+// npm run bench:browser: our widget and deep-chat 2.4.2, each loaded the same way in a fresh
+// page of Debian's Chromium, five runs each; prints medians (min-max) and the ratio
+// ours/deep-chat, and writes bench-results/browser.json. It never fails on a figure.
+import { createServer } from 'node:http';
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { extname, join, normalize } from 'node:path';
+import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
+import puppeteer from 'puppeteer-core';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const ROOT = process.cwd();
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+if (!existsSync('dist/widget.js')) throw new Error('bench: run npm run build first');
+
+const PROBE = `
+<script>
+  window.__t0 = performance.now();
+  requestAnimationFrame((t) => (window.__firstFrame = t));
+  // The first frame in which the element is on screen.
+  function __watch(find) {
+    const tick = (t) => {
+      const el = find();
+      if (el && el.getBoundingClientRect().width > 0) { window.__painted = t; return; }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
+</script>`;
+
+const pages = {
+  '/blank.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}</head><body><p>Blank page</p></body></html>`,
+  '/ours.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
+    <script>__watch(() => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button'));</script>
+    <script async src="/dist/widget.js"></script></head><body><p>Page with our widget</p></body></html>`,
+  '/deep.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
+    <script>__watch(() => { const d = document.querySelector('deep-chat'); return d && d.shadowRoot && d.shadowRoot.childElementCount ? d : null; });</script>
+    <script type="module" src="/node_modules/deep-chat/dist/deepChat.bundle.js"></script></head><body><p>Page with deep-chat</p><deep-chat></deep-chat></body></html>`,
+};
+
+const server = createServer((req, res) => {
+  const path = new URL(req.url, 'http://x').pathname;
+  if (pages[path]) {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    return res.end(pages[path]);
+  }
+  const file = normalize(join(ROOT, path));
+  if (!file.startsWith(ROOT) || !existsSync(file)) {
+    res.writeHead(404);
+    return res.end();
+  }
+  res.writeHead(200, { 'content-type': { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }[extname(file)] ?? 'application/octet-stream' });
+  res.end(readFileSync(file));
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await puppeteer.launch({
+  executablePath: CHROME,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+});
+
+/** Bytes of the scripts a page fetched: as served, gzip and brotli (computed from the files). */
+function bytesOf(urls) {
+  const out = { minified: 0, gzip: 0, brotli: 0 };
+  for (const url of urls) {
+    const path = new URL(url).pathname;
+    if (pages[path]) continue;
+    const buf = readFileSync(join(ROOT, path));
+    out.minified += buf.length;
+    out.gzip += gzipSync(buf, { level: 9 }).length;
+    out.brotli += brotliCompressSync(buf, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return out;
+}
+
+const nextFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
+
+function history(n) {
+  return Array.from({ length: n }, (_, i) => ({ id: `m${i}`, author: i % 2 ? 'agent' : 'visitor', content: `Message number ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 3))}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), status: 'sent' }));
+}
+
+async function run(kind) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width: 1280, height: 800 });
+  const urls = [];
+  page.on('requestfinished', (r) => urls.push(r.url()));
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable');
+  await page.goto(`${base}/${kind}.html`, { waitUntil: 'load' });
+  const result = {};
+  await page.waitForFunction(() => window.__firstFrame !== undefined, { timeout: 20000 });
+  if (kind !== 'blank') {
+    await page.waitForFunction(() => window.__painted !== undefined, { timeout: 20000 });
+    result.before = bytesOf(urls);
+  }
+  const t = await page.evaluate(() => ({ firstFrame: window.__firstFrame, painted: window.__painted }));
+  result.firstFrame = t.firstFrame;
+  result.painted = t.painted ?? t.firstFrame;
+  await new Promise((r) => setTimeout(r, 2000));
+  await cdp.send('HeapProfiler.collectGarbage');
+  const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  result.scriptMs = metrics.ScriptDuration * 1000;
+  result.heapMB = metrics.JSHeapUsedSize / 1048576;
+  if (kind === 'ours') {
+    await page.evaluate(() => document.querySelector('chat-widget').show());
+    await nextFrames(page);
+  }
+  if (kind !== 'blank') result.total = bytesOf(urls);
+
+  for (const n of [1000, 10000]) {
+    if (kind === 'blank') break;
+    const data = history(n);
+    const measured = await page.evaluate(async (kind, data) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const count = (root) => { let n = 0; const walk = (node) => { for (const el of node.querySelectorAll('*')) { n++; if (el.shadowRoot) walk(el.shadowRoot); } }; walk(root); return n; };
+      if (kind === 'ours') {
+        const w = document.querySelector('chat-widget');
+        let commands;
+        const ask = new Event('context-request', { bubbles: true, composed: true });
+        Object.assign(ask, { context: Symbol.for('chat-widget/commands'), contextTarget: document.body, callback: (v) => (commands = v), subscribe: false });
+        w.dispatchEvent(ask);
+        const t0 = performance.now();
+        commands.replaceMessages(data.map((m) => Object.freeze(m)));
+        await frame();
+        const panel = w.shadowRoot.querySelector('chat-panel');
+        return { ms: performance.now() - t0, nodes: count(panel.shadowRoot) };
+      }
+      const el = document.createElement('deep-chat');
+      el.history = data.map((m) => ({ role: m.author === 'visitor' ? 'user' : 'ai', text: m.content }));
+      const t0 = performance.now();
+      document.body.append(el);
+      await frame();
+      await new Promise((r) => setTimeout(r, 0));
+      await frame();
+      const ms = performance.now() - t0;
+      const nodes = count(el.shadowRoot);
+      return { ms, nodes, el: true };
+    }, kind, data);
+    result[`history${n}`] = measured;
+  }
+
+  if (kind !== 'blank') {
+    result.scrollFrameMs = await page.evaluate(async (kind) => {
+      const log = kind === 'ours'
+        ? document.querySelector('chat-widget').shadowRoot.querySelector('chat-panel').shadowRoot.querySelector('[part="messages"]')
+        : [...document.querySelectorAll('deep-chat')].at(-1).shadowRoot.querySelector('#messages');
+      const times = [];
+      let last = await new Promise((r) => requestAnimationFrame(r));
+      for (let i = 0; i < 120; i++) {
+        log.scrollTop = Math.max(0, log.scrollTop - 600);
+        const t = await new Promise((r) => requestAnimationFrame(r));
+        times.push(t - last);
+        last = t;
+      }
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)];
+    }, kind);
+  }
+  await context.close();
+  return result;
+}
+
+const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const stat = (xs) => ({ median: med(xs), min: Math.min(...xs), max: Math.max(...xs) });
+
+const results = { blank: [], ours: [], deep: [] };
+for (let i = 0; i < RUNS; i++) for (const kind of ['blank', 'ours', 'deep']) results[kind].push(await run(kind));
+await browser.close();
+server.close();
+
+const blankFrame = stat(results.blank.map((r) => r.firstFrame));
+const blankHeap = stat(results.blank.map((r) => r.heapMB));
+const summary = {};
+for (const kind of ['ours', 'deep']) {
+  const rs = results[kind];
+  summary[kind] = {
+    brotliBeforePaint: stat(rs.map((r) => r.before.brotli)),
+    gzipBeforePaint: stat(rs.map((r) => r.before.gzip)),
+    minifiedBeforePaint: stat(rs.map((r) => r.before.minified)),
+    brotliOpen: stat(rs.map((r) => r.total.brotli)),
+    paintMs: stat(rs.map((r) => r.painted)),
+    paintAfterBlankFirstFrameMs: stat(rs.map((r) => r.painted - blankFrame.median)),
+    scriptMs: stat(rs.map((r) => r.scriptMs)),
+    heapAddedMB: stat(rs.map((r) => r.heapMB - blankHeap.median)),
+    history1000Ms: stat(rs.map((r) => r.history1000.ms)),
+    history1000Nodes: stat(rs.map((r) => r.history1000.nodes)),
+    history10000Ms: stat(rs.map((r) => r.history10000.ms)),
+    history10000Nodes: stat(rs.map((r) => r.history10000.nodes)),
+    scrollFrameMs: stat(rs.map((r) => r.scrollFrameMs)),
+  };
+}
+const rows = [
+  ['bytes before the launcher paints (brotli)', 'brotliBeforePaint', (v) => `${(v / 1024).toFixed(1)} KB`],
+  ['bytes before the launcher paints (gzip)', 'gzipBeforePaint', (v) => `${(v / 1024).toFixed(1)} KB`],
+  ['bytes once the panel is open (brotli)', 'brotliOpen', (v) => `${(v / 1024).toFixed(1)} KB`],
+  ['launcher (deep-chat: element) painted after navigation', 'paintMs', (v) => `${v.toFixed(0)} ms`],
+  ['... after the blank page\'s first frame', 'paintAfterBlankFirstFrameMs', (v) => `${v.toFixed(0)} ms`],
+  ['main-thread script time, 2 s after load', 'scriptMs', (v) => `${v.toFixed(1)} ms`],
+  ['JS heap added after GC', 'heapAddedMB', (v) => `${v.toFixed(2)} MB`],
+  ['1,000 history messages to first paint', 'history1000Ms', (v) => `${v.toFixed(0)} ms`],
+  ['DOM nodes then', 'history1000Nodes', (v) => `${v.toFixed(0)}`],
+  ['10,000 history messages to first paint', 'history10000Ms', (v) => `${v.toFixed(0)} ms`],
+  ['DOM nodes then', 'history10000Nodes', (v) => `${v.toFixed(0)}`],
+  ['median frame time scrolling', 'scrollFrameMs', (v) => `${v.toFixed(1)} ms`],
+];
+console.log(`\nOurs (dist/widget.js) and deep-chat 2.4.2, ${RUNS} fresh pages each, Debian Chromium headless; median (min-max). Blank page's first frame: ${blankFrame.median.toFixed(0)} ms.`);
+console.log('| figure | ours | deep-chat | ours/deep-chat |\n| --- | ---: | ---: | ---: |');
+for (const [label, key, fmt] of rows) {
+  const o = summary.ours[key];
+  const d = summary.deep[key];
+  console.log(`| ${label} | ${fmt(o.median)} (${fmt(o.min)}-${fmt(o.max)}) | ${fmt(d.median)} (${fmt(d.min)}-${fmt(d.max)}) | ${d.median ? (o.median / d.median).toFixed(2) : '-'} |`);
+}
+mkdirSync('bench-results', { recursive: true });
+writeFileSync('bench-results/browser.json', JSON.stringify({ runs: RUNS, blankFirstFrameMs: blankFrame, summary, raw: results }, null, 2));
