@@ -42,27 +42,22 @@ const onwarn = (warning, warn) => {
 };
 
 export default [
-  // The script-tag build: everything in one classic script.
+  // The script-tag bootstrap: a classic script that loads widget-main.js.
   {
     input: 'src/loader.ts',
-    output: { file: 'dist/widget.js', format: 'iife', inlineDynamicImports: true },
-    plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
+    output: { file: 'dist/widget.js', format: 'iife' },
+    plugins: [ts(), minify()],
     onwarn,
   },
-  // The self-contained ES module.
+  // The ES modules: chat-widget.js (the elements and the SDK) and widget-main.js (the
+  // script tag's: mount + dialects), sharing their chunks: the launcher first, the panel,
+  // the translations and the recorder each loaded when needed.
   {
-    input: { 'chat-widget': 'src/index.ts' },
+    input: { 'chat-widget': 'src/index.ts', 'widget-main': 'src/widget-main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     // Let the locale chunks import what they need from the entry itself: no extra shared chunk.
     preserveEntrySignatures: 'allow-extension',
     plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
-    onwarn,
-  },
-  // The co-browsing recorder for the script-tag build, loaded on consent.
-  {
-    input: 'src/recorder.ts',
-    output: { file: 'dist/recorder.js', format: 'es' },
-    plugins: [nodeResolve(), ts(), minify()],
     onwarn,
   },
   // The reference server's operator inbox page.

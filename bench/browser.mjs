@@ -84,8 +84,7 @@ async function run(kind) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width: 1280, height: 800 });
-  const urls = [];
-  page.on('requestfinished', (r) => urls.push(r.url()));
+  const resources = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name, end: e.responseEnd })));
   const cdp = await page.createCDPSession();
   await cdp.send('Performance.enable');
   await page.goto(`${base}/${kind}.html`, { waitUntil: 'load' });
@@ -93,7 +92,9 @@ async function run(kind) {
   await page.waitForFunction(() => window.__firstFrame !== undefined, { timeout: 20000 });
   if (kind !== 'blank') {
     await page.waitForFunction(() => window.__painted !== undefined, { timeout: 20000 });
-    result.before = bytesOf(urls);
+    // What had arrived when the launcher painted (the page's own clock for both).
+    const painted = await page.evaluate(() => window.__painted);
+    result.before = bytesOf((await resources()).filter((r) => r.end <= painted).map((r) => r.name));
   }
   const t = await page.evaluate(() => ({ firstFrame: window.__firstFrame, painted: window.__painted }));
   result.firstFrame = t.firstFrame;
@@ -107,7 +108,10 @@ async function run(kind) {
     await page.evaluate(() => document.querySelector('chat-widget').show());
     await nextFrames(page);
   }
-  if (kind !== 'blank') result.total = bytesOf(urls);
+  if (kind !== 'blank') {
+    await new Promise((r) => setTimeout(r, 500));
+    result.total = bytesOf((await resources()).map((r) => r.name));
+  }
 
   for (const n of [1000, 10000]) {
     if (kind === 'blank') break;

@@ -1,81 +1,28 @@
 /**
- * Entry of the script-tag build (`dist/widget.js`): reads the tag's data-*
- * attributes (or a Convot snippet's `window.Convot.app_id`), mounts one
- * `<chat-widget>` into the page, installs the dialect globals that
- * `data-globals` allows (default: woes, convot, web1on1), and replays what
- * the page queued. Loaded twice, it mounts once.
+ * `dist/widget.js`: the script-tag bootstrap, a classic script small enough to
+ * cost nothing. It keeps the page's early calls (a `Woes` stub queue and
+ * `Convot._q`, as their snippets do), then loads `widget-main.js` (an ES
+ * module beside it, with the launcher first and the panel as a chunk) and
+ * starts it with this script tag's data-*.
  */
-import '../elements/chat-widget/chat-widget.js';
-import type { ChatWidget } from '../elements/chat-widget/chat-widget.js';
-import { ContextEvent } from '@lit/context';
-import { commandsContext } from './context.js';
-import type { Commands } from './commands/commands.js';
-import type { WidgetHandle } from './commands/dialects/handle.js';
-import { installWoes } from './commands/dialects/woes.js';
-import { installConvot } from './commands/dialects/convot.js';
-import { installWeb1on1 } from './commands/dialects/web1on1.js';
-import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
-
-const MOUNTED = Symbol.for('chat-widget/loader');
-type Page = typeof globalThis & { [MOUNTED]?: ChatWidget; Convot?: { app_id?: string }; Woes?: unknown; web1on1?: unknown; CONVOT_READY_TRIGGER?: () => void };
-
-/** The attributes of the script tag that the widget takes over as its own. */
-const PASSED_ON = ['theme', 'position', 'locale', 'brand-color', 'launcher-hidden', 'hide-on-mobile', 'muted', 'embedded', 'open', 'storage'];
-const DIALECTS = ['woes', 'convot', 'web1on1'] as const;
-
-function mount(page: Page, script: HTMLScriptElement | null): ChatWidget {
-  const widget = document.createElement('chat-widget');
-  const data = script?.dataset ?? {};
-  const src = script?.src ? new URL(script.src, location.href) : null;
-  widget.publicKey = data['publicKey'] || page.Convot?.app_id || '';
-  widget.api = data['api'] || (src ? `${src.origin}/api/widget` : '');
-  for (const name of PASSED_ON) {
-    const value = script?.getAttribute(`data-${name}`);
-    if (value !== null && value !== undefined) widget.setAttribute(name, value);
-  }
-  if (script?.nonce) widget.setAttribute('nonce', script.nonce);
-  document.body.append(widget);
-  return widget;
-}
-
-/** The dialects' view of the widget: its commands (asked for by context, as any part of it does) and its events. */
-function handleOf(widget: ChatWidget): WidgetHandle {
-  let commands: Commands | undefined;
-  // The provider ignores requests from its own host: ask on behalf of the page.
-  widget.dispatchEvent(new ContextEvent(commandsContext, document.body, (value) => (commands = value)));
-  if (!commands) throw new Error('chat-widget: the widget gave no commands');
-  return {
-    commands,
-    // The dialects are ready when the widget is rendered; its session waits for the visitor.
-    ready: widget.updateComplete.then(() => undefined),
-    on: (name, listener) => {
-      const handler = (event: Event) => listener((event as CustomEvent).detail);
-      widget.addEventListener(name, handler);
-      return () => widget.removeEventListener(name, handler);
-    },
-    reload: () => location.reload(),
-  };
-}
-
-function start(page: Page, script: HTMLScriptElement | null): void {
-  if (page[MOUNTED]) return;
-  const widget = mount(page, script);
-  page[MOUNTED] = widget;
-  const handle = handleOf(widget);
-  const asked = (script?.dataset['globals'] ?? DIALECTS.join(',')).toLowerCase().split(/[\s,]+/).filter(Boolean);
-  const unknown = asked.filter((g) => !(DIALECTS as readonly string[]).includes(g));
-  if (unknown.length) console.error(`chat-widget: data-globals: unknown ${unknown.join(', ')}; known: ${DIALECTS.join(', ')}`);
-  if (asked.includes('woes')) installWoes(page as never, handle);
-  if (asked.includes('convot')) installConvot(page as never, handle);
-  if (asked.includes('web1on1')) installWeb1on1(page as never, handle);
-}
+type Page = typeof globalThis & {
+  Woes?: ((...args: unknown[]) => void) & { q?: unknown[][] };
+  Convot?: { _q?: unknown[][]; push?: (args: unknown[]) => void };
+};
 
 const page = globalThis as Page;
-if (!page[MOUNTED]) {
-  const script = document.currentScript as HTMLScriptElement | null;
-  // The recorder sits beside this script (dist/recorder.js), loaded only when a visitor agrees to co-browse.
-  const recorderUrl = new URL('recorder.js', script?.src || location.href).href;
-  setRecorderLoader(() => import(/* @vite-ignore */ recorderUrl) as Promise<RecorderModule>);
-  if (document.body) start(page, script);
-  else document.addEventListener('DOMContentLoaded', () => start(page, script), { once: true });
+const script = document.currentScript as HTMLScriptElement | null;
+const globals = (script?.dataset['globals'] ?? 'woes,convot,web1on1').toLowerCase();
+if (globals.includes('woes') && !page.Woes) {
+  const stub = (...args: unknown[]) => (stub.q ??= []).push(args);
+  stub.q = undefined as unknown[][] | undefined;
+  page.Woes = stub;
 }
+if (globals.includes('convot') && page.Convot && !page.Convot.push) {
+  const convot = page.Convot;
+  convot.push = (args) => (convot._q ??= []).push(args);
+}
+const main = new URL('widget-main.js', script?.src || location.href).href;
+import(/* @vite-ignore */ main)
+  .then((m: { start(script: HTMLScriptElement | null): void }) => m.start(script))
+  .catch((error) => console.error(`chat-widget: could not load ${main}`, error));

@@ -17,8 +17,15 @@ import '../shared/events.js';
 import { applyLocale, directionOf } from '../shared/localize.js';
 import { chime } from '../shared/sound.js';
 import '../chat-launcher/chat-launcher.js';
-import '../chat-panel/chat-panel.js';
 import type { ChatPanel } from '../chat-panel/chat-panel.js';
+
+/**
+ * The panel's code (its elements and their styles) loads apart from the
+ * launcher: on the visitor's first sign of intent (hover, focus, open) or when
+ * the browser is idle. `<chat-panel>` upgrades when it arrives.
+ */
+let panelModule: Promise<unknown> | null = null;
+const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
 import { widgetStyles } from './chat-widget.styles.js';
 
 /** Runs `fn` when the browser is idle (at the latest after two seconds). */
@@ -425,7 +432,7 @@ export class ChatWidget extends LitElement {
     this.#followViewport();
     if (this.#store.state.embedded) return;
     this.#returnFocus = deepActiveElement();
-    void this.updateComplete.then(async () => {
+    void Promise.all([this.updateComplete, loadPanel()]).then(async () => {
       const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
       await panel?.updateComplete;
       if (this.#store.state.open) panel?.focusComposer();
@@ -454,6 +461,11 @@ export class ChatWidget extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.updateComplete.then(() => this.#connectServer());
+    // The first sign of intent brings the panel's code in; else the browser's idle time does.
+    this.addEventListener('pointerenter', loadPanel, { once: true });
+    this.addEventListener('focusin', loadPanel, { once: true });
+    if (this.#store.state.open || this.embedded) void loadPanel();
+    else whenIdle(() => void loadPanel());
   }
 
   override disconnectedCallback(): void {

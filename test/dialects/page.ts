@@ -24,7 +24,8 @@ export function loadWidgetScript(data: Record<string, string>): Promise<void> {
     script.async = true;
     script.src = '/dist/widget.js';
     for (const [k, v] of Object.entries(data)) script.setAttribute(`data-${k}`, v);
-    script.onload = () => resolve();
+    // The bootstrap loads widget-main.js, which mounts the widget: wait for it.
+    script.onload = () => until(() => (document.querySelector('chat-widget') as Widget | null)?.shadowRoot, 'the widget mounted', 15000).then(resolve, reject);
     script.onerror = () => reject(new Error('dist/widget.js did not load; run npm run build'));
     document.head.append(script);
   });
@@ -45,7 +46,13 @@ export const widget = () => document.querySelector('chat-widget') as Widget | nu
 export async function until(check: () => unknown, what: string | (() => string), ms = 8000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
-    if (await check()) return;
+    let ok: unknown = false;
+    try {
+      ok = await check();
+    } catch {
+      ok = false; // not there yet
+    }
+    if (ok) return;
     if (Date.now() > deadline) throw new Error(`timed out waiting for: ${typeof what === 'function' ? what() : what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
