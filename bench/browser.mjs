@@ -64,8 +64,10 @@ const browser = await puppeteer.launch({
 function bytesOf(urls) {
   const out = { minified: 0, gzip: 0, brotli: 0 };
   for (const url of urls) {
+    // Only this server's files (deep-chat also asks a font host, which is not reachable here).
+    if (!url.startsWith(base)) continue;
     const path = new URL(url).pathname;
-    if (pages[path]) continue;
+    if (pages[path] || !existsSync(join(ROOT, path))) continue;
     const buf = readFileSync(join(ROOT, path));
     out.minified += buf.length;
     out.gzip += gzipSync(buf, { level: 9 }).length;
