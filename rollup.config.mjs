@@ -49,11 +49,18 @@ export default [
     plugins: [ts(), minify()],
     onwarn,
   },
-  // The ES modules: chat-widget.js (the elements and the SDK) and widget-main.js (the
-  // script tag's: mount + dialects), sharing their chunks: the launcher first, the panel,
-  // the translations and the recorder each loaded when needed.
+  // The script tag's ES module (mount + dialects): one file with the launcher, so that the
+  // bootstrap is one hop from it; the panel, translations and recorder are chunks.
   {
-    input: { 'chat-widget': 'src/index.ts', 'widget-main': 'src/widget-main.ts' },
+    input: { 'widget-main': 'src/widget-main.ts' },
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    preserveEntrySignatures: 'allow-extension',
+    plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
+    onwarn,
+  },
+  // The self-contained ES module for <script type="module">: the elements and the SDK.
+  {
+    input: { 'chat-widget': 'src/index.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     // Let the locale chunks import what they need from the entry itself: no extra shared chunk.
     preserveEntrySignatures: 'allow-extension',

@@ -3,7 +3,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'n
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
-const files = ['dist/widget.js', 'dist/chat-widget.js', 'dist/index.js', ...readdirSync('dist/chunks').map((f) => join('dist/chunks', f)), ...readdirSync('dist/themes').map((f) => join('dist/themes', f))];
+const files = ['dist/widget.js', 'dist/widget-main.js', 'dist/chat-widget.js', 'dist/index.js', ...readdirSync('dist/chunks').map((f) => join('dist/chunks', f)), ...readdirSync('dist/themes').map((f) => join('dist/themes', f))];
 const rows = [];
 for (const file of files) {
   try {
