@@ -68,3 +68,25 @@ export const MAX_CONTENT = 10_000;
 export const content = { type: 'string', minLength: 1, maxLength: MAX_CONTENT } as const;
 export const clientId = { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
 export const cursor = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+
+/** Opening hours: {"mon": [["09:00", "17:00"]], ...} in the workspace's time zone. */
+export const openingHours = {
+  type: 'object',
+  additionalProperties: false,
+  patternProperties: {
+    '^(mon|tue|wed|thu|fri|sat|sun)$': { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' } } },
+  },
+} as const;
+
+/** What operators see of a conversation in the list and in its detail. */
+export const conversationSummary = {
+  id: { type: 'string' },
+  status: { type: 'string' },
+  chat_status: { type: 'string' },
+  menu_id: { type: ['integer', 'null'] },
+  category: { type: ['string', 'null'] },
+  assignee_id: { type: ['string', 'null'] },
+  agent_id: { type: ['string', 'null'] },
+  created_at: { type: 'string' },
+  updated_at: { type: 'string' },
+} as const;

@@ -8,7 +8,7 @@ import { Scheduling } from '../scheduling.js';
 import { schedulingAgentRoutes } from './scheduling.js';
 import { HttpError } from '../errors.js';
 import { sha256 } from '../identity.js';
-import { agentContact, agentMessage, content, cursor } from '../schemas.js';
+import { agentContact, agentMessage, content, conversationSummary, cursor, openingHours } from '../schemas.js';
 import { lastEventId, serveStream } from '../sse.js';
 
 declare module 'fastify' {
@@ -58,16 +58,8 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
               items: {
                 type: 'object',
                 properties: {
-                  id: { type: 'string' },
-                  status: { type: 'string' },
-                  chat_status: { type: 'string' },
-                  menu_id: { type: ['integer', 'null'] },
-                  category: { type: ['string', 'null'] },
-                  assignee_id: { type: ['string', 'null'] },
-                  agent_id: { type: ['string', 'null'] },
+                  ...conversationSummary,
                   unread_count: { type: 'integer' },
-                  created_at: { type: 'string' },
-                  updated_at: { type: 'string' },
                   last_message: { type: ['object', 'null'], properties: { content: { type: 'string' }, author: { type: 'string' }, internal: { type: 'boolean' } } },
                   contact: { type: ['object', 'null'], properties: { name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, verified: { type: 'boolean' } } },
                 },
@@ -90,25 +82,17 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
         200: {
           type: 'object',
           properties: {
-            id: { type: 'string' },
-            status: { type: 'string' },
-            chat_status: { type: 'string' },
-            menu_id: { type: ['integer', 'null'] },
+            ...conversationSummary,
             lang: { type: ['string', 'null'] },
             rating: { type: ['integer', 'null'] },
             feedback: { type: ['string', 'null'] },
-            category: { type: ['string', 'null'] },
             variables: { type: 'object', additionalProperties: true },
             fields: { type: 'object', additionalProperties: true },
             form_id: { type: ['string', 'null'] },
-            assignee_id: { type: ['string', 'null'] },
-            agent_id: { type: ['string', 'null'] },
             contact: agentContact,
             session: { type: ['object', 'null'], properties: { id: { type: 'string' }, data: { type: 'object', additionalProperties: true }, segments: { type: 'array', items: { type: 'string' } }, page_url: { type: ['string', 'null'] } } },
             tickets: { type: 'array', items: { type: 'object', additionalProperties: true } },
             notifications: { type: 'array', items: { type: 'object', additionalProperties: true } },
-            created_at: { type: 'string' },
-            updated_at: { type: 'string' },
           },
         },
       },
@@ -217,11 +201,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
           support_email: { type: 'string', format: 'email' },
           languages: { type: 'array', items: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }, minItems: 1 },
           time_zone: { type: 'string', maxLength: 64 },
-          business_hours: {
-            type: 'object',
-            additionalProperties: false,
-            patternProperties: { '^(mon|tue|wed|thu|fri|sat|sun)$': { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' } } } },
-          },
+          business_hours: openingHours,
           after_hours_message: { type: 'object', additionalProperties: { type: 'string', maxLength: 2000 } },
           max_file_bytes: { type: 'integer', minimum: 1, maximum: 26214400 },
           prohibited_file_types: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9]{1,10}$' } },

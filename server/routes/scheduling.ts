@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Scheduling } from '../scheduling.js';
+import { openingHours } from '../schemas.js';
 
 const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
@@ -131,7 +132,7 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
         properties: {
           name: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 200 } },
           duration_minutes: { type: 'integer', minimum: 5, maximum: 480 },
-          availability: { type: 'object', additionalProperties: false, patternProperties: { '^(mon|tue|wed|thu|fri|sat|sun)$': { type: 'array', items: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'string', pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' } } } } },
+          availability: openingHours,
           position: { type: 'integer' },
         },
       },
