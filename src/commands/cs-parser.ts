@@ -68,11 +68,10 @@ export function parseCsCommand(text: string): CsCommand {
   }
   switch (head) {
     case '/set': {
-      const [target = '', ...words] = rest;
+      const [target = ''] = rest;
       const value = tail.slice(target.length).trim();
       if (!target) throw new CsCommandError('">cs /set NAME VALUE": the name is missing');
       if (!value) throw new CsCommandError(`">cs /set ${target} VALUE": the value is missing`);
-      void words;
       if (target === '@category') return { kind: 'category', value };
       if (!NAME.test(target)) throw new CsCommandError(`">cs /set NAME VALUE": "${target}" is not a variable name`);
       return { kind: 'variable', name: target, value };

@@ -83,6 +83,28 @@ describe('consent and tabs', () => {
     expect(stored(ws)).to.deep.equal([]);
   });
 
+  it('an unknown storage value is a console error; the widget falls back to local storage after interaction', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const errors: string[] = [];
+    const original = console.error;
+    console.error = (m: unknown) => errors.push(String(m));
+    try {
+      const el = document.createElement('chat-widget');
+      Object.assign(el, { api: ws.api, publicKey: ws.publicKey, storage: 'cookies' });
+      document.body.append(el);
+      await el.updateComplete;
+      await new Promise((r) => setTimeout(r, 0));
+      expect(errors.join('\n')).to.match(/storage must be "none", "session" or "local", got "cookies"/);
+      expect(stored(ws)).to.deep.equal([]);
+      el.show();
+      await el.ready;
+      expect(stored(ws).some((k) => k.endsWith(':session'))).to.equal(true);
+      expect(document.cookie).to.equal('');
+    } finally {
+      console.error = original;
+    }
+  });
+
   it('two tabs share one session and one conversation, and keep open state, unread count and messages in step', async () => {
     const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
     const tab1 = await connectedWidget(ws);

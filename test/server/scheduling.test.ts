@@ -136,7 +136,7 @@ describe('booking a meeting', () => {
 
 describe('co-browsing', () => {
   it('a code valid ten minutes; recording after consent; operators read the events; expired codes refused', async () => {
-    const { ws, op, as } = await setup();
+    const { op, as } = await setup();
     const code = await as('POST', '/cobrowse/code');
     assert.equal(code.status, 201);
     assert.match(code.body.code, /^\d{6}$/);
@@ -163,6 +163,5 @@ describe('co-browsing', () => {
     assert.equal(expired.body.error.code, 'code_expired');
     const other = await server.workspace();
     assert.equal((await call(server.base, 'GET', `/api/agent/cobrowse/${code.body.id}/events`, { token: other.operatorKey })).status, 404);
-    void ws;
   });
 });

@@ -134,7 +134,7 @@ export function installConvot(target: { Convot?: Partial<ConvotApi>; CONVOT_READ
   const push = (args: unknown) =>
     guard('Convot', 'push', () => {
       if (!Array.isArray(args) || typeof args[0] !== 'string') throw new TypeError('Convot.push(args): expected an array such as ["do", "chat:open"]');
-      const [verb, key, value, extra] = args as [string, unknown, unknown, unknown];
+      const [verb, key, value] = args as [string, unknown, unknown];
       switch (verb) {
         case 'do': {
           const fn = typeof key === 'string' ? actions[key] : undefined;
@@ -156,7 +156,6 @@ export function installConvot(target: { Convot?: Partial<ConvotApi>; CONVOT_READ
         case 'off':
           return off(key, value);
         default:
-          void extra;
           throw new TypeError(`Convot.push([${JSON.stringify(verb)}, ...]): unknown verb; known: do, set, config, on, off`);
       }
     });

@@ -1,3 +1,4 @@
+import { dispatch, type CommandName } from '../commands.js';
 import { guard, readyQueue, type WidgetHandle } from './handle.js';
 
 type Callback = ((...args: unknown[]) => void) | null;
@@ -20,21 +21,28 @@ export function installWoes(target: { Woes?: WoesFn }, widget: WidgetHandle): Wo
     callbacks[slot].off?.();
     callbacks[slot] = { fn: payload as Callback, off: payload ? subscribe(payload as (...a: unknown[]) => void) : null };
   };
-  const commands: Record<string, (payload: unknown) => unknown> = {
-    show: () => c.show(),
-    hide: () => c.hide(),
+  /** Woes commands that are a canonical command under another name, run by the one dispatcher. */
+  const canonical: Record<string, CommandName> = {
+    show: 'show',
+    hide: 'hide',
+    hideChatBubble: 'hideLauncher',
+    showChatBubble: 'showLauncher',
+    setTheme: 'setTheme',
+    identify: 'identify',
+    setNewConversationFields: 'setConversationFields',
+    showNewMessage: 'showNewMessage',
+    showTicketForm: 'showTicketForm',
+    setTicketFormFields: 'setTicketFormFields',
+    setVisibleTicketForms: 'setVisibleTicketForms',
+  };
+  const withCallback: Record<string, (payload: unknown) => unknown> = {
     onShow: (cb) => setCallback('show', 'onShow', cb, (fn) => widget.on('chat-show', () => fn())),
     onHide: (cb) => setCallback('hide', 'onHide', cb, (fn) => widget.on('chat-hide', () => fn())),
-    hideChatBubble: () => c.hideLauncher(),
-    showChatBubble: () => c.showLauncher(),
-    setTheme: (theme) => c.setTheme(theme),
     onChangeUnreadMessagesCount: (cb) => setCallback('unread', 'onChangeUnreadMessagesCount', cb, (fn) => widget.on('chat-unread-change', ({ count }) => fn(count))),
-    identify: (identity) => c.identify(identity),
-    setNewConversationFields: (fields) => c.setConversationFields(fields),
-    showNewMessage: (text) => c.showNewMessage(text),
-    showTicketForm: (key) => c.showTicketForm(key),
-    setTicketFormFields: (fields) => c.setTicketFormFields(fields),
-    setVisibleTicketForms: (keys) => c.setVisibleTicketForms(keys),
+  };
+  const commands: Record<string, (payload: unknown) => unknown> = {
+    ...Object.fromEntries(Object.entries(canonical).map(([name, to]) => [name, (payload: unknown) => (payload === undefined ? dispatch(c, to) : dispatch(c, to, payload))])),
+    ...withCallback,
   };
   const queue = readyQueue(widget.ready);
   const run = (command: unknown, payload: unknown) =>
