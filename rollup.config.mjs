@@ -32,6 +32,58 @@ const assets = () => ({
   },
 });
 
+/** The bootstrap takes only Lit's `css` tag from 'lit' (for the elements' styles), not Lit itself. */
+const litCssOnly = () => ({
+  name: 'lit-css-only',
+  resolveId: (id) => (id === 'lit' ? '\0lit-css-only' : null),
+  load: (id) => (id === '\0lit-css-only' ? "export { css, unsafeCSS } from '@lit/reactive-element/css-tag.js';" : null),
+});
+
+/**
+ * The elements take msg, str and @localized from @lit/localize's own modules, so that its
+ * runtime (configureLocalization and the id hashing) stays in the chunk that loads with a
+ * translation (elements/shared/localize-runtime.ts), which imports the whole package.
+ */
+const LOCALIZE_LEAN = '\0lit-localize-lean';
+const litLocalizeLean = () => ({
+  name: 'lit-localize-lean',
+  resolveId: (id, importer) => (id === '@lit/localize' && importer && !importer.endsWith('localize-runtime.ts') ? LOCALIZE_LEAN : null),
+  load: (id) =>
+    id === LOCALIZE_LEAN
+      ? [
+          "export { msg } from '@lit/localize/init/install.js';",
+          "export { str } from '@lit/localize/internal/str-tag.js';",
+          "export { localized } from '@lit/localize/internal/localized-decorator.js';",
+          "export { updateWhenLocaleChanges } from '@lit/localize/internal/localized-controller.js';",
+          "export { LOCALE_STATUS_EVENT } from '@lit/localize/internal/locale-status-event.js';",
+        ].join('\n')
+      : null,
+});
+
+/**
+ * widget-main.js is loaded only by the bootstrap, which has already built the styles it painted
+ * the launcher with: it takes those (STYLES in src/loader.ts) instead of carrying them twice.
+ */
+const SHARED_STYLES = {
+  'elements/shared/base.styles.ts': ['baseStyles', 'tokenStyles'],
+  'elements/chat-widget/host.styles.ts': ['hostStyles'],
+  'elements/chat-launcher/chat-launcher.styles.ts': ['launcherStyles'],
+};
+const stylesFromBootstrap = () => ({
+  name: 'styles-from-bootstrap',
+  resolveId(source, importer) {
+    if (!importer || !source.endsWith('.styles.js')) return null;
+    const file = resolvePath(dirname(importer), source).replace(/\.js$/, '.ts');
+    const key = Object.keys(SHARED_STYLES).find((k) => file.endsWith(k));
+    return key ? `\0shared-styles:${key}` : null;
+  },
+  load(id) {
+    if (!id.startsWith('\0shared-styles:')) return null;
+    const names = SHARED_STYLES[id.slice('\0shared-styles:'.length)];
+    return `const s = globalThis[Symbol.for('chat-widget/styles')];\n${names.map((n) => `export const ${n} = s.${n};`).join('\n')}`;
+  },
+});
+
 const ts = () => typescript({ tsconfig: './tsconfig.json', declaration: false, noEmitOnError: true, outputToFilesystem: false });
 const minify = () =>
   terser({ ecma: 2022, module: true, compress: { passes: 2, unsafe_arrows: true }, format: { comments: false } });
@@ -42,20 +94,21 @@ const onwarn = (warning, warn) => {
 };
 
 export default [
-  // The script-tag bootstrap: a classic script that loads widget-main.js.
+  // The script-tag bootstrap: a classic script that mounts the widget, paints its launcher
+  // and loads widget-main.js on intent or when idle.
   {
     input: 'src/loader.ts',
     output: { file: 'dist/widget.js', format: 'iife' },
-    plugins: [ts(), minify()],
+    plugins: [litCssOnly(), litLocalizeLean(), cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
-  // The script tag's ES module (mount + dialects): one file with the launcher, so that the
-  // bootstrap is one hop from it; the panel, translations and recorder are chunks.
+  // The script tag's ES module (elements, panel, dialects): one file, so that a visitor's
+  // click waits for one fetch; translations and the recorder are chunks.
   {
     input: { 'widget-main': 'src/widget-main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     preserveEntrySignatures: 'allow-extension',
-    plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
+    plugins: [stylesFromBootstrap(), litLocalizeLean(), cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
   // The self-contained ES module for <script type="module">: the elements and the SDK.
@@ -64,7 +117,7 @@ export default [
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     // Let the locale chunks import what they need from the entry itself: no extra shared chunk.
     preserveEntrySignatures: 'allow-extension',
-    plugins: [cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
+    plugins: [litLocalizeLean(), cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
   // The reference server's operator inbox page.

@@ -1,28 +1,99 @@
 /**
- * `dist/widget.js`: the script-tag bootstrap, a classic script small enough to
- * cost nothing. It keeps the page's early calls (a `Woes` stub queue and
- * `Convot._q`, as their snippets do), then loads `widget-main.js` (an ES
- * module beside it, with the launcher first and the panel as a chunk) and
- * starts it with this script tag's data-*.
+ * `dist/widget.js`: the script-tag bootstrap, a classic script. It keeps the
+ * page's early calls (a `Woes` stub queue and `Convot._q`, as their snippets
+ * do), mounts `<chat-widget>` with this script tag's data-* and paints its
+ * launcher at once (plain DOM, the elements' own styles). The elements, the
+ * dialects and the panel (`widget-main.js`, an ES module beside it) load on the
+ * visitor's first sign of intent (hover, focus, touch, click), when the page
+ * calls a dialect, or when the browser is idle; `<chat-widget>` then upgrades
+ * in place. Loaded twice, it mounts once.
  */
+import { prepaint } from '../elements/chat-widget/prepaint.js';
+import { baseStyles, tokenStyles } from '../elements/shared/base.styles.js';
+import { hostStyles } from '../elements/chat-widget/host.styles.js';
+import { launcherStyles } from '../elements/chat-launcher/chat-launcher.styles.js';
+
 type Page = typeof globalThis & {
   Woes?: ((...args: unknown[]) => void) & { q?: unknown[][] };
-  Convot?: { _q?: unknown[][]; push?: (args: unknown[]) => void };
+  Convot?: { _q?: unknown[][]; push?: (args: unknown[]) => void; app_id?: string };
+  CONVOT_READY_TRIGGER?: () => void;
+  [MOUNTED]?: HTMLElement | true;
 };
+
+const MOUNTED = Symbol.for('chat-widget/loader');
+/** The styles the launcher was painted with, handed on to widget-main.js (see rollup.config.mjs). */
+const STYLES = Symbol.for('chat-widget/styles');
+/** The attributes of the script tag that the widget takes over as its own. */
+const PASSED_ON = ['theme', 'position', 'locale', 'brand-color', 'launcher-hidden', 'hide-on-mobile', 'muted', 'embedded', 'open', 'storage'];
 
 const page = globalThis as Page;
 const script = document.currentScript as HTMLScriptElement | null;
-const globals = (script?.dataset['globals'] ?? 'woes,convot,web1on1').toLowerCase();
-if (globals.includes('woes') && !page.Woes) {
-  const stub = (...args: unknown[]) => (stub.q ??= []).push(args);
-  stub.q = undefined as unknown[][] | undefined;
-  page.Woes = stub;
+let wake = () => {};
+
+if (!page[MOUNTED]) {
+  page[MOUNTED] = true;
+  (page as unknown as Record<symbol, unknown>)[STYLES] = { baseStyles, tokenStyles, hostStyles, launcherStyles };
+  const globals = (script?.dataset['globals'] ?? 'woes,convot,web1on1').toLowerCase();
+  if (globals.includes('woes') && !page.Woes) {
+    const stub = (...args: unknown[]) => {
+      (stub.q ??= []).push(args);
+      wake();
+    };
+    stub.q = undefined as unknown[][] | undefined;
+    page.Woes = stub;
+  }
+  if (globals.includes('convot') && page.Convot && !page.Convot.push) {
+    const convot = page.Convot;
+    convot.push = (args) => {
+      (convot._q ??= []).push(args);
+      wake();
+    };
+  }
+  if (document.body) boot();
+  else document.addEventListener('DOMContentLoaded', boot, { once: true });
 }
-if (globals.includes('convot') && page.Convot && !page.Convot.push) {
-  const convot = page.Convot;
-  convot.push = (args) => (convot._q ??= []).push(args);
+
+function mount(): HTMLElement {
+  const widget = document.createElement('chat-widget');
+  const data = script?.dataset ?? {};
+  const src = script?.src ? new URL(script.src, location.href) : null;
+  const key = data['publicKey'] || page.Convot?.app_id;
+  if (key) widget.setAttribute('public-key', key);
+  const api = data['api'] || (src ? `${src.origin}/api/widget` : '');
+  if (api) widget.setAttribute('api', api);
+  for (const name of PASSED_ON) {
+    const value = script?.getAttribute(`data-${name}`);
+    if (value !== null && value !== undefined) widget.setAttribute(name, value);
+  }
+  if (script?.nonce) widget.setAttribute('nonce', script.nonce);
+  return widget;
 }
-const main = new URL('widget-main.js', script?.src || location.href).href;
-import(/* @vite-ignore */ main)
-  .then((m: { start(script: HTMLScriptElement | null): void }) => m.start(script))
-  .catch((error) => console.error(`chat-widget: could not load ${main}`, error));
+
+function boot(): void {
+  const widget = mount();
+  page[MOUNTED] = widget;
+  const button = prepaint(widget);
+  document.body.append(widget);
+
+  let loading = false;
+  const load = () => {
+    if (loading) return;
+    loading = true;
+    // The script's query (a site's ?v= cache-buster) goes with it.
+    const main = new URL(`widget-main.js${script?.src ? new URL(script.src).search : ''}`, script?.src || location.href).href;
+    import(/* @vite-ignore */ main)
+      .then((m: { start(widget: HTMLElement, script: HTMLScriptElement | null): void }) => m.start(widget, script))
+      .catch((error) => console.error(`chat-widget: could not load ${main}`, error));
+  };
+  wake = load;
+  const asked = page.Woes?.q?.length || page.Convot?._q?.length || page.CONVOT_READY_TRIGGER;
+  if (!button || asked || widget.hasAttribute('open')) return load();
+  for (const type of ['pointerenter', 'focusin', 'touchstart']) widget.addEventListener(type, load, { once: true, passive: true });
+  // A click before the elements arrive opens the panel when they do.
+  button.addEventListener('click', () => {
+    widget.setAttribute('open', '');
+    load();
+  });
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 3000 });
+  else setTimeout(load, 300);
+}

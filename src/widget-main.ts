@@ -1,12 +1,14 @@
 /**
- * The script-tag build's ES module (`dist/widget-main.js`, loaded by the
- * `dist/widget.js` bootstrap): reads the tag's data-*
- * attributes (or a Convot snippet's `window.Convot.app_id`), mounts one
- * `<chat-widget>` into the page, installs the dialect globals that
- * `data-globals` allows (default: woes, convot, web1on1), and replays what
- * the page queued. Loaded twice, it mounts once.
+ * The script-tag build's ES module (`dist/widget-main.js`), loaded by the
+ * `dist/widget.js` bootstrap once the visitor shows intent, the page calls a
+ * dialect, or the browser is idle. Defining the elements upgrades the
+ * `<chat-widget>` the bootstrap mounted (its pre-painted launcher gives way to
+ * the real one); then the dialect globals that `data-globals` allows
+ * (default: woes, convot, web1on1) are installed and replay what the page queued.
+ * The panel comes in the same file: a visitor who clicks waits for one file.
  */
 import '../elements/chat-widget/chat-widget.js';
+import '../elements/chat-panel/chat-panel.js';
 import type { ChatWidget } from '../elements/chat-widget/chat-widget.js';
 import { ContextEvent } from '@lit/context';
 import { commandsContext } from './context.js';
@@ -20,27 +22,8 @@ import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
 // Co-browsing's recorder: a chunk of its own, loaded only when a visitor agrees to share.
 setRecorderLoader(() => import('@rrweb/record') as unknown as Promise<RecorderModule>);
 
-const MOUNTED = Symbol.for('chat-widget/loader');
-type Page = typeof globalThis & { [MOUNTED]?: ChatWidget; Convot?: { app_id?: string }; Woes?: unknown; web1on1?: unknown; CONVOT_READY_TRIGGER?: () => void };
-
-/** The attributes of the script tag that the widget takes over as its own. */
-const PASSED_ON = ['theme', 'position', 'locale', 'brand-color', 'launcher-hidden', 'hide-on-mobile', 'muted', 'embedded', 'open', 'storage'];
 const DIALECTS = ['woes', 'convot', 'web1on1'] as const;
-
-function mount(page: Page, script: HTMLScriptElement | null): ChatWidget {
-  const widget = document.createElement('chat-widget');
-  const data = script?.dataset ?? {};
-  const src = script?.src ? new URL(script.src, location.href) : null;
-  widget.publicKey = data['publicKey'] || page.Convot?.app_id || '';
-  widget.api = data['api'] || (src ? `${src.origin}/api/widget` : '');
-  for (const name of PASSED_ON) {
-    const value = script?.getAttribute(`data-${name}`);
-    if (value !== null && value !== undefined) widget.setAttribute(name, value);
-  }
-  if (script?.nonce) widget.setAttribute('nonce', script.nonce);
-  document.body.append(widget);
-  return widget;
-}
+const STARTED = Symbol.for('chat-widget/started');
 
 /** The dialects' view of the widget: its commands (asked for by context, as any part of it does) and its events. */
 function handleOf(widget: ChatWidget): WidgetHandle {
@@ -61,10 +44,12 @@ function handleOf(widget: ChatWidget): WidgetHandle {
   };
 }
 
-function run(page: Page, script: HTMLScriptElement | null): void {
-  if (page[MOUNTED]) return;
-  const widget = mount(page, script);
-  page[MOUNTED] = widget;
+/** Installs the dialects for the widget the bootstrap mounted (once per page). */
+export function start(element: HTMLElement, script: HTMLScriptElement | null): void {
+  const widget = element as ChatWidget & { [STARTED]?: boolean };
+  if (widget[STARTED]) return;
+  widget[STARTED] = true;
+  const page = globalThis;
   const handle = handleOf(widget);
   const asked = (script?.dataset['globals'] ?? DIALECTS.join(',')).toLowerCase().split(/[\s,]+/).filter(Boolean);
   const unknown = asked.filter((g) => !(DIALECTS as readonly string[]).includes(g));
@@ -72,12 +57,4 @@ function run(page: Page, script: HTMLScriptElement | null): void {
   if (asked.includes('woes')) installWoes(page as never, handle);
   if (asked.includes('convot')) installConvot(page as never, handle);
   if (asked.includes('web1on1')) installWeb1on1(page as never, handle);
-}
-
-/** Mounts the widget for the script tag that loaded the bootstrap (once per page). */
-export function start(script: HTMLScriptElement | null): void {
-  const page = globalThis as Page;
-  if (page[MOUNTED]) return;
-  if (document.body) run(page, script);
-  else document.addEventListener('DOMContentLoaded', () => run(page, script), { once: true });
 }

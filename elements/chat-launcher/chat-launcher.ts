@@ -8,8 +8,10 @@ import type { WidgetState } from '../../src/state/types.js';
 import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { launcherStyles } from './chat-launcher.styles.js';
 
-const chatIcon = svg`<path d="M12 3C6.5 3 2 6.9 2 11.7c0 2.4 1.1 4.6 3 6.2L4.3 22l4.5-2.3c1 .3 2.1.4 3.2.4 5.5 0 10-3.9 10-8.7S17.5 3 12 3z"/>`;
-const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
+import { chatIconPath, closeIconPath } from './icons.js';
+
+const chatIcon = svg`<path d=${chatIconPath} />`;
+const closeIcon = svg`<path d=${closeIconPath} />`;
 
 /**
  * The launcher bubble: a labelled button that opens and closes the messenger,

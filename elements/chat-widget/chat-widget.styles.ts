@@ -1,27 +1,7 @@
 import { css } from 'lit';
 
+/** The panel and the preview card. */
 export const widgetStyles = css`
-  :host {
-    position: fixed;
-    z-index: var(--_z-index);
-    inset-block-end: var(--_offset-y);
-    inset-inline-end: var(--_offset-x);
-    display: flex;
-    flex-direction: column;
-    align-items: flex-end;
-    gap: 12px;
-    font-size: 15px;
-    line-height: 1.45;
-    pointer-events: none;
-  }
-  :host([position='left']) {
-    inset-inline-end: auto;
-    inset-inline-start: var(--_offset-x);
-    align-items: flex-start;
-  }
-  :host > * {
-    pointer-events: auto;
-  }
   [part='panel'] {
     inline-size: min(var(--_panel-width), calc(100vw - 2 * var(--_offset-x)));
     block-size: min(var(--_panel-height), calc(100vh - var(--_launcher-size) - 2 * var(--_offset-y) - 24px));
@@ -85,14 +65,6 @@ export const widgetStyles = css`
     outline: 2px solid var(--_brand);
     outline-offset: 2px;
   }
-  :host([embedded]) {
-    position: relative;
-    inset: auto;
-    z-index: auto;
-    display: block;
-    block-size: var(--_panel-height);
-    pointer-events: auto;
-  }
   :host([embedded]) [part='panel'] {
     inline-size: 100%;
     block-size: 100%;
@@ -100,9 +72,6 @@ export const widgetStyles = css`
     box-shadow: none;
   }
   @media (max-width: 767px) {
-    :host([hide-on-mobile]) {
-      display: none !important;
-    }
     :host(:not([embedded])[open]) [part='panel'] {
       position: fixed;
       inset: 0;

@@ -26,6 +26,7 @@ import type { ChatPanel } from '../chat-panel/chat-panel.js';
  */
 let panelModule: Promise<unknown> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
+import { hostStyles } from './host.styles.js';
 import { widgetStyles } from './chat-widget.styles.js';
 
 /** Runs `fn` when the browser is idle (at the latest after two seconds). */
@@ -97,7 +98,7 @@ function deepActiveElement(): HTMLElement | null {
  */
 @localized()
 export class ChatWidget extends LitElement {
-  static override styles = [baseStyles, tokenStyles, widgetStyles];
+  static override styles = [baseStyles, tokenStyles, hostStyles, widgetStyles];
 
   /** The widget public key (workspace or agent). Also read from `data-public-key`. */
   @property({ attribute: 'public-key' }) publicKey = '';
@@ -450,7 +451,7 @@ export class ChatWidget extends LitElement {
     this.#returnFocus = null;
     void this.updateComplete.then(() => {
       if (back && back !== document.body) back.focus();
-      else (this.querySelector('[slot="launcher"]') as HTMLElement | null ?? this.renderRoot.querySelector('chat-launcher'))?.focus();
+      else this.#focusLauncher();
     });
   }
 
@@ -541,6 +542,24 @@ export class ChatWidget extends LitElement {
   }
 
   // ---- rendering ----
+
+  /** The script tag's pre-painted launcher (see prepaint.ts) gives way to the rendered one, keeping focus. */
+  protected override createRenderRoot(): HTMLElement | DocumentFragment {
+    const painted = this.shadowRoot;
+    if (painted) {
+      if (painted.activeElement) {
+        void this.updateComplete
+          .then(() => this.renderRoot.querySelector('chat-launcher')?.updateComplete)
+          .then(() => this.#focusLauncher());
+      }
+      painted.replaceChildren();
+    }
+    return super.createRenderRoot();
+  }
+
+  #focusLauncher(): void {
+    ((this.querySelector('[slot="launcher"]') as HTMLElement | null) ?? this.renderRoot.querySelector('chat-launcher'))?.focus();
+  }
 
   override render() {
     const s = this.#store.state;

@@ -1,36 +1,8 @@
-import { configureLocalization, type LocaleModule } from '@lit/localize';
 import { sourceLocale, targetLocales } from './locale-codes.js';
 
 export { sourceLocale, targetLocales };
 
-/** Each translation, loaded when first asked for (a chunk of its own in the ES module build). */
-const loaders: Record<(typeof targetLocales)[number], () => Promise<LocaleModule>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  es: () => import('./locales/es.js'),
-  fr: () => import('./locales/fr.js'),
-  nl: () => import('./locales/nl.js'),
-};
 const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'sd', 'yi', 'dv', 'ug', 'ckb']);
-
-let runtime: ReturnType<typeof configureLocalization> | null | undefined;
-
-function localization() {
-  if (runtime === undefined) {
-    try {
-      runtime = configureLocalization({
-        sourceLocale,
-        targetLocales,
-        loadLocale: (locale) => loaders[locale as keyof typeof loaders](),
-      });
-    } catch (error) {
-      // The page configured @lit/localize itself (it may be shared through the npm entry).
-      console.warn('chat-widget: @lit/localize is configured by the page; the widget follows its locale', error);
-      runtime = null;
-    }
-  }
-  return runtime;
-}
 
 /** The supported locale that best matches a BCP 47 tag (or the browser's languages when empty). */
 export function resolveLocale(tag: string): string {
@@ -50,10 +22,16 @@ export function directionOf(tag: string): 'ltr' | 'rtl' {
   return RTL.has(lang) ? 'rtl' : 'ltr';
 }
 
-/** Switches the strings of every widget element to the best match for `tag`. */
+let runtime: Promise<typeof import('./localize-runtime.js')> | null = null;
+
+/**
+ * Switches the strings of every widget element to the best match for `tag`.
+ * English is built in; the runtime and a translation load only for another language.
+ */
 export async function applyLocale(tag: string): Promise<string> {
   const locale = resolveLocale(tag);
-  const rt = localization();
+  if (locale === sourceLocale && !runtime) return locale;
+  const rt = (await (runtime ??= import('./localize-runtime.js'))).localization();
   if (rt && rt.getLocale() !== locale) await rt.setLocale(locale);
   return locale;
 }

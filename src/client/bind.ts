@@ -150,7 +150,8 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     if (Object.keys(sessionData).length || segments.length) void client.updateSessionData({ data: { ...sessionData }, ...(segments.length ? { segments: [...segments] } : {}) }).catch(() => {});
     const ongoing = topics.length ? await client.loadOngoingChat().catch(() => null) : null;
     if (ongoing) {
-      store.update((s) => ({ chat: toChat(ongoing, s.chat), view: 'conversation' }));
+      // Back to the conversation from the topic picker; a view the visitor or page opened meanwhile stays.
+      store.update((s) => ({ chat: toChat(ongoing, s.chat), view: s.view === 'topics' ? 'conversation' : s.view }));
       commands.replaceMessages(await client.fetchMessages());
       await refreshWait();
     } else if (topics.length && !store.state.messages.length && store.state.view === 'conversation') {

@@ -879,10 +879,19 @@ export class ChatClient {
     return this.#request('GET', `/articles/${encodeURIComponent(locale)}/${encodeURIComponent(slug)}`);
   }
 
-  /** Merges `data` into the session's data and/or replaces its segments. */
-  async updateSessionData(update: { data?: Record<string, unknown>; segments?: string[] }): Promise<{ data: Record<string, unknown>; segments: string[] }> {
-    await this.#ready();
-    return this.#request('POST', '/session-data', update);
+  #sessionWrites: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Merges `data` into the session's data and/or replaces its segments. Updates go one
+   * after another, in the order they were made: the last segments set are the ones kept.
+   */
+  updateSessionData(update: { data?: Record<string, unknown>; segments?: string[] }): Promise<{ data: Record<string, unknown>; segments: string[] }> {
+    const write = this.#sessionWrites.then(async () => {
+      await this.#ready();
+      return this.#request<{ data: Record<string, unknown>; segments: string[] }>('POST', '/session-data', update);
+    });
+    this.#sessionWrites = write.catch(() => {});
+    return write;
   }
 
   /** Connects the visitor to a customer identity (plain, user_hash, email_hash or jwt); history switches to theirs. */

@@ -24,8 +24,12 @@ export function loadWidgetScript(data: Record<string, string>): Promise<void> {
     script.async = true;
     script.src = '/dist/widget.js';
     for (const [k, v] of Object.entries(data)) script.setAttribute(`data-${k}`, v);
-    // The bootstrap loads widget-main.js, which mounts the widget: wait for it.
-    script.onload = () => until(() => (document.querySelector('chat-widget') as Widget | null)?.shadowRoot, 'the widget mounted', 15000).then(resolve, reject);
+    // The bootstrap mounts the widget and paints its launcher; the elements (widget-main.js)
+    // come on intent, a dialect call or idle time: wait for the upgraded, rendered widget.
+    script.onload = () =>
+      until(() => customElements.get('chat-widget') && widget()?.matches(':defined'), 'the widget upgraded', 15000)
+        .then(() => (widget() as unknown as { updateComplete: Promise<unknown> }).updateComplete)
+        .then(() => resolve(), reject);
     script.onerror = () => reject(new Error('dist/widget.js did not load; run npm run build'));
     document.head.append(script);
   });
