@@ -4,9 +4,9 @@
  * do), mounts `<chat-widget>` with this script tag's data-* and paints its
  * launcher at once (plain DOM, the elements' own styles). The elements, the
  * dialects and the panel (`widget-main.js`, an ES module beside it) load on the
- * visitor's first sign of intent (hover, focus, touch, click), when the page
- * calls a dialect, or when the browser is idle; `<chat-widget>` then upgrades
- * in place. Loaded twice, it mounts once.
+ * visitor's first sign of intent (pointer over it, which a touch is too; focus;
+ * click), when the page calls a dialect, or in an idle moment once the page has
+ * started; `<chat-widget>` then upgrades in place. Loaded twice, it mounts once.
  */
 import { prepaint } from '../elements/chat-widget/prepaint.js';
 import { baseStyles, tokenStyles } from '../elements/shared/base.styles.js';
@@ -21,6 +21,8 @@ type Page = typeof globalThis & {
 };
 
 const MOUNTED = Symbol.for('chat-widget/loader');
+/** How long after the page's load event the widget waits before using idle time. */
+const SETTLE_MS = 3000;
 /** The styles the launcher was painted with, handed on to widget-main.js (see rollup.config.mjs). */
 const STYLES = Symbol.for('chat-widget/styles');
 /** The attributes of the script tag that the widget takes over as its own. */
@@ -88,12 +90,22 @@ function boot(): void {
   wake = load;
   const asked = page.Woes?.q?.length || page.Convot?._q?.length || page.CONVOT_READY_TRIGGER;
   if (!button || asked || widget.hasAttribute('open')) return load();
-  for (const type of ['pointerenter', 'focusin', 'touchstart']) widget.addEventListener(type, load, { once: true, passive: true });
+  for (const type of ['pointerenter', 'focusin']) widget.addEventListener(type, load, { once: true, passive: true });
   // A click before the elements arrive opens the panel when they do.
   button.addEventListener('click', () => {
     widget.setAttribute('open', '');
     load();
   });
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(load, { timeout: 3000 });
-  else setTimeout(load, 300);
+  afterPageStartup(load);
+}
+
+/**
+ * Runs `fn` in an idle moment once the page has started: after its load event and
+ * SETTLE_MS more, so that the widget's code never competes with the page's own start.
+ */
+function afterPageStartup(fn: () => void): void {
+  const idle = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : fn());
+  const settle = () => setTimeout(idle, SETTLE_MS);
+  if (document.readyState === 'complete') settle();
+  else addEventListener('load', settle, { once: true });
 }

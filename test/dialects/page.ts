@@ -26,10 +26,13 @@ export function loadWidgetScript(data: Record<string, string>): Promise<void> {
     for (const [k, v] of Object.entries(data)) script.setAttribute(`data-${k}`, v);
     // The bootstrap mounts the widget and paints its launcher; the elements (widget-main.js)
     // come on intent, a dialect call or idle time: wait for the upgraded, rendered widget.
-    script.onload = () =>
-      until(() => customElements.get('chat-widget') && widget()?.matches(':defined'), 'the widget upgraded', 15000)
+    script.onload = () => {
+      // A visitor's pointer over the launcher: the elements load now, not in a later idle moment.
+      widget()?.dispatchEvent(new PointerEvent('pointerenter'));
+      void until(() => customElements.get('chat-widget') && widget()?.matches(':defined'), 'the widget upgraded', 15000)
         .then(() => (widget() as unknown as { updateComplete: Promise<unknown> }).updateComplete)
         .then(() => resolve(), reject);
+    };
     script.onerror = () => reject(new Error('dist/widget.js did not load; run npm run build'));
     document.head.append(script);
   });
