@@ -309,7 +309,7 @@ export class Lifecycle {
 
   async survey(workspaceId: string, lang: string) {
     const w = await this.workspace(workspaceId);
-    const rows = await this.db.query('select * from survey_questions where workspace_id = $1 order by position, id', [workspaceId]);
+    const rows = await this.db.query('select * from survey_questions where workspace_id = $1 and not retired order by position, id', [workspaceId]);
     return {
       sign_off_display_text: pick(w.survey_sign_off, lang) ?? 'Thank you for your feedback!',
       questions: rows.map((q) => ({ id: Number(q.id), type: q.type, display_text: pick(q.display_text, lang) ?? '', ...(q.valid_answers ? { valid_answers: q.valid_answers } : {}) })),
@@ -320,7 +320,7 @@ export class Lifecycle {
   async answerSurvey(session: Session, chatId: string, answers: Record<string, unknown>) {
     const c = await this.chatFor(session, chatId);
     if (c.chat_status !== 'finished') throw new HttpError(409, 'chat_not_finished', `Chat ${chatId} is ${c.chat_status}; answer the survey once it is finished`);
-    const questions = new Map((await this.db.query('select * from survey_questions where workspace_id = $1', [session.workspace_id])).map((q) => [String(q.id), q]));
+    const questions = new Map((await this.db.query('select * from survey_questions where workspace_id = $1 and not retired', [session.workspace_id])).map((q) => [String(q.id), q]));
     const entries = Object.entries(answers);
     if (!entries.length) throw new HttpError(400, 'invalid_request', 'Answer at least one question');
     const checked: [string, string][] = entries.map(([id, answer]) => {

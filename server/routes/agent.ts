@@ -6,6 +6,7 @@ import { sendFile } from './sdk.js';
 import { Tickets, type FormField } from '../tickets.js';
 import { Scheduling } from '../scheduling.js';
 import { schedulingAgentRoutes } from './scheduling.js';
+import { agentContentRoutes } from './agent-content.js';
 import { HttpError } from '../errors.js';
 import { sha256 } from '../identity.js';
 import { agentContact, agentMessage, content, conversationSummary, cursor, openingHours } from '../schemas.js';
@@ -21,7 +22,7 @@ const idParam = { type: 'object', required: ['id'], properties: { id: { type: 's
 
 export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heartbeatMs }: { chat: Chat; lifecycle: Lifecycle; heartbeatMs?: number }): Promise<void> {
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
-  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
+  await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
   const tickets = new Tickets(chat);
   app.addHook('preHandler', async (request: FastifyRequest) => {
     if (request.method === 'OPTIONS') return;
@@ -233,128 +234,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     },
   });
 
-  app.get('/menus', {
-    handler: async (request) => ({ menus: await chat.db.query('select * from menus where workspace_id = $1 order by position, id', [request.operator!.workspaceId]) }),
-  });
-
-  app.post('/menus', {
-    schema: {
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['names'],
-        properties: {
-          parent_id: { type: ['integer', 'null'] },
-          position: { type: 'integer' },
-          key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' },
-          names: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1, maxLength: 200 } },
-          enabled: { type: 'boolean' },
-          channels: { type: 'array', minItems: 1, items: { type: 'string', enum: ['chat', 'voice_call', 'email'] } },
-          deflection_enabled: { type: 'boolean' },
-          deflection_threshold: { type: 'number', minimum: 0, maximum: 1 },
-          keep_waiting: { type: 'boolean' },
-        },
-      },
-    },
-    handler: async (request, reply) => {
-      const b = request.body as Record<string, any>;
-      const ws = request.operator!.workspaceId;
-      if (b.parent_id) await lifecycle.menu(ws, b.parent_id);
-      const [row] = await chat.db.query(
-        `insert into menus (workspace_id, parent_id, position, key, names, enabled, channels, deflection_enabled, deflection_threshold, keep_waiting)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-        [ws, b.parent_id ?? null, b.position ?? 0, b.key ?? null, JSON.stringify(b.names), b.enabled ?? true, b.channels ?? ['chat'], b.deflection_enabled ?? false, b.deflection_threshold ?? 0.05, b.keep_waiting ?? true],
-      ).catch((e: { code?: string }) => {
-        if (e.code === '23505') throw new HttpError(409, 'duplicate_key', `Another menu has the key "${b.key}"`);
-        throw e;
-      });
-      reply.status(201);
-      return { menu: { ...row, id: Number(row!.id) } };
-    },
-  });
-
-  app.post('/articles', {
-    schema: {
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['locale', 'slug', 'title', 'body'],
-        properties: {
-          locale: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
-          slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,99}$' },
-          title: { type: 'string', minLength: 1, maxLength: 300 },
-          body: { type: 'string', minLength: 1, maxLength: 100000 },
-        },
-      },
-    },
-    handler: async (request, reply) => {
-      const b = request.body as Record<string, string>;
-      const [row] = await chat.db.query(
-        `insert into articles (workspace_id, locale, slug, title, body) values ($1, $2, $3, $4, $5)
-         on conflict (workspace_id, locale, slug) do update set title = excluded.title, body = excluded.body returning id, locale, slug, title`,
-        [request.operator!.workspaceId, b.locale, b.slug, b.title, b.body],
-      );
-      reply.status(201);
-      return { article: { ...row, id: Number(row!.id) } };
-    },
-  });
-
-  app.post('/survey-questions', {
-    schema: {
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['type', 'display_text'],
-        properties: {
-          type: { type: 'string', enum: ['rating', 'choice', 'text'] },
-          position: { type: 'integer' },
-          display_text: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 500 } },
-          valid_answers: { type: 'array', minItems: 1, maxItems: 20 },
-        },
-      },
-    },
-    handler: async (request, reply) => {
-      const b = request.body as Record<string, any>;
-      if (b.type === 'rating' && !(Array.isArray(b.valid_answers) && b.valid_answers.length === 2 && b.valid_answers.every(Number.isInteger) && b.valid_answers[0] < b.valid_answers[1])) {
-        throw new HttpError(400, 'invalid_request', 'A rating question needs valid_answers [min, max], two whole numbers');
-      }
-      if (b.type === 'choice' && !Array.isArray(b.valid_answers)) throw new HttpError(400, 'invalid_request', 'A choice question needs valid_answers, the choices');
-      const [row] = await chat.db.query(
-        'insert into survey_questions (workspace_id, position, type, display_text, valid_answers) values ($1, $2, $3, $4, $5) returning id',
-        [request.operator!.workspaceId, b.position ?? 0, b.type, JSON.stringify(b.display_text), b.type === 'text' ? null : JSON.stringify(b.valid_answers)],
-      );
-      reply.status(201);
-      return { id: Number(row!.id) };
-    },
-  });
-
-  app.post('/triggers', {
-    schema: {
-      body: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'message'],
-        properties: {
-          name: { type: 'string', minLength: 1, maxLength: 200 },
-          url_pattern: { type: 'string', minLength: 1, maxLength: 1000 },
-          min_seconds_on_page: { type: 'integer', minimum: 0, maximum: 86400 },
-          min_visits: { type: 'integer', minimum: 1, maximum: 100000 },
-          message: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 1000 } },
-          enabled: { type: 'boolean' },
-          position: { type: 'integer' },
-        },
-      },
-    },
-    handler: async (request, reply) => {
-      const b = request.body as Record<string, any>;
-      const [row] = await chat.db.query(
-        'insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, min_visits, message, enabled, position) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id',
-        [request.operator!.workspaceId, b.name, b.url_pattern ?? '*', b.min_seconds_on_page ?? 0, b.min_visits ?? 1, JSON.stringify(b.message), b.enabled ?? true, b.position ?? 0],
-      );
-      reply.status(201);
-      return { id: Number(row!.id) };
-    },
-  });
+  await agentContentRoutes(app, { chat, lifecycle });
 
   app.post('/ticket-forms', {
     schema: {
@@ -398,6 +278,17 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       );
       reply.status(201);
       return { key: b.key };
+    },
+  });
+
+  app.delete('/ticket-forms/:key', {
+    schema: { params: { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } } } },
+    handler: async (request) => {
+      const { key } = request.params as { key: string };
+      // Tickets already sent keep their fields and values.
+      const rows = await chat.db.query('delete from ticket_forms where workspace_id = $1 and key = $2 returning key', [request.operator!.workspaceId, key]);
+      if (!rows.length) throw new HttpError(404, 'not_found', `There is no ticket form "${key}" in this workspace`);
+      return { deleted: true };
     },
   });
 

@@ -1,0 +1,281 @@
+import type { FastifyInstance } from 'fastify';
+import type { Chat } from '../chat.js';
+import type { Lifecycle } from '../lifecycle.js';
+import { HttpError } from '../errors.js';
+
+/**
+ * The operator API for what the messenger shows: topics (menus), help articles,
+ * survey questions and proactive triggers. Each can be listed, created, changed
+ * (PATCH: only the fields sent) and deleted. A survey question that visitors
+ * have answered is retired rather than deleted, so that their answers stay.
+ */
+type Row = Record<string, any>;
+type Body = Record<string, any>;
+
+const rowId = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,15}$' } } } as const;
+
+const menuFields = {
+  parent_id: { type: ['integer', 'null'] },
+  position: { type: 'integer' },
+  key: { type: ['string', 'null'], pattern: '^[A-Za-z0-9_-]{1,100}$' },
+  names: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', minLength: 1, maxLength: 200 } },
+  enabled: { type: 'boolean' },
+  channels: { type: 'array', minItems: 1, items: { type: 'string', enum: ['chat', 'voice_call', 'email'] } },
+  deflection_enabled: { type: 'boolean' },
+  deflection_threshold: { type: 'number', minimum: 0, maximum: 1 },
+  keep_waiting: { type: 'boolean' },
+} as const;
+
+const articleFields = {
+  locale: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
+  slug: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,99}$' },
+  title: { type: 'string', minLength: 1, maxLength: 300 },
+  body: { type: 'string', minLength: 1, maxLength: 100000 },
+} as const;
+
+const questionFields = {
+  type: { type: 'string', enum: ['rating', 'choice', 'text'] },
+  position: { type: 'integer' },
+  display_text: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 500 } },
+  valid_answers: { type: ['array', 'null'], minItems: 1, maxItems: 20 },
+} as const;
+
+const triggerFields = {
+  name: { type: 'string', minLength: 1, maxLength: 200 },
+  url_pattern: { type: 'string', minLength: 1, maxLength: 1000 },
+  min_seconds_on_page: { type: 'integer', minimum: 0, maximum: 86400 },
+  min_visits: { type: 'integer', minimum: 1, maximum: 100000 },
+  message: { type: 'object', minProperties: 1, additionalProperties: { type: 'string', maxLength: 1000 } },
+  enabled: { type: 'boolean' },
+  position: { type: 'integer' },
+} as const;
+
+const createBody = (properties: object, required: string[]) => ({ type: 'object', additionalProperties: false, required, properties });
+/** A PATCH body: the same fields, none required, at least one. */
+const patchBody = (properties: object) => ({ type: 'object', additionalProperties: false, minProperties: 1, properties });
+
+/** A rating needs [min, max] (whole numbers, min < max); a choice its choices; a text nothing. */
+function checkQuestion(q: Body): void {
+  const answers = q.valid_answers;
+  if (q.type === 'rating' && !(Array.isArray(answers) && answers.length === 2 && answers.every(Number.isInteger) && answers[0] < answers[1])) {
+    throw new HttpError(400, 'invalid_request', 'A rating question needs valid_answers [min, max], two whole numbers');
+  }
+  if (q.type === 'choice' && !Array.isArray(answers)) throw new HttpError(400, 'invalid_request', 'A choice question needs valid_answers, the choices');
+}
+
+const duplicate = (what: string) => (e: { code?: string }) => {
+  if (e.code === '23505') throw new HttpError(409, 'duplicate_key', what);
+  throw e;
+};
+
+export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle }: { chat: Chat; lifecycle: Lifecycle }): Promise<void> {
+  const ws = (request: { operator?: { workspaceId: string } }) => request.operator!.workspaceId;
+  const num = (request: { params: unknown }) => Number((request.params as { id: string }).id);
+
+  /** Sets the sent columns of one of the workspace's rows (names checked by the body schema); 404 when it is not there. */
+  async function update(table: string, noun: string, workspaceId: string, id: number, body: Body, json: string[]): Promise<Row> {
+    const keys = Object.keys(body);
+    const [row] = await chat.db.query(
+      `update ${table} set ${keys.map((k, i) => `${k} = $${i + 3}`).join(', ')} where workspace_id = $1 and id = $2 returning *`,
+      [workspaceId, id, ...keys.map((k) => (json.includes(k) && body[k] !== null ? JSON.stringify(body[k]) : body[k]))],
+    );
+    if (!row) throw new HttpError(404, 'not_found', `There is no ${noun} ${id} in this workspace`);
+    return row;
+  }
+
+  async function remove(table: string, noun: string, workspaceId: string, id: number): Promise<void> {
+    const rows = await chat.db.query(`delete from ${table} where workspace_id = $1 and id = $2 returning id`, [workspaceId, id]);
+    if (!rows.length) throw new HttpError(404, 'not_found', `There is no ${noun} ${id} in this workspace`);
+  }
+
+  // ---- topics (menus) ----
+
+  app.get('/menus', {
+    handler: async (request) => ({ menus: await chat.db.query('select * from menus where workspace_id = $1 order by position, id', [ws(request)]) }),
+  });
+
+  app.post('/menus', {
+    schema: { body: createBody(menuFields, ['names']) },
+    handler: async (request, reply) => {
+      const b = request.body as Body;
+      if (b.parent_id) await lifecycle.menu(ws(request), b.parent_id);
+      const [row] = await chat.db
+        .query(
+          `insert into menus (workspace_id, parent_id, position, key, names, enabled, channels, deflection_enabled, deflection_threshold, keep_waiting)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
+          [ws(request), b.parent_id ?? null, b.position ?? 0, b.key ?? null, JSON.stringify(b.names), b.enabled ?? true, b.channels ?? ['chat'], b.deflection_enabled ?? false, b.deflection_threshold ?? 0.05, b.keep_waiting ?? true],
+        )
+        .catch(duplicate(`Another menu has the key "${b.key}"`));
+      reply.status(201);
+      return { menu: { ...row, id: Number(row!.id) } };
+    },
+  });
+
+  app.patch('/menus/:id', {
+    schema: { params: rowId, body: patchBody(menuFields) },
+    handler: async (request) => {
+      const b = request.body as Body;
+      const id = num(request);
+      if (b.parent_id) {
+        await lifecycle.menu(ws(request), b.parent_id);
+        // A topic cannot move under itself or one of its own subtopics.
+        const [loop] = await chat.db.query(
+          `with recursive up as (select id, parent_id from menus where id = $1
+             union all select m.id, m.parent_id from menus m join up on m.id = up.parent_id)
+           select 1 from up where id = $2 limit 1`,
+          [b.parent_id, id],
+        );
+        if (loop) throw new HttpError(400, 'invalid_request', `Menu ${b.parent_id} is menu ${id} or one of its subtopics: it cannot be its parent`);
+      }
+      const row = await update('menus', 'menu', ws(request), id, b, ['names']).catch(duplicate(`Another menu has the key "${b.key}"`));
+      return { menu: { ...row, id: Number(row.id) } };
+    },
+  });
+
+  app.delete('/menus/:id', {
+    schema: { params: rowId },
+    handler: async (request) => {
+      // Its subtopics go with it; conversations and tickets keep their text and lose the link.
+      await remove('menus', 'menu', ws(request), num(request));
+      return { deleted: true };
+    },
+  });
+
+  // ---- help articles ----
+
+  app.get('/articles', {
+    handler: async (request) => ({
+      articles: (await chat.db.query('select id, locale, slug, title, body from articles where workspace_id = $1 order by locale, title', [ws(request)])).map((a) => ({ ...a, id: Number(a.id) })),
+    }),
+  });
+
+  app.post('/articles', {
+    schema: { body: createBody(articleFields, ['locale', 'slug', 'title', 'body']) },
+    handler: async (request, reply) => {
+      const b = request.body as Record<string, string>;
+      const [row] = await chat.db.query(
+        `insert into articles (workspace_id, locale, slug, title, body) values ($1, $2, $3, $4, $5)
+         on conflict (workspace_id, locale, slug) do update set title = excluded.title, body = excluded.body returning id, locale, slug, title`,
+        [ws(request), b.locale, b.slug, b.title, b.body],
+      );
+      reply.status(201);
+      return { article: { ...row, id: Number(row!.id) } };
+    },
+  });
+
+  app.patch('/articles/:id', {
+    schema: { params: rowId, body: patchBody(articleFields) },
+    handler: async (request) => {
+      const b = request.body as Body;
+      const row = await update('articles', 'article', ws(request), num(request), b, []).catch(duplicate(`Another article has the slug "${b.slug}" in that language`));
+      return { article: { id: Number(row.id), locale: row.locale, slug: row.slug, title: row.title } };
+    },
+  });
+
+  app.delete('/articles/:id', {
+    schema: { params: rowId },
+    handler: async (request) => {
+      await remove('articles', 'article', ws(request), num(request));
+      return { deleted: true };
+    },
+  });
+
+  // ---- survey questions ----
+
+  app.get('/survey-questions', {
+    handler: async (request) => ({
+      questions: (await chat.db.query('select id, position, type, display_text, valid_answers, retired from survey_questions where workspace_id = $1 order by position, id', [ws(request)])).map((q) => ({
+        ...q,
+        id: Number(q.id),
+      })),
+    }),
+  });
+
+  app.post('/survey-questions', {
+    schema: { body: createBody(questionFields, ['type', 'display_text']) },
+    handler: async (request, reply) => {
+      const b = request.body as Body;
+      checkQuestion(b);
+      const [row] = await chat.db.query(
+        'insert into survey_questions (workspace_id, position, type, display_text, valid_answers) values ($1, $2, $3, $4, $5) returning id',
+        [ws(request), b.position ?? 0, b.type, JSON.stringify(b.display_text), b.type === 'text' ? null : JSON.stringify(b.valid_answers)],
+      );
+      reply.status(201);
+      return { id: Number(row!.id) };
+    },
+  });
+
+  app.patch('/survey-questions/:id', {
+    schema: { params: rowId, body: patchBody(questionFields) },
+    handler: async (request) => {
+      const b = { ...(request.body as Body) };
+      const id = num(request);
+      const [current] = await chat.db.query('select type, valid_answers from survey_questions where workspace_id = $1 and id = $2', [ws(request), id]);
+      if (!current) throw new HttpError(404, 'not_found', `There is no survey question ${id} in this workspace`);
+      const merged = { ...current, ...b };
+      checkQuestion(merged);
+      if (merged.type === 'text') b.valid_answers = null;
+      const row = await update('survey_questions', 'survey question', ws(request), id, b, ['display_text', 'valid_answers']);
+      return { question: { id: Number(row.id), position: row.position, type: row.type, display_text: row.display_text, valid_answers: row.valid_answers, retired: row.retired } };
+    },
+  });
+
+  app.delete('/survey-questions/:id', {
+    schema: { params: rowId },
+    handler: async (request) => {
+      const id = num(request);
+      const [answered] = await chat.db.query(
+        'select 1 from survey_answers a join survey_questions q on q.id = a.question_id where q.workspace_id = $1 and q.id = $2 limit 1',
+        [ws(request), id],
+      );
+      if (!answered) {
+        await remove('survey_questions', 'survey question', ws(request), id);
+        return { deleted: true, retired: false };
+      }
+      // Visitors answered it: it leaves the survey, their answers stay.
+      await update('survey_questions', 'survey question', ws(request), id, { retired: true }, []);
+      return { deleted: false, retired: true };
+    },
+  });
+
+  // ---- proactive triggers ----
+
+  app.get('/triggers', {
+    handler: async (request) => ({
+      triggers: (await chat.db.query('select id, name, url_pattern, min_seconds_on_page, min_visits, message, enabled, position from triggers where workspace_id = $1 order by position, id', [ws(request)])).map((t) => ({
+        ...t,
+        id: Number(t.id),
+      })),
+    }),
+  });
+
+  app.post('/triggers', {
+    schema: { body: createBody(triggerFields, ['name', 'message']) },
+    handler: async (request, reply) => {
+      const b = request.body as Body;
+      const [row] = await chat.db.query(
+        'insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, min_visits, message, enabled, position) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id',
+        [ws(request), b.name, b.url_pattern ?? '*', b.min_seconds_on_page ?? 0, b.min_visits ?? 1, JSON.stringify(b.message), b.enabled ?? true, b.position ?? 0],
+      );
+      reply.status(201);
+      return { id: Number(row!.id) };
+    },
+  });
+
+  app.patch('/triggers/:id', {
+    schema: { params: rowId, body: patchBody(triggerFields) },
+    handler: async (request) => {
+      const row = await update('triggers', 'trigger', ws(request), num(request), request.body as Body, ['message']);
+      const { workspace_id: _, ...trigger } = row;
+      return { trigger: { ...trigger, id: Number(row.id) } };
+    },
+  });
+
+  app.delete('/triggers/:id', {
+    schema: { params: rowId },
+    handler: async (request) => {
+      await remove('triggers', 'trigger', ws(request), num(request));
+      return { deleted: true };
+    },
+  });
+}
