@@ -311,7 +311,7 @@ export class ChatPanel extends LitElement {
 }
 
 /** Messages brought into the DOM at a time. */
-const PAGE = 100;
+const PAGE = 50;
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
