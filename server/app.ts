@@ -66,6 +66,10 @@ async function pages(app: FastifyInstance, demoPublicKey: string): Promise<void>
     reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
     return page('index.html');
   });
+  app.get('/script-tag', async (_request, reply) => {
+    reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
+    return page('demo/script-tag.html');
+  });
   app.get('/inbox', async (_request, reply) => {
     reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
     return page('server/inbox/index.html');

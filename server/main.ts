@@ -19,6 +19,7 @@ const base = `http://${host}:${port}`;
 console.log(`chat-widget reference server (${db.kind === 'pg' ? 'PostgreSQL' : `PGlite in ${dataDir}`})
 
   demo page        ${base}/
+  one script tag   ${base}/script-tag
   operator inbox   ${base}/inbox
   widget API       ${base}/api/widget
 
