@@ -7,6 +7,15 @@ export const errorSchema = {
 
 const nullableString = { type: ['string', 'null'] } as const;
 
+/** A BCP 47 language tag (en, pt-BR). */
+export const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
+/** A menu (topic) id: a number, or its digits as a string. */
+export const menuId = { type: ['integer', 'string'], pattern: '^[0-9]{1,15}$', minimum: 1 } as const;
+/** Route parameters `:id` (a conversation, call, file... id). */
+export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+/** A visitor route's query with only the language (and the token, for EventSource-style callers). */
+export const langQuery = { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } } as const;
+
 /** A message as a visitor may see it: no internal flag, no author ids. */
 export const widgetMessage = {
   type: 'object',

@@ -9,6 +9,7 @@
  * started; `<chat-widget>` then upgrades in place. Loaded twice, it mounts once.
  */
 import { prepaint } from '../elements/chat-widget/prepaint.js';
+import { whenIdle } from './idle.js';
 import { baseStyles, tokenStyles } from '../elements/shared/base.styles.js';
 import { hostStyles } from '../elements/chat-widget/host.styles.js';
 import { launcherStyles } from '../elements/chat-launcher/chat-launcher.styles.js';
@@ -104,8 +105,7 @@ function boot(): void {
  * SETTLE_MS more, so that the widget's code never competes with the page's own start.
  */
 function afterPageStartup(fn: () => void): void {
-  const idle = () => (typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2000 }) : fn());
-  const settle = () => setTimeout(idle, SETTLE_MS);
+  const settle = () => setTimeout(() => whenIdle(fn), SETTLE_MS);
   if (document.readyState === 'complete') settle();
   else addEventListener('load', settle, { once: true });
 }

@@ -23,7 +23,6 @@ import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
 setRecorderLoader(() => import('@rrweb/record') as unknown as Promise<RecorderModule>);
 
 const DIALECTS = ['woes', 'convot', 'web1on1'] as const;
-const STARTED = Symbol.for('chat-widget/started');
 
 /** The dialects' view of the widget: its commands (asked for by context, as any part of it does) and its events. */
 function handleOf(widget: ChatWidget): WidgetHandle {
@@ -44,11 +43,9 @@ function handleOf(widget: ChatWidget): WidgetHandle {
   };
 }
 
-/** Installs the dialects for the widget the bootstrap mounted (once per page). */
+/** Installs the dialects for the widget the bootstrap mounted (the bootstrap calls this once per page). */
 export function start(element: HTMLElement, script: HTMLScriptElement | null): void {
-  const widget = element as ChatWidget & { [STARTED]?: boolean };
-  if (widget[STARTED]) return;
-  widget[STARTED] = true;
+  const widget = element as ChatWidget;
   const page = globalThis;
   const handle = handleOf(widget);
   const asked = (script?.dataset['globals'] ?? DIALECTS.join(',')).toLowerCase().split(/[\s,]+/).filter(Boolean);

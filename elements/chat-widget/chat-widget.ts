@@ -10,6 +10,7 @@ import { syncTabs } from '../../src/client/tabs.js';
 import { commandsContext, stateContext } from '../../src/context.js';
 import { eventsBetween, type CloseSource } from '../../src/state/events.js';
 import { Store } from '../../src/state/store.js';
+import { whenIdle } from '../../src/idle.js';
 import { initialState, type ChatMessage, type Theme, type WidgetState } from '../../src/state/types.js';
 import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { emit } from '../shared/emit.js';
@@ -18,6 +19,8 @@ import { applyLocale, directionOf } from '../shared/localize.js';
 import { chime } from '../shared/sound.js';
 import '../chat-launcher/chat-launcher.js';
 import type { ChatPanel } from '../chat-panel/chat-panel.js';
+import { hostStyles } from './host.styles.js';
+import { widgetStyles } from './chat-widget.styles.js';
 
 /**
  * The panel's code (its elements and their styles) loads apart from the
@@ -26,14 +29,6 @@ import type { ChatPanel } from '../chat-panel/chat-panel.js';
  */
 let panelModule: Promise<unknown> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
-import { hostStyles } from './host.styles.js';
-import { widgetStyles } from './chat-widget.styles.js';
-
-/** Runs `fn` when the browser is idle (at the latest after two seconds). */
-function whenIdle(fn: () => void): void {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 2000 });
-  else setTimeout(fn, 200);
-}
 
 function deepActiveElement(): HTMLElement | null {
   let active = document.activeElement;

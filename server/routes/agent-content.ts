@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Chat } from '../chat.js';
 import type { Lifecycle } from '../lifecycle.js';
-import { HttpError } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 
 /**
  * The operator API for what the messenger shows: topics (menus), help articles,
@@ -50,6 +50,33 @@ const triggerFields = {
   position: { type: 'integer' },
 } as const;
 
+// What leaves: the response schemas name every field (ids as numbers; no workspace ids).
+const translations = { type: 'object', additionalProperties: { type: 'string' } } as const;
+const menu = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, parent_id: { type: ['integer', 'null'] }, position: { type: 'integer' }, key: { type: ['string', 'null'] }, names: translations,
+    enabled: { type: 'boolean' }, channels: { type: 'array', items: { type: 'string' } }, deflection_enabled: { type: 'boolean' },
+    deflection_threshold: { type: 'number' }, keep_waiting: { type: 'boolean' }, redirection: { type: ['object', 'null'], additionalProperties: true },
+  },
+} as const;
+const article = { type: 'object', properties: { id: { type: 'integer' }, locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' } } } as const;
+const question = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, position: { type: 'integer' }, type: { type: 'string' }, display_text: translations, valid_answers: { type: ['array', 'null'] }, retired: { type: 'boolean' } },
+} as const;
+const trigger = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, name: { type: 'string' }, url_pattern: { type: 'string' }, min_seconds_on_page: { type: 'integer' }, min_visits: { type: 'integer' },
+    message: translations, enabled: { type: 'boolean' }, position: { type: 'integer' },
+  },
+} as const;
+const one = (name: string, item: object) => ({ type: 'object', properties: { [name]: item } });
+const many = (name: string, item: object) => ({ type: 'object', properties: { [name]: { type: 'array', items: item } } });
+const created = { type: 'object', properties: { id: { type: 'integer' } } } as const;
+const deleted = { type: 'object', properties: { deleted: { type: 'boolean' } } } as const;
+
 const createBody = (properties: object, required: string[]) => ({ type: 'object', additionalProperties: false, required, properties });
 /** A PATCH body: the same fields, none required, at least one. */
 const patchBody = (properties: object) => ({ type: 'object', additionalProperties: false, minProperties: 1, properties });
@@ -79,23 +106,24 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
       `update ${table} set ${keys.map((k, i) => `${k} = $${i + 3}`).join(', ')} where workspace_id = $1 and id = $2 returning *`,
       [workspaceId, id, ...keys.map((k) => (json.includes(k) && body[k] !== null ? JSON.stringify(body[k]) : body[k]))],
     );
-    if (!row) throw new HttpError(404, 'not_found', `There is no ${noun} ${id} in this workspace`);
+    if (!row) throw notFound(`${noun[0]!.toUpperCase()}${noun.slice(1)} ${id}`);
     return row;
   }
 
   async function remove(table: string, noun: string, workspaceId: string, id: number): Promise<void> {
     const rows = await chat.db.query(`delete from ${table} where workspace_id = $1 and id = $2 returning id`, [workspaceId, id]);
-    if (!rows.length) throw new HttpError(404, 'not_found', `There is no ${noun} ${id} in this workspace`);
+    if (!rows.length) throw notFound(`${noun[0]!.toUpperCase()}${noun.slice(1)} ${id}`);
   }
 
   // ---- topics (menus) ----
 
   app.get('/menus', {
+    schema: { response: { 200: many('menus', menu) } },
     handler: async (request) => ({ menus: await chat.db.query('select * from menus where workspace_id = $1 order by position, id', [ws(request)]) }),
   });
 
   app.post('/menus', {
-    schema: { body: createBody(menuFields, ['names']) },
+    schema: { body: createBody(menuFields, ['names']), response: { 201: one('menu', menu) } },
     handler: async (request, reply) => {
       const b = request.body as Body;
       if (b.parent_id) await lifecycle.menu(ws(request), b.parent_id);
@@ -107,12 +135,12 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
         )
         .catch(duplicate(`Another menu has the key "${b.key}"`));
       reply.status(201);
-      return { menu: { ...row, id: Number(row!.id) } };
+      return { menu: row };
     },
   });
 
   app.patch('/menus/:id', {
-    schema: { params: rowId, body: patchBody(menuFields) },
+    schema: { params: rowId, body: patchBody(menuFields), response: { 200: one('menu', menu) } },
     handler: async (request) => {
       const b = request.body as Body;
       const id = num(request);
@@ -127,13 +155,12 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
         );
         if (loop) throw new HttpError(400, 'invalid_request', `Menu ${b.parent_id} is menu ${id} or one of its subtopics: it cannot be its parent`);
       }
-      const row = await update('menus', 'menu', ws(request), id, b, ['names']).catch(duplicate(`Another menu has the key "${b.key}"`));
-      return { menu: { ...row, id: Number(row.id) } };
+      return { menu: await update('menus', 'menu', ws(request), id, b, ['names']).catch(duplicate(`Another menu has the key "${b.key}"`)) };
     },
   });
 
   app.delete('/menus/:id', {
-    schema: { params: rowId },
+    schema: { params: rowId, response: { 200: deleted } },
     handler: async (request) => {
       // Its subtopics go with it; conversations and tickets keep their text and lose the link.
       await remove('menus', 'menu', ws(request), num(request));
@@ -144,13 +171,12 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
   // ---- help articles ----
 
   app.get('/articles', {
-    handler: async (request) => ({
-      articles: (await chat.db.query('select id, locale, slug, title, body from articles where workspace_id = $1 order by locale, title', [ws(request)])).map((a) => ({ ...a, id: Number(a.id) })),
-    }),
+    schema: { response: { 200: many('articles', article) } },
+    handler: async (request) => ({ articles: await chat.db.query('select id, locale, slug, title, body from articles where workspace_id = $1 order by locale, title', [ws(request)]) }),
   });
 
   app.post('/articles', {
-    schema: { body: createBody(articleFields, ['locale', 'slug', 'title', 'body']) },
+    schema: { body: createBody(articleFields, ['locale', 'slug', 'title', 'body']), response: { 201: one('article', article) } },
     handler: async (request, reply) => {
       const b = request.body as Record<string, string>;
       const [row] = await chat.db.query(
@@ -159,21 +185,20 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
         [ws(request), b.locale, b.slug, b.title, b.body],
       );
       reply.status(201);
-      return { article: { ...row, id: Number(row!.id) } };
+      return { article: row };
     },
   });
 
   app.patch('/articles/:id', {
-    schema: { params: rowId, body: patchBody(articleFields) },
+    schema: { params: rowId, body: patchBody(articleFields), response: { 200: one('article', article) } },
     handler: async (request) => {
       const b = request.body as Body;
-      const row = await update('articles', 'article', ws(request), num(request), b, []).catch(duplicate(`Another article has the slug "${b.slug}" in that language`));
-      return { article: { id: Number(row.id), locale: row.locale, slug: row.slug, title: row.title } };
+      return { article: await update('articles', 'article', ws(request), num(request), b, []).catch(duplicate(`Another article has the slug "${b.slug}" in that language`)) };
     },
   });
 
   app.delete('/articles/:id', {
-    schema: { params: rowId },
+    schema: { params: rowId, response: { 200: deleted } },
     handler: async (request) => {
       await remove('articles', 'article', ws(request), num(request));
       return { deleted: true };
@@ -183,16 +208,12 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
   // ---- survey questions ----
 
   app.get('/survey-questions', {
-    handler: async (request) => ({
-      questions: (await chat.db.query('select id, position, type, display_text, valid_answers, retired from survey_questions where workspace_id = $1 order by position, id', [ws(request)])).map((q) => ({
-        ...q,
-        id: Number(q.id),
-      })),
-    }),
+    schema: { response: { 200: many('questions', question) } },
+    handler: async (request) => ({ questions: await chat.db.query('select * from survey_questions where workspace_id = $1 order by position, id', [ws(request)]) }),
   });
 
   app.post('/survey-questions', {
-    schema: { body: createBody(questionFields, ['type', 'display_text']) },
+    schema: { body: createBody(questionFields, ['type', 'display_text']), response: { 201: created } },
     handler: async (request, reply) => {
       const b = request.body as Body;
       checkQuestion(b);
@@ -201,27 +222,26 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
         [ws(request), b.position ?? 0, b.type, JSON.stringify(b.display_text), b.type === 'text' ? null : JSON.stringify(b.valid_answers)],
       );
       reply.status(201);
-      return { id: Number(row!.id) };
+      return row;
     },
   });
 
   app.patch('/survey-questions/:id', {
-    schema: { params: rowId, body: patchBody(questionFields) },
+    schema: { params: rowId, body: patchBody(questionFields), response: { 200: one('question', question) } },
     handler: async (request) => {
       const b = { ...(request.body as Body) };
       const id = num(request);
       const [current] = await chat.db.query('select type, valid_answers from survey_questions where workspace_id = $1 and id = $2', [ws(request), id]);
-      if (!current) throw new HttpError(404, 'not_found', `There is no survey question ${id} in this workspace`);
+      if (!current) throw notFound(`Survey question ${id}`);
       const merged = { ...current, ...b };
       checkQuestion(merged);
       if (merged.type === 'text') b.valid_answers = null;
-      const row = await update('survey_questions', 'survey question', ws(request), id, b, ['display_text', 'valid_answers']);
-      return { question: { id: Number(row.id), position: row.position, type: row.type, display_text: row.display_text, valid_answers: row.valid_answers, retired: row.retired } };
+      return { question: await update('survey_questions', 'survey question', ws(request), id, b, ['display_text', 'valid_answers']) };
     },
   });
 
   app.delete('/survey-questions/:id', {
-    schema: { params: rowId },
+    schema: { params: rowId, response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' }, retired: { type: 'boolean' } } } } },
     handler: async (request) => {
       const id = num(request);
       const [answered] = await chat.db.query(
@@ -241,16 +261,12 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
   // ---- proactive triggers ----
 
   app.get('/triggers', {
-    handler: async (request) => ({
-      triggers: (await chat.db.query('select id, name, url_pattern, min_seconds_on_page, min_visits, message, enabled, position from triggers where workspace_id = $1 order by position, id', [ws(request)])).map((t) => ({
-        ...t,
-        id: Number(t.id),
-      })),
-    }),
+    schema: { response: { 200: many('triggers', trigger) } },
+    handler: async (request) => ({ triggers: await chat.db.query('select * from triggers where workspace_id = $1 order by position, id', [ws(request)]) }),
   });
 
   app.post('/triggers', {
-    schema: { body: createBody(triggerFields, ['name', 'message']) },
+    schema: { body: createBody(triggerFields, ['name', 'message']), response: { 201: created } },
     handler: async (request, reply) => {
       const b = request.body as Body;
       const [row] = await chat.db.query(
@@ -258,21 +274,17 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
         [ws(request), b.name, b.url_pattern ?? '*', b.min_seconds_on_page ?? 0, b.min_visits ?? 1, JSON.stringify(b.message), b.enabled ?? true, b.position ?? 0],
       );
       reply.status(201);
-      return { id: Number(row!.id) };
+      return row;
     },
   });
 
   app.patch('/triggers/:id', {
-    schema: { params: rowId, body: patchBody(triggerFields) },
-    handler: async (request) => {
-      const row = await update('triggers', 'trigger', ws(request), num(request), request.body as Body, ['message']);
-      const { workspace_id: _, ...trigger } = row;
-      return { trigger: { ...trigger, id: Number(row.id) } };
-    },
+    schema: { params: rowId, body: patchBody(triggerFields), response: { 200: one('trigger', trigger) } },
+    handler: async (request) => ({ trigger: await update('triggers', 'trigger', ws(request), num(request), request.body as Body, ['message']) }),
   });
 
   app.delete('/triggers/:id', {
-    schema: { params: rowId },
+    schema: { params: rowId, response: { 200: deleted } },
     handler: async (request) => {
       await remove('triggers', 'trigger', ws(request), num(request));
       return { deleted: true };

@@ -7,9 +7,9 @@ import { Tickets, type FormField } from '../tickets.js';
 import { Scheduling } from '../scheduling.js';
 import { schedulingAgentRoutes } from './scheduling.js';
 import { agentContentRoutes } from './agent-content.js';
-import { HttpError } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 import { sha256 } from '../identity.js';
-import { agentContact, agentMessage, content, conversationSummary, cursor, openingHours } from '../schemas.js';
+import { agentContact, agentMessage, content, conversationSummary, cursor, idParams, openingHours } from '../schemas.js';
 import { lastEventId, serveStream } from '../sse.js';
 
 declare module 'fastify' {
@@ -18,7 +18,6 @@ declare module 'fastify' {
   }
 }
 
-const idParam = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
 export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heartbeatMs }: { chat: Chat; lifecycle: Lifecycle; heartbeatMs?: number }): Promise<void> {
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
@@ -78,7 +77,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.get('/conversations/:id', {
     schema: {
-      params: idParam,
+      params: idParams,
       response: {
         200: {
           type: 'object',
@@ -106,7 +105,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.get('/conversations/:id/messages', {
     schema: {
-      params: idParam,
+      params: idParams,
       querystring: { type: 'object', additionalProperties: false, properties: { after: cursor, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, key: { type: 'string' } } },
       response: { 200: { type: 'object', properties: { messages: { type: 'array', items: agentMessage } } } },
     },
@@ -119,7 +118,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.post('/conversations/:id/messages', {
     schema: {
-      params: idParam,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['content'], properties: { content, internal: { type: 'boolean' } } },
       response: { 201: { type: 'object', properties: { message: agentMessage } } },
     },
@@ -137,7 +136,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.post('/conversations/:id/assign', {
     schema: {
-      params: idParam,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['assignee_id'], properties: { assignee_id: { type: ['string', 'null'], maxLength: 64 } } },
       response: conversationUpdate,
     },
@@ -147,7 +146,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.post('/conversations/:id/status', {
     schema: {
-      params: idParam,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', enum: ['open', 'pending', 'closed'] } } },
       response: conversationUpdate,
     },
@@ -157,7 +156,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.post('/conversations/:id/typing', {
     schema: {
-      params: idParam,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['typing'], properties: { typing: { type: 'boolean' } } },
       response: { 202: { type: 'object', properties: { ok: { type: 'boolean' } } } },
     },
@@ -170,7 +169,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
   });
 
   app.post('/conversations/:id/read', {
-    schema: { params: idParam, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
+    schema: { params: idParams, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
     handler: async (request) => {
       await chat.markReadByOperator(request.operator!.workspaceId, (request.params as { id: string }).id);
       return { ok: true };
@@ -266,6 +265,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
           },
         },
       },
+      response: { 201: { type: 'object', properties: { key: { type: 'string' } } } },
     },
     handler: async (request, reply) => {
       const b = request.body as { key: string; title: Record<string, string>; fields: FormField[]; position?: number };
@@ -282,17 +282,25 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
   });
 
   app.delete('/ticket-forms/:key', {
-    schema: { params: { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } } } },
+    schema: {
+      params: { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } } },
+      response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' } } } },
+    },
     handler: async (request) => {
       const { key } = request.params as { key: string };
       // Tickets already sent keep their fields and values.
       const rows = await chat.db.query('delete from ticket_forms where workspace_id = $1 and key = $2 returning key', [request.operator!.workspaceId, key]);
-      if (!rows.length) throw new HttpError(404, 'not_found', `There is no ticket form "${key}" in this workspace`);
+      if (!rows.length) throw notFound(`Ticket form "${key}"`);
       return { deleted: true };
     },
   });
 
+  const str = { type: 'string' } as const;
+  const strOrNull = { type: ['string', 'null'] } as const;
+  const list = (name: string, properties: object) => ({ 200: { type: 'object', properties: { [name]: { type: 'array', items: { type: 'object', properties } } } } });
+
   app.get('/tickets', {
+    schema: { response: list('tickets', { id: str, form_key: str, fields: { type: 'object', additionalProperties: true }, status: str, conversation_id: strOrNull, created_at: str }) },
     handler: async (request) => ({
       tickets: await chat.db.query(
         `select id, form_key, fields, status, conversation_id, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
@@ -303,6 +311,11 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
   });
 
   app.get('/emails', {
+    schema: {
+      response: list('emails', {
+        id: str, menu_id: { type: ['integer', 'null'] }, lang: str, name: strOrNull, email: str, content: str, file_ids: { type: 'array', items: str }, status: str, created_at: str,
+      }),
+    },
     handler: async (request) => ({
       emails: await chat.db.query(
         `select id, menu_id::int, lang, name, email, content, file_ids, status, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
@@ -313,6 +326,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
   });
 
   app.get('/transcripts', {
+    schema: { response: list('transcripts', { id: str, conversation_id: str, recipients: { type: 'array', items: str }, subject: str, body: str, status: str, error: strOrNull }) },
     handler: async (request) => ({
       transcripts: await chat.db.query(
         'select id, conversation_id, recipients, subject, body, status, error from transcripts where workspace_id = $1 order by created_at desc limit 200',
@@ -322,7 +336,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
   });
 
   app.get('/files/:id', {
-    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } } },
+    schema: { params: idParams },
     handler: async (request, reply) => {
       const f = await lifecycle.file((request.params as { id: string }).id, { workspaceId: request.operator!.workspaceId });
       return sendFile(reply, f as { name: string; mime: string; bytes: Buffer });

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../errors.js';
+import { lang, langQuery } from '../schemas.js';
 import type { Lifecycle } from '../lifecycle.js';
 import type { Tickets } from '../tickets.js';
 
@@ -8,13 +9,12 @@ export async function messengerRoutes(
   app: FastifyInstance,
   { lifecycle, tickets, authenticate }: { lifecycle: Lifecycle; tickets: Tickets; authenticate: (request: FastifyRequest) => Promise<void> },
 ): Promise<void> {
-  const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
   const article = { type: 'object', properties: { locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, excerpt: { type: 'string' } } } as const;
 
   app.get('/ticket-forms', {
     preHandler: authenticate,
     schema: {
-      querystring: { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } },
+      querystring: langQuery,
       response: {
         200: {
           type: 'object',

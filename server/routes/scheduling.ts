@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Scheduling } from '../scheduling.js';
-import { openingHours } from '../schemas.js';
+import { HttpError } from '../errors.js';
+import { idParams, lang, langQuery, menuId, openingHours } from '../schemas.js';
 
-const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
+/** The free start times of a topic's calls or a meeting type, ISO 8601. */
+const slots = { type: 'object', properties: { slots: { type: 'array', items: { type: 'string' } } } } as const;
 const call = {
   type: 'object',
   properties: {
@@ -18,7 +19,7 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
 
   app.get('/menus/:id/time-slots', {
     preHandler: authenticate,
-    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 20 } } }, querystring: { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { slots: { type: 'array', items: { type: 'string' } } } } } },
+    schema: { params: idParams, querystring: langQuery, response: { 200: slots } },
     handler: async (r) => ({ slots: await scheduling.timeSlots(r.visitor!.workspace.id, (r.params as { id: string }).id) }),
   });
 
@@ -31,7 +32,7 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
         additionalProperties: false,
         required: ['menu_id', 'lang', 'phone_number'],
         properties: {
-          menu_id: { type: ['integer', 'string'], pattern: '^[0-9]{1,15}$', minimum: 1 }, lang,
+          menu_id: menuId, lang,
           phone_number: { type: 'string', maxLength: 20 }, scheduled_at: { type: 'string', maxLength: 40 },
           ticket_id: { type: 'string', maxLength: 64 }, email: { type: 'string', maxLength: 320 }, recording_permission: { type: 'boolean' },
         },
@@ -49,13 +50,13 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
 
   app.get('/meeting-types', {
     preHandler: authenticate,
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { meeting_types: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, duration_minutes: { type: 'integer' } } } } } } } },
+    schema: { querystring: langQuery, response: { 200: { type: 'object', properties: { meeting_types: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, duration_minutes: { type: 'integer' } } } } } } } },
     handler: async (r) => ({ meeting_types: await scheduling.meetingTypes(r.visitor!.workspace.id, (r.query as { lang?: string }).lang ?? 'en') }),
   });
 
   app.get('/meeting-types/:id/slots', {
     preHandler: authenticate,
-    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 20 } } }, response: { 200: { type: 'object', properties: { slots: { type: 'array', items: { type: 'string' } } } } } },
+    schema: { params: idParams, response: { 200: slots } },
     handler: async (r) => ({ slots: (await scheduling.meetingSlots(r.visitor!.workspace.id, (r.params as { id: string }).id)).map((d) => d.toISOString()) }),
   });
 
@@ -120,8 +121,11 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
 export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }: { scheduling: Scheduling }) {
   const ws = (r: FastifyRequest) => r.operator!.workspaceId;
 
-  app.get('/calls', { handler: async (r) => ({ calls: await scheduling.callQueue(ws(r)) }) });
-  app.post('/calls/:id/done', { schema: { params: idParams }, handler: (r) => scheduling.markCallDone(ws(r), (r.params as { id: string }).id) });
+  app.get('/calls', {
+    schema: { response: { 200: { type: 'object', properties: { calls: { type: 'array', items: call } } } } },
+    handler: async (r) => ({ calls: await scheduling.callQueue(ws(r)) }),
+  });
+  app.post('/calls/:id/done', { schema: { params: idParams, response: { 200: call } }, handler: (r) => scheduling.markCallDone(ws(r), (r.params as { id: string }).id) });
 
   app.post('/meeting-types', {
     schema: {
@@ -136,6 +140,7 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
           position: { type: 'integer' },
         },
       },
+      response: { 201: { type: 'object', properties: { id: { type: 'integer' } } } },
     },
     handler: async (r, reply) => {
       const b = r.body as { name: Record<string, string>; duration_minutes: number; availability?: unknown; position?: number };
@@ -143,23 +148,49 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
         ws(r), JSON.stringify(b.name), b.duration_minutes, b.availability ? JSON.stringify(b.availability) : null, b.position ?? 0,
       ]);
       reply.status(201);
-      return { id: Number(row!.id) };
+      return row;
     },
   });
 
-  app.get('/bookings', { handler: async (r) => ({ bookings: await scheduling.bookings(ws(r)) }) });
+  app.get('/bookings', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            bookings: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { id: { type: 'string' }, meeting_type_id: { type: 'integer' }, name: { type: 'string' }, email: { type: 'string' }, status: { type: 'string' }, conversation_id: { type: ['string', 'null'] }, starts_at: { type: 'string' } },
+              },
+            },
+          },
+        },
+      },
+    },
+    handler: async (r) => ({ bookings: await scheduling.bookings(ws(r)) }),
+  });
 
   app.get('/cobrowse', {
-    schema: { querystring: { type: 'object', additionalProperties: false, properties: { code: { type: 'string', pattern: '^[0-9]{6}$' }, conversation_id: { type: 'string', maxLength: 64 }, key: { type: 'string' } } } },
+    schema: {
+      querystring: { type: 'object', additionalProperties: false, properties: { code: { type: 'string', pattern: '^[0-9]{6}$' }, conversation_id: { type: 'string', maxLength: 64 }, key: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, conversation_id: { type: ['string', 'null'] }, started_at: { type: ['string', 'null'] } } } },
+    },
     handler: async (r) => {
       const q = r.query as { code?: string; conversation_id?: string };
-      if (!q.code && !q.conversation_id) throw Object.assign(new Error('Give a code or a conversation_id'), { statusCode: 400 });
+      if (!q.code && !q.conversation_id) throw new HttpError(400, 'invalid_request', 'Give a code or a conversation_id');
       return scheduling.findCobrowse(ws(r), q);
     },
   });
 
   app.get('/cobrowse/:id/events', {
-    schema: { params: idParams, querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'string', pattern: '^[0-9]{1,15}$' }, key: { type: 'string' } } } },
+    schema: {
+      params: idParams,
+      querystring: { type: 'object', additionalProperties: false, properties: { after: { type: 'string', pattern: '^[0-9]{1,15}$' }, key: { type: 'string' } } },
+      // The recorder's events go out as they came in (they were checked as objects on the way in).
+      response: { 200: { type: 'object', properties: { status: { type: 'string' }, events: { type: 'array', items: { type: 'object', additionalProperties: true } }, last: { type: 'integer' } } } },
+    },
     handler: (r) => scheduling.cobrowseEvents(ws(r), (r.params as { id: string }).id, Number((r.query as { after?: string }).after ?? 0)),
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { HttpError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
-import { clientId, content, widgetMessage } from '../schemas.js';
+import { clientId, content, idParams, lang, langQuery, menuId, widgetMessage } from '../schemas.js';
 
 /** The headless SDK's routes, in the widget scope (same authentication, CORS and boundary). */
 export interface SdkRouteOptions {
@@ -10,9 +10,6 @@ export interface SdkRouteOptions {
   authenticate: (request: FastifyRequest) => Promise<void>;
 }
 
-const lang = { type: 'string', minLength: 2, maxLength: 35, pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$' } as const;
-const menuId = { type: ['integer', 'string'], pattern: '^[0-9]{1,15}$', minimum: 1 } as const;
-const chatParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 const chat = {
   type: 'object',
   properties: {
@@ -28,7 +25,6 @@ const chat = {
   },
 } as const;
 const chatOrNull = { ...chat, type: ['object', 'null'] } as const;
-const queryLang = { type: 'object', additionalProperties: false, properties: { lang, token: { type: 'string' } } } as const;
 
 export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate }: SdkRouteOptions): Promise<void> {
   await app.register(multipart, { limits: { fileSize: 25 * 1024 * 1024, files: 1, fields: 5 } });
@@ -54,7 +50,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
 
   app.get('/after-hours', {
     preHandler: authenticate,
-    schema: { querystring: queryLang, response: { 200: { type: 'object', properties: { open: { type: 'boolean' }, message: { type: ['string', 'null'] } } } } },
+    schema: { querystring: langQuery, response: { 200: { type: 'object', properties: { open: { type: 'boolean' }, message: { type: ['string', 'null'] } } } } },
     handler: (request) => lifecycle.afterHours(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
   });
 
@@ -84,7 +80,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
   app.get('/menus/:id/wait-times', {
     preHandler: authenticate,
     schema: {
-      params: { type: 'object', properties: { id: { type: 'string', maxLength: 20 } } },
+      params: idParams,
       response: { 200: { type: 'object', properties: { chat: { type: ['integer', 'null'] }, voice_call: { type: ['integer', 'null'] }, queued: { type: 'integer' }, operators_online: { type: 'integer' } } } },
     },
     handler: (request) => lifecycle.waitTimes(ws(request), (request.params as { id: string }).id),
@@ -148,14 +144,14 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
 
   app.get('/chats/:id', {
     preHandler: authenticate,
-    schema: { params: chatParams, response: { 200: chat } },
+    schema: { params: idParams, response: { 200: chat } },
     handler: async (request) => lifecycle.describe(await lifecycle.chatFor(visitor(request).session, (request.params as { id: string }).id)),
   });
 
   const move = (path: string, from: Parameters<Lifecycle['transition']>[2], to: Parameters<Lifecycle['transition']>[3], verb: string, method: 'post' | 'delete' = 'post') =>
     app[method](path, {
       preHandler: authenticate,
-      schema: { params: chatParams, response: { 200: chat } },
+      schema: { params: idParams, response: { 200: chat } },
       handler: (request: FastifyRequest) => lifecycle.transition(visitor(request).session, (request.params as { id: string }).id, from, to, verb),
     });
   move('/chats/:id/resume', ['dismissed'], 'previous', 'resume');
@@ -165,13 +161,13 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
 
   app.get('/chats/:id/deflection', {
     preHandler: authenticate,
-    schema: { params: chatParams, response: { 200: { type: 'object', properties: { deflection: { type: ['object', 'null'], properties: { enabled: { type: 'boolean' }, threshold: { type: 'number' }, keep_waiting: { type: 'boolean' } } } } } } },
+    schema: { params: idParams, response: { 200: { type: 'object', properties: { deflection: { type: ['object', 'null'], properties: { enabled: { type: 'boolean' }, threshold: { type: 'number' }, keep_waiting: { type: 'boolean' } } } } } } },
     handler: async (request) => ({ deflection: await lifecycle.deflection(visitor(request).session, (request.params as { id: string }).id) }),
   });
 
   app.get('/chats/:id/messages', {
     preHandler: authenticate,
-    schema: { params: chatParams, querystring: { type: 'object', properties: { token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage } } } } },
+    schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage } } } } },
     handler: async (request) => {
       const c = await lifecycle.chatFor(visitor(request).session, (request.params as { id: string }).id);
       return { messages: await lifecycle.chat.messagesOf(c.id, { after: 0, limit: 5000, internal: false }) };
@@ -181,7 +177,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
   app.post('/chats/:id/messages', {
     preHandler: authenticate,
     schema: {
-      params: chatParams,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['client_id', 'content'], properties: { client_id: clientId, content } },
       response: { 200: { type: 'object', properties: { message: widgetMessage } }, 201: { type: 'object', properties: { message: widgetMessage } } },
     },
@@ -212,7 +208,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
 
   app.post('/chats/:id/files', {
     preHandler: authenticate,
-    schema: { params: chatParams, response: { 201: { type: 'object', properties: { message: widgetMessage } } } },
+    schema: { params: idParams, response: { 201: { type: 'object', properties: { message: widgetMessage } } } },
     handler: async (request, reply) => {
       const session = visitor(request).session;
       const c = await lifecycle.chatFor(session, (request.params as { id: string }).id);
@@ -237,7 +233,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
 
   app.get('/files/:id', {
     preHandler: authenticate,
-    schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } }, querystring: { type: 'object', properties: { token: { type: 'string' } } } },
+    schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string' } } } },
     handler: async (request, reply: FastifyReply) => {
       const f = await lifecycle.file((request.params as { id: string }).id, { session: visitor(request).session });
       return sendFile(reply, f as { name: string; mime: string; bytes: Buffer });
@@ -249,7 +245,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
   app.post('/chats/:id/rate', {
     preHandler: authenticate,
     schema: {
-      params: chatParams,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['rating'], properties: { rating: { type: 'integer', minimum: 1, maximum: 5 }, feedback: { type: 'string', maxLength: 2000 } } },
       response: { 200: { type: 'object', properties: { rating: { type: 'integer' }, feedback: { type: ['string', 'null'] } } } },
     },
@@ -262,14 +258,14 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
   const question = { type: 'object', properties: { id: { type: 'integer' }, type: { type: 'string' }, display_text: { type: 'string' }, valid_answers: { type: 'array' } } };
   app.get('/survey', {
     preHandler: authenticate,
-    schema: { querystring: queryLang, response: { 200: { type: 'object', properties: { sign_off_display_text: { type: 'string' }, questions: { type: 'array', items: question } } } } },
+    schema: { querystring: langQuery, response: { 200: { type: 'object', properties: { sign_off_display_text: { type: 'string' }, questions: { type: 'array', items: question } } } } },
     handler: (request) => lifecycle.survey(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
   });
 
   app.post('/chats/:id/survey', {
     preHandler: authenticate,
     schema: {
-      params: chatParams,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['answers'], properties: { answers: { type: 'object', maxProperties: 50, propertyNames: { pattern: '^[0-9]{1,15}$' }, additionalProperties: { type: ['string', 'number'] } } } },
       response: { 200: { type: 'object', properties: { answered: { type: 'integer' } } } },
     },
@@ -280,7 +276,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     preHandler: authenticate,
     config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
     schema: {
-      params: chatParams,
+      params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['emails'], properties: { emails: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', maxLength: 320 } } } },
       response: { 202: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } },
     },

@@ -3,7 +3,7 @@ import cors from '@fastify/cors';
 import fastJson from 'fast-json-stringify';
 import type { Chat, Session, Workspace } from '../chat.js';
 import { visitorMaysee } from '../chat.js';
-import { HttpError } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 import { mintIdentityToken, randomToken, sha256, verifyIdentity, type IdentityInput } from '../identity.js';
 import { clientId, content, cursor, widgetContact, widgetMessage } from '../schemas.js';
 import { lastEventId, serveStream } from '../sse.js';
@@ -344,7 +344,7 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       let conversationId: string | null = null;
       if (body.conversation_id) {
         const current = await chat.currentConversation(session);
-        if (current?.id !== body.conversation_id) throw new HttpError(404, 'not_found', `Conversation ${body.conversation_id} was not found`);
+        if (current?.id !== body.conversation_id) throw notFound(`Conversation ${body.conversation_id}`);
         conversationId = current.id;
       } else {
         conversationId = (await chat.currentConversation(session))?.id ?? null;

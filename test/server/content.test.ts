@@ -27,6 +27,8 @@ describe('topics (menus)', () => {
     assert.equal(changed.status, 200, JSON.stringify(changed.body));
     assert.deepEqual(changed.body.menu.names, { en: 'Payments', fr: 'Paiements' });
     assert.equal(changed.body.menu.key, 'billing', 'a field not sent keeps its value');
+    assert.equal(changed.body.menu.id, billing);
+    assert.equal('workspace_id' in changed.body.menu, false, 'the response schema decides what leaves');
     const menus = (await as(token, 'GET', '/menus?lang=fr')).body.menus;
     assert.equal(menus.find((m: { id: number }) => m.id === billing).name, 'Paiements');
   });
@@ -77,7 +79,7 @@ describe('help articles', () => {
     await op(ws, 'POST', '/articles', { locale: 'en', slug: 'shipping', title: 'Shipping', body: 'We ship in two days.' });
     assert.deepEqual((await op(ws, 'GET', '/articles')).body.articles.map((a: { slug: string }) => a.slug), ['returns', 'shipping']);
     const changed = await op(ws, 'PATCH', `/articles/${id}`, { title: 'Returns and refunds' });
-    assert.deepEqual(changed.body.article, { id, locale: 'en', slug: 'returns', title: 'Returns and refunds' });
+    assert.deepEqual(changed.body.article, { id, locale: 'en', slug: 'returns', title: 'Returns and refunds', body: 'Send it back within thirty days.' });
     assert.equal((await as(token, 'GET', '/articles/en/returns')).body.title, 'Returns and refunds');
     const dup = await op(ws, 'PATCH', `/articles/${id}`, { slug: 'shipping' });
     assert.equal(dup.status, 409);
@@ -103,6 +105,8 @@ describe('survey questions', () => {
     const bad = await op(ws, 'PATCH', `/survey-questions/${text}`, { type: 'rating' });
     assert.equal(bad.status, 400, 'a rating without [min, max]');
     assert.match(bad.body.error.message, /valid_answers \[min, max\]/);
+    const unchanged = (await op(ws, 'GET', '/survey-questions')).body.questions.find((q: { id: number }) => q.id === text);
+    assert.deepEqual([unchanged.type, unchanged.valid_answers], ['text', null], 'nothing changed by the refusal');
     assert.equal((await op(ws, 'PATCH', `/survey-questions/${text}`, { type: 'choice', valid_answers: ['yes', 'no'] })).status, 200);
     assert.equal((await op(ws, 'PATCH', `/survey-questions/${text}`, { type: 'text' })).body.question.valid_answers, null);
 
@@ -135,6 +139,8 @@ describe('proactive triggers and ticket forms', () => {
     await op(ws, 'PATCH', `/triggers/${id}`, { enabled: true });
     assert.equal((await fires()).message, 'Hello');
     assert.equal((await op(ws, 'PATCH', `/triggers/${id}`, { min_visits: 0 })).status, 400);
+    assert.equal((await op(ws, 'PATCH', '/triggers/999999', { enabled: false })).status, 404);
+    assert.equal((await op(ws, 'GET', '/triggers')).body.triggers[0].min_visits, 1, 'nothing changed by the refusal');
     assert.deepEqual((await op(ws, 'GET', '/triggers')).body.triggers.map((t: { name: string }) => t.name), ['all']);
     assert.deepEqual((await op(ws, 'DELETE', `/triggers/${id}`)).body, { deleted: true });
     assert.equal(await fires(), null);

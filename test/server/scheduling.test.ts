@@ -142,6 +142,9 @@ describe('co-browsing', () => {
     assert.match(code.body.code, /^\d{6}$/);
     const minutes = (new Date(code.body.expires_at).getTime() - Date.now()) / 60_000;
     assert.ok(minutes > 9.9 && minutes <= 10);
+    const neither = await op('GET', '/cobrowse');
+    assert.equal(neither.status, 400);
+    assert.deepEqual(neither.body.error, { code: 'invalid_request', message: 'Give a code or a conversation_id' });
     const found = await op('GET', `/cobrowse?code=${code.body.code}`);
     assert.equal(found.body.id, code.body.id);
     assert.equal(found.body.status, 'waiting');
