@@ -31,23 +31,10 @@ export const chromiumArgs = [
   '--disable-backgrounding-occluded-windows',
 ];
 
-/**
- * A page that sets the cookie `chat-slow-main=MS` gets dist/widget-main.js that much later:
- * the tests see the script tag's pre-painted launcher before the elements arrive.
- */
-const slowMain = async (ctx, next) => {
-  const ms = Number(ctx.cookies.get('chat-slow-main') ?? 0);
-  if (ctx.path === '/dist/widget-main.js' && ms > 0) await new Promise((r) => setTimeout(r, Math.min(ms, 5000)));
-  await next();
-  // Each page asks the server again (no copy from an earlier test file).
-  if (ctx.path.startsWith('/dist/')) ctx.set('Cache-Control', 'no-store');
-};
-
 // Run with `node --import tsx` (npm run test:browser) so that this config can start the TypeScript server.
 export default {
   files: ['test/**/*.test.ts', '!test/server/**'],
   nodeResolve: { exportConditions: ['development'] },
-  middleware: [slowMain],
   plugins: [cssTokens, chatServerPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [
     chromeLauncher({

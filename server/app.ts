@@ -11,6 +11,7 @@ import { agentRoutes } from './routes/agent.js';
 import { Lifecycle } from './lifecycle.js';
 import { createTransport, type Transporter } from 'nodemailer';
 import { widgetRoutes } from './routes/widget.js';
+import { serveDist } from './http/dist.js';
 
 export interface AppOptions {
   db: Db;
@@ -59,7 +60,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 }
 
 async function pages(app: FastifyInstance, demoPublicKey: string): Promise<void> {
-  await app.register(fastifyStatic, { root: `${ROOT}dist`, prefix: '/dist/', decorateReply: false, cacheControl: false });
+  await serveDist(app, `${ROOT}dist`);
   await app.register(fastifyStatic, { root: `${ROOT}demo`, prefix: '/demo/', decorateReply: false });
   const page = async (file: string) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey);
   app.get('/', async (_request, reply) => {

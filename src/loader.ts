@@ -13,10 +13,12 @@ import { whenIdle } from './idle.js';
 import { baseStyles, tokenStyles } from '../elements/shared/base.styles.js';
 import { hostStyles } from '../elements/chat-widget/host.styles.js';
 import { launcherStyles } from '../elements/chat-launcher/chat-launcher.styles.js';
+import { earlyCalls, installEarlyDialects } from './commands/dialects/early.js';
+import { UNREAD_KEY } from './client/storage-keys.js';
 
 type Page = typeof globalThis & {
   Woes?: ((...args: unknown[]) => void) & { q?: unknown[][] };
-  Convot?: { _q?: unknown[][]; push?: (args: unknown[]) => void; app_id?: string };
+  Convot?: { _q?: unknown[][]; app_id?: string };
   CONVOT_READY_TRIGGER?: () => void;
   [MOUNTED]?: HTMLElement | true;
 };
@@ -37,21 +39,18 @@ if (!page[MOUNTED]) {
   page[MOUNTED] = true;
   (page as unknown as Record<symbol, unknown>)[STYLES] = { baseStyles, tokenStyles, hostStyles, launcherStyles };
   const globals = (script?.dataset['globals'] ?? 'woes,convot,web1on1').toLowerCase();
-  if (globals.includes('woes') && !page.Woes) {
-    const stub = (...args: unknown[]) => {
-      (stub.q ??= []).push(args);
-      wake();
-    };
-    stub.q = undefined as unknown[][] | undefined;
-    page.Woes = stub;
-  }
-  if (globals.includes('convot') && page.Convot && !page.Convot.push) {
-    const convot = page.Convot;
-    convot.push = (args) => {
-      (convot._q ??= []).push(args);
-      wake();
-    };
-  }
+  // Every allowed global exists now, whole: calls wait in order and bring the elements in.
+  installEarlyDialects(page as never, globals, () => wake(), {
+    open: () => !!page[MOUNTED] && page[MOUNTED] !== true && page[MOUNTED].hasAttribute('open'),
+    launcherVisible: () => !script?.hasAttribute('data-launcher-hidden'),
+    unreadCount: () => {
+      try {
+        return Number(localStorage.getItem(UNREAD_KEY(script?.dataset['publicKey'] || page.Convot?.app_id || ''))) || 0;
+      } catch {
+        return 0; // storage denied
+      }
+    },
+  });
   if (document.body) boot();
   else document.addEventListener('DOMContentLoaded', boot, { once: true });
 }
@@ -89,7 +88,7 @@ function boot(): void {
       .catch((error) => console.error(`chat-widget: could not load ${main}`, error));
   };
   wake = load;
-  const asked = page.Woes?.q?.length || page.Convot?._q?.length || page.CONVOT_READY_TRIGGER;
+  const asked = earlyCalls(page as never) || page.Woes?.q?.length || page.Convot?._q?.length || page.CONVOT_READY_TRIGGER;
   if (!button || asked || widget.hasAttribute('open')) return load();
   for (const type of ['pointerenter', 'focusin']) widget.addEventListener(type, load, { once: true, passive: true });
   // A click before the elements arrive opens the panel when they do.

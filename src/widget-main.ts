@@ -17,6 +17,7 @@ import type { WidgetHandle } from './commands/dialects/handle.js';
 import { installWoes } from './commands/dialects/woes.js';
 import { installConvot } from './commands/dialects/convot.js';
 import { installWeb1on1 } from './commands/dialects/web1on1.js';
+import { replayEarlyDialects } from './commands/dialects/early.js';
 import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
 
 // Co-browsing's recorder: a chunk of its own, loaded only when a visitor agrees to share.
@@ -54,4 +55,6 @@ export function start(element: HTMLElement, script: HTMLScriptElement | null): v
   if (asked.includes('woes')) installWoes(page as never, handle);
   if (asked.includes('convot')) installConvot(page as never, handle);
   if (asked.includes('web1on1')) installWeb1on1(page as never, handle);
+  // What the page called on the bootstrap's stand-ins, in order, through the real dialects.
+  replayEarlyDialects(page as never);
 }

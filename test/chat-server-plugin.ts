@@ -1,19 +1,32 @@
 /**
  * A web-test-runner plugin that runs the real reference server (PGlite in
- * memory) for the browser tests, on a free loopback port. The tests drive it
- * with `executeServerCommand('chat-server', {action, ...})`:
+ * memory) for the browser tests, on a free loopback port: another origin than
+ * the test pages (web-test-runner's), as a site's page is another origin than
+ * the chat server. The server also serves the built widget (`/dist/`), so the
+ * script-tag tests load it from there, as a site does. A page that loads
+ * `dist/widget.js?slow-main=MS` gets `dist/widget-main.js` that much later (the
+ * bootstrap passes its query on), to see the pre-painted launcher.
+ * The tests drive it with `executeServerCommand('chat-server', {action, ...})`:
  * - `workspace`: a fresh workspace; answers {api, publicKey, operatorKey, identitySecret, agentId}
  * - `stop` / `start`: takes the server down and brings it back on the same port, data kept
  * - `agent`: calls the operator API from Node: {method, path, body, key} -> {status, body}
+ * - `origin`: the server's origin (where dist/ and the API are)
+ * - `cdn`: a plain static host on a third origin serving a copy of dist/ with only the headers
+ *   README asks of a CDN (no compression, no server code): answers its origin
  */
+import { createServer, type Server } from 'node:http';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { distHeaders } from '../server/http/dist.js';
 import { buildApp } from '../server/app.js';
 import { LocalBus } from '../server/bus.js';
 import { openDb, type Db } from '../server/db/db.js';
 import { createWorkspace, seedDemoContent } from '../server/seed.js';
 
 interface Payload {
-  action: 'workspace' | 'stop' | 'start' | 'agent';
+  action: 'workspace' | 'stop' | 'start' | 'agent' | 'origin' | 'cdn';
   method?: string;
   path?: string;
   body?: unknown;
@@ -28,10 +41,15 @@ export function chatServerPlugin() {
   const bus = new LocalBus();
   let app: FastifyInstance | null = null;
   let port = 0;
+  let cdn: { port: number; close(): Promise<void> } | null = null;
 
   const start = async () => {
     db ??= await openDb({});
-    app = await buildApp({ db, bus, pages: false, heartbeatMs: 1000 });
+    app = await buildApp({ db, bus, pages: true, heartbeatMs: 1000 });
+    app.addHook('onRequest', async (request) => {
+      const slow = /^\/dist\/widget-main\.js\?(?:.*&)?slow-main=(\d+)/.exec(request.url);
+      if (slow) await new Promise((r) => setTimeout(r, Math.min(Number(slow[1]), 5000)));
+    });
     await app.listen({ port, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;
   };
@@ -54,6 +72,11 @@ export function chatServerPlugin() {
           if (payload.demo) await seedDemoContent(db!, ws.workspaceId);
           return { api: `http://127.0.0.1:${port}/api/widget`, ...ws };
         }
+        case 'origin':
+          if (!app) await start();
+          return `http://127.0.0.1:${port}`;
+        case 'cdn':
+          return `http://127.0.0.1:${(cdn ??= await staticHost()).port}`;
         case 'stop':
           await stop();
           return true;
@@ -73,7 +96,39 @@ export function chatServerPlugin() {
     },
     async serverStop() {
       await stop();
+      await cdn?.close();
       await db?.close();
     },
+  };
+}
+
+const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+
+/** A plain static host over a copy of dist/: the files as they are, with the headers README lists for a CDN. */
+async function staticHost(): Promise<{ port: number; close(): Promise<void> }> {
+  const root = mkdtempSync(join(tmpdir(), 'chat-widget-cdn-'));
+  cpSync('dist', root, { recursive: true, filter: (f) => !/\.(br|gz)$/.test(f) });
+  const server: Server = createServer((req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+    const file = join(root, path);
+    try {
+      if (!file.startsWith(root) || !statSync(file).isFile()) throw new Error('not a file');
+    } catch {
+      res.writeHead(404).end();
+      return;
+    }
+    const headers: Record<string, string> = { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' };
+    distHeaders({ header: (name, value) => (headers[name] = value) }, file);
+    res.writeHead(200, headers).end(readFileSync(file));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        rmSync(root, { recursive: true, force: true });
+      }),
   };
 }

@@ -7,6 +7,7 @@ import { ChatClient } from '../../src/client/chat-client.js';
 import { bindClient } from '../../src/client/bind.js';
 import { ConsentStorage, type StoragePolicy } from '../../src/client/consent-storage.js';
 import { syncTabs } from '../../src/client/tabs.js';
+import { UNREAD_KEY } from '../../src/client/storage-keys.js';
 import { commandsContext, stateContext } from '../../src/context.js';
 import { eventsBetween, type CloseSource } from '../../src/state/events.js';
 import { Store } from '../../src/state/store.js';
@@ -505,7 +506,12 @@ export class ChatWidget extends LitElement {
     const unbind = bindClient(this.#commands, client);
     const unsync = syncTabs(this.#commands, client, consent);
     const offInteraction = this.#commands.notices.on('interaction', () => consent.allow());
+    // The script tag's bootstrap answers `Convot.get('chat:unread:count')` from this before the elements arrive.
+    const offUnread = this.#store.subscribe((next, prev) => {
+      if (next.unreadCount !== prev.unreadCount) consent.setItem(UNREAD_KEY(publicKey), String(next.unreadCount));
+    });
     this.#unbind = () => {
+      offUnread();
       offInteraction();
       unsync();
       unbind();

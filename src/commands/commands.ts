@@ -634,8 +634,14 @@ export class Commands {
   }
 
   /** Replaces the whole message list (a history load), keeping what the visitor sent meanwhile. */
+  /**
+   * The history as the server has it; messages the page showed locally (`showAgentMessage`,
+   * e.g. a greeting set before the session loaded) stay, in time order.
+   */
   replaceMessages(messages: readonly ChatMessage[]): void {
-    this.store.update({ messages: Object.freeze([...messages]) });
+    const local = this.store.state.messages.filter((m) => m.local);
+    const all = local.length ? [...messages, ...local].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : messages;
+    this.store.update({ messages: Object.freeze([...all]) });
   }
 
   /** Reports a failure to the page as `chat-error`. */

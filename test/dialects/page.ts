@@ -1,7 +1,9 @@
 /**
  * Helpers for the dialect tests: each test file is one page that loads the
- * built `dist/widget.js` with a script tag, as a site does (no element module
- * is imported here, so the widget is the script-tag build's own).
+ * built `dist/widget.js` with a script tag, as a site does: the page is on
+ * web-test-runner's origin, the script and the API on the chat server's
+ * (another origin), or the script on a third, static one (a CDN). No element
+ * module is imported here, so the widget is the script-tag build's own.
  */
 import { executeServerCommand } from '@web/test-runner-commands';
 
@@ -17,12 +19,24 @@ export const server = <T = any>(payload: Record<string, unknown>) => executeServ
 export const agent = (ws: Workspace, method: string, path: string, body?: unknown) =>
   server<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
 
-/** Adds `<script async src="/dist/widget.js" data-*>` and waits for it to run. */
-export function loadWidgetScript(data: Record<string, string>): Promise<void> {
+/** Where the built widget is served from: the chat server's origin, or a plain static host (a CDN) on a third origin. */
+export async function distBase(from: 'server' | 'cdn' = 'server'): Promise<string> {
+  return `${await server<string>({ action: from === 'cdn' ? 'cdn' : 'origin' })}${from === 'cdn' ? '' : '/dist'}`;
+}
+
+/** `SERVER/dist/widget.js` (or the CDN's copy), with a query such as `slow-main=1200`. */
+export async function widgetScriptSrc(query = '', from: 'server' | 'cdn' = 'server'): Promise<string> {
+  return `${await distBase(from)}/widget.js?page=${Math.random()}${query ? `&${query}` : ''}`;
+}
+
+/** Adds `<script async src="SERVER/dist/widget.js" data-*>` (another origin than the page's) and waits for the widget. */
+export async function loadWidgetScript(data: Record<string, string>, options: { from?: 'server' | 'cdn' } = {}): Promise<void> {
+  if (location.origin === (await server<string>({ action: 'origin' }))) throw new Error('the test page must be on another origin than the chat server');
+  const src = await widgetScriptSrc('', options.from);
   return new Promise((resolve, reject) => {
     const script = document.createElement('script');
     script.async = true;
-    script.src = '/dist/widget.js';
+    script.src = src;
     for (const [k, v] of Object.entries(data)) script.setAttribute(`data-${k}`, v);
     // The bootstrap mounts the widget and paints its launcher; the elements (widget-main.js)
     // come on intent, a dialect call or idle time: wait for the upgraded, rendered widget.
@@ -33,7 +47,7 @@ export function loadWidgetScript(data: Record<string, string>): Promise<void> {
         .then(() => (widget() as unknown as { updateComplete: Promise<unknown> }).updateComplete)
         .then(() => resolve(), reject);
     };
-    script.onerror = () => reject(new Error('dist/widget.js did not load; run npm run build'));
+    script.onerror = () => reject(new Error(`${src} did not load; run npm run build`));
     document.head.append(script);
   });
 }

@@ -3,17 +3,13 @@
  * opens the panel when it does; a right-to-left locale mirrors the corner at once.
  */
 import { expect } from '@open-wc/testing';
-import { until, widget } from './page.js';
+import { until, widget, widgetScriptSrc } from './page.js';
 
 describe('a click on the pre-painted launcher', () => {
-  after(() => {
-    document.cookie = 'chat-slow-main=; max-age=0; path=/';
-  });
 
   it('opens the messenger once the elements arrive', async () => {
-    document.cookie = 'chat-slow-main=1000; path=/';
     const script = document.createElement('script');
-    script.src = `/dist/widget.js?page=${Math.random()}`;
+    script.src = await widgetScriptSrc('slow-main=1000');
     script.setAttribute('data-locale', 'ar');
     await new Promise((resolve) => {
       script.onload = resolve;

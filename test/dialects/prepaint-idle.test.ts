@@ -3,13 +3,13 @@
  * event, three seconds more, then an idle moment.
  */
 import { expect } from '@open-wc/testing';
-import { until, widget } from './page.js';
+import { until, widget, widgetScriptSrc } from './page.js';
 
 describe('without intent', () => {
   it('the elements load in an idle moment a few seconds after the page has loaded, not before', async () => {
     const script = document.createElement('script');
     script.async = true;
-    script.src = `/dist/widget.js?page=${Math.random()}`;
+    script.src = await widgetScriptSrc('');
     await new Promise((resolve) => {
       script.onload = resolve;
       document.head.append(script);

@@ -3,13 +3,13 @@
  * brings them in at once and is replayed; a hidden launcher is not painted.
  */
 import { expect } from '@open-wc/testing';
-import { until, widget } from './page.js';
+import { until, widget, widgetScriptSrc } from './page.js';
 
 describe('a dialect call before the elements arrive', () => {
   it('loads them at once and is replayed; data-launcher-hidden paints no bubble', async () => {
     const script = document.createElement('script');
     script.async = true;
-    script.src = `/dist/widget.js?page=${Math.random()}`;
+    script.src = await widgetScriptSrc('');
     script.setAttribute('data-launcher-hidden', '');
     await new Promise((resolve) => {
       script.onload = resolve;

@@ -1,18 +1,17 @@
 /**
  * The script tag paints the launcher before the elements' code arrives (the
- * test server holds dist/widget-main.js back for pages with the cookie
- * chat-slow-main), and the upgraded widget takes over in place.
+ * test server holds dist/widget-main.js back when the script is loaded with
+ * `?slow-main=MS`), and the upgraded widget takes over in place.
  */
 import { expect } from '@open-wc/testing';
-import { until, widget } from './page.js';
+import { until, widget, widgetScriptSrc } from './page.js';
 
 const SLOW_MS = 1200;
 
-function addScript(data: Record<string, string>): Promise<void> {
-  document.cookie = `chat-slow-main=${SLOW_MS}; path=/`;
+async function addScript(data: Record<string, string>): Promise<void> {
   const script = document.createElement('script');
   script.async = true;
-  script.src = `/dist/widget.js?page=${Math.random()}`;
+  script.src = await widgetScriptSrc(`slow-main=${SLOW_MS}`);
   for (const [k, v] of Object.entries(data)) script.setAttribute(`data-${k}`, v);
   const loaded = new Promise<void>((resolve, reject) => {
     script.onload = () => resolve();
@@ -26,9 +25,6 @@ const launcherButton = () => widget()!.shadowRoot!.querySelector('chat-launcher'
 const frame = () => new Promise((r) => requestAnimationFrame(r));
 
 describe('the script tag pre-paints the launcher', () => {
-  after(() => {
-    document.cookie = 'chat-slow-main=; max-age=0; path=/';
-  });
 
   it('paints a labelled, themed bubble in its corner before the elements load; they take over in place and keep focus', async () => {
     const started = performance.now();

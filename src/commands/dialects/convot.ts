@@ -8,6 +8,7 @@ export interface ConvotApi {
   _q?: unknown[][];
   open(): void;
   close(): void;
+  toggle(): void;
   openScheduling(options?: { meeting_type_id?: number }): void;
   identify(identity: Record<string, unknown>): void;
   identityToken(): Promise<string | null>;
@@ -164,6 +165,7 @@ export function installConvot(target: { Convot?: Partial<ConvotApi>; CONVOT_READ
     app_id: target.Convot?.app_id,
     open: () => queue(() => guard('Convot', 'open', () => c.show())),
     close: () => queue(() => guard('Convot', 'close', () => c.hide())),
+    toggle: () => queue(() => guard('Convot', 'toggle', () => c.toggle())),
     openScheduling: (options) => queue(() => guard('Convot', 'openScheduling', () => c.openScheduling(options))),
     identify: (identity) => queue(() => guard('Convot', 'identify', () => c.identify(identity))),
     identityToken: () => widget.ready.then(() => c.identityToken()),
