@@ -28,7 +28,7 @@ const assets = () => ({
     for (const theme of ['light', 'dark']) {
       this.emitFile({ type: 'asset', fileName: `themes/${theme}.css`, source: readFileSync(`themes/${theme}.css`, 'utf8') });
     }
-    this.emitFile({ type: 'asset', fileName: 'index.d.ts', source: "export * from './types/src/index.js';\n" });
+    this.emitFile({ type: 'asset', fileName: 'index.d.ts', source: "export * from './types/src/entries/index.js';\n" });
   },
 });
 
@@ -62,7 +62,7 @@ const litLocalizeLean = () => ({
 
 /**
  * widget-main.js is loaded only by the bootstrap, which has already built the styles it painted
- * the launcher with: it takes those (STYLES in src/loader.ts) instead of carrying them twice.
+ * the launcher with: it takes those (STYLES in src/entries/loader.ts) instead of carrying them twice.
  */
 const SHARED_STYLES = {
   'elements/shared/base.styles.ts': ['baseStyles', 'tokenStyles'],
@@ -97,7 +97,7 @@ export default [
   // The script-tag bootstrap: a classic script that mounts the widget, paints its launcher
   // and loads widget-main.js on intent or when idle.
   {
-    input: 'src/loader.ts',
+    input: 'src/entries/loader.ts',
     output: { file: 'dist/widget.js', format: 'iife' },
     plugins: [litCssOnly(), litLocalizeLean(), cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
@@ -105,7 +105,7 @@ export default [
   // The script tag's ES module (elements, panel, dialects): one file, so that a visitor's
   // click waits for one fetch; translations and the recorder are chunks.
   {
-    input: { 'widget-main': 'src/widget-main.ts' },
+    input: { 'widget-main': 'src/entries/widget-main.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     preserveEntrySignatures: 'allow-extension',
     plugins: [stylesFromBootstrap(), litLocalizeLean(), cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
@@ -113,7 +113,7 @@ export default [
   },
   // The self-contained ES module for <script type="module">: the elements and the SDK.
   {
-    input: { 'chat-widget': 'src/index.ts' },
+    input: { 'chat-widget': 'src/entries/index.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     // Let the locale chunks import what they need from the entry itself: no extra shared chunk.
     preserveEntrySignatures: 'allow-extension',
@@ -129,7 +129,7 @@ export default [
   },
   // The npm entry: Lit left to the application's bundler.
   {
-    input: 'src/index.ts',
+    input: 'src/entries/index.ts',
     output: { dir: 'dist', entryFileNames: 'index.js', format: 'es', chunkFileNames: 'lib/[name]-[hash].js' },
     preserveEntrySignatures: 'allow-extension',
     external: (id) => /^(lit|@lit\/)/.test(id),

@@ -1,6 +1,8 @@
 // npm run bench:browser: our widget and deep-chat 2.4.2, each loaded the same way in a fresh
 // page of Debian's Chromium, five runs each; prints medians (min-max) and the ratio
 // ours/deep-chat, and writes bench-results/browser.json. It never fails on a figure.
+// As sites install them: the page on one origin (127.0.0.2), the scripts from another
+// (127.0.0.1, with CORS, brotli when accepted), so a cross-origin module load is measured.
 import { createServer } from 'node:http';
 import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
@@ -34,28 +36,46 @@ const pages = {
   '/blank.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}</head><body><p>Blank page</p></body></html>`,
   '/ours.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
     <script>__watch(() => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button'));</script>
-    <script async src="/dist/widget.js"></script></head><body><p>Page with our widget</p></body></html>`,
+    <script async src="%ASSETS%/dist/widget.js"></script></head><body><p>Page with our widget</p></body></html>`,
   '/deep.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
     <script>__watch(() => { const d = document.querySelector('deep-chat'); return d && d.shadowRoot && d.shadowRoot.childElementCount ? d : null; });</script>
-    <script type="module" src="/node_modules/deep-chat/dist/deepChat.bundle.js"></script></head><body><p>Page with deep-chat</p><deep-chat></deep-chat></body></html>`,
+    <script type="module" src="%ASSETS%/node_modules/deep-chat/dist/deepChat.bundle.js"></script></head><body><p>Page with deep-chat</p><deep-chat></deep-chat></body></html>`,
 };
 
+let assets = '';
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (pages[path]) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    return res.end(pages[path]);
+    return res.end(pages[path].replaceAll('%ASSETS%', assets));
   }
   const file = normalize(join(ROOT, path));
   if (!file.startsWith(ROOT) || !existsSync(file)) {
     res.writeHead(404);
     return res.end();
   }
-  res.writeHead(200, { 'content-type': { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }[extname(file)] ?? 'application/octet-stream' });
+  const headers = {
+    'content-type': { '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' }[extname(file)] ?? 'application/octet-stream',
+    'access-control-allow-origin': '*',
+    'timing-allow-origin': '*',
+    vary: 'accept-encoding',
+  };
+  // Brotli as the chat server sends it (precompressed by the build), for both widgets alike.
+  if (/\bbr\b/.test(req.headers['accept-encoding'] ?? '')) {
+    headers['content-encoding'] = 'br';
+    res.writeHead(200, headers);
+    return res.end(existsSync(`${file}.br`) ? readFileSync(`${file}.br`) : brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+  }
+  res.writeHead(200, headers);
   res.end(readFileSync(file));
 });
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
-const base = `http://127.0.0.1:${server.address().port}`;
+// The site's pages on another host name of this machine: another origin than the scripts'.
+const site = createServer((req, res) => server.emit('request', req, res));
+await new Promise((r) => site.listen(0, '127.0.0.2', r));
+assets = `http://127.0.0.1:${server.address().port}`;
+const base = assets;
+const pageBase = `http://127.0.0.2:${site.address().port}`;
 
 const browser = await puppeteer.launch({
   executablePath: CHROME,
@@ -92,7 +112,7 @@ async function run(kind) {
   const resources = () => page.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name, end: e.responseEnd })));
   const cdp = await page.createCDPSession();
   await cdp.send('Performance.enable');
-  await page.goto(`${base}/${kind}.html`, { waitUntil: 'load' });
+  await page.goto(`${pageBase}/${kind}.html`, { waitUntil: 'load' });
   const loadedAt = Date.now();
   const result = {};
   await page.waitForFunction(() => window.__firstFrame !== undefined, { timeout: 20000 });
@@ -196,6 +216,7 @@ const results = { blank: [], ours: [], deep: [] };
 for (let i = 0; i < RUNS; i++) for (const kind of ['blank', 'ours', 'deep']) results[kind].push(await run(kind));
 await browser.close();
 server.close();
+site.close();
 
 const blankFrame = stat(results.blank.map((r) => r.firstFrame));
 const blankHeap = stat(results.blank.map((r) => r.heapMB));
@@ -237,7 +258,7 @@ const rows = [
   ['DOM nodes then', 'history10000Nodes', (v) => `${v.toFixed(0)}`],
   ['median frame time scrolling', 'scrollFrameMs', (v) => `${v.toFixed(1)} ms`],
 ];
-console.log(`\nOurs (dist/widget.js) and deep-chat 2.4.2, ${RUNS} fresh pages each, Debian Chromium headless; median (min-max). Blank page's first frame: ${blankFrame.median.toFixed(0)} ms.`);
+console.log(`\nOurs (dist/widget.js) and deep-chat 2.4.2, ${RUNS} fresh pages each, Debian Chromium headless, the page on 127.0.0.2 and the scripts from 127.0.0.1 (brotli); median (min-max). Blank page's first frame: ${blankFrame.median.toFixed(0)} ms.`);
 console.log('| figure | ours | deep-chat | ours/deep-chat |\n| --- | ---: | ---: | ---: |');
 for (const [label, key, fmt] of rows) {
   const o = summary.ours[key];

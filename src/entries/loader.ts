@@ -8,13 +8,13 @@
  * click), when the page calls a dialect, or in an idle moment once the page has
  * started; `<chat-widget>` then upgrades in place. Loaded twice, it mounts once.
  */
-import { prepaint } from '../elements/chat-widget/prepaint.js';
-import { whenIdle } from './idle.js';
-import { baseStyles, tokenStyles } from '../elements/shared/base.styles.js';
-import { hostStyles } from '../elements/chat-widget/host.styles.js';
-import { launcherStyles } from '../elements/chat-launcher/chat-launcher.styles.js';
-import { earlyCalls, installEarlyDialects } from './commands/dialects/early.js';
-import { UNREAD_KEY } from './client/storage-keys.js';
+import { prepaint } from '../../elements/chat-widget/prepaint.js';
+import { whenIdle } from '../idle.js';
+import { baseStyles, tokenStyles } from '../../elements/shared/base.styles.js';
+import { hostStyles } from '../../elements/chat-widget/host.styles.js';
+import { launcherStyles } from '../../elements/chat-launcher/chat-launcher.styles.js';
+import { earlyCalls, installEarlyDialects } from '../commands/dialects/early.js';
+import { UNREAD_KEY } from '../client/storage-keys.js';
 
 type Page = typeof globalThis & {
   Woes?: ((...args: unknown[]) => void) & { q?: unknown[][] };

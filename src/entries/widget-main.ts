@@ -7,18 +7,18 @@
  * (default: woes, convot, web1on1) are installed and replay what the page queued.
  * The panel comes in the same file: a visitor who clicks waits for one file.
  */
-import '../elements/chat-widget/chat-widget.js';
-import '../elements/chat-panel/chat-panel.js';
-import type { ChatWidget } from '../elements/chat-widget/chat-widget.js';
+import '../../elements/chat-widget/chat-widget.js';
+import '../../elements/chat-panel/chat-panel.js';
+import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
 import { ContextEvent } from '@lit/context';
-import { commandsContext } from './context.js';
-import type { Commands } from './commands/commands.js';
-import type { WidgetHandle } from './commands/dialects/handle.js';
-import { installWoes } from './commands/dialects/woes.js';
-import { installConvot } from './commands/dialects/convot.js';
-import { installWeb1on1 } from './commands/dialects/web1on1.js';
-import { replayEarlyDialects } from './commands/dialects/early.js';
-import { setRecorderLoader, type RecorderModule } from './client/cobrowse.js';
+import { commandsContext } from '../context.js';
+import type { Commands } from '../commands/commands.js';
+import type { WidgetHandle } from '../commands/dialects/handle.js';
+import { installWoes } from '../commands/dialects/woes.js';
+import { installConvot } from '../commands/dialects/convot.js';
+import { installWeb1on1 } from '../commands/dialects/web1on1.js';
+import { replayEarlyDialects } from '../commands/dialects/early.js';
+import { setRecorderLoader, type RecorderModule } from '../client/cobrowse.js';
 
 // Co-browsing's recorder: a chunk of its own, loaded only when a visitor agrees to share.
 setRecorderLoader(() => import('@rrweb/record') as unknown as Promise<RecorderModule>);
