@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Bus } from './bus.js';
+import { systemClock, type Clock } from './clock.js';
 import { Chat } from './chat.js';
 import type { Db } from './db/db.js';
 import { HttpError, installErrorHandling } from './errors.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   /** Where transcripts are mailed (e.g. smtp://127.0.0.1:2525); without it they wait in the outbox. */
   smtpUrl?: string;
   mailFrom?: string;
+  /** What time it is for decisions (business hours, free slots, "in the past"); tests set it. Default: the system clock. */
+  now?: Clock;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -44,7 +47,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   const chat = new Chat(options.db, options.bus);
   const mailer: Transporter | null = options.smtpUrl ? createTransport(options.smtpUrl) : null;
-  const lifecycle = new Lifecycle(chat, mailer, options.mailFrom);
+  const lifecycle = new Lifecycle(chat, mailer, options.mailFrom, options.now ?? systemClock);
   installErrorHandling(app);
   await app.register(rateLimit, {
     global: false,

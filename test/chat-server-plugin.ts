@@ -23,7 +23,13 @@ interface Payload {
   demo?: boolean;
 }
 
-export function chatServerPlugin() {
+/**
+ * `now`: the server's clock for business hours and slots. Default: the real
+ * date at noon UTC, running at the normal pace, so no browser test depends on
+ * the hour it runs at.
+ */
+export function chatServerPlugin(options: { now?: () => Date } = {}) {
+  const now = options.now ?? noonToday();
   let db: Db | null = null;
   const bus = new LocalBus();
   let app: FastifyInstance | null = null;
@@ -31,7 +37,7 @@ export function chatServerPlugin() {
 
   const start = async () => {
     db ??= await openDb({});
-    app = await buildApp({ db, bus, pages: false, heartbeatMs: 1000 });
+    app = await buildApp({ db, bus, pages: false, heartbeatMs: 1000, now });
     await app.listen({ port, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;
   };
@@ -76,4 +82,12 @@ export function chatServerPlugin() {
       await db?.close();
     },
   };
+}
+
+/** Today (UTC) at 12:00, then running at the normal pace. */
+function noonToday(): () => Date {
+  const noon = new Date();
+  noon.setUTCHours(12, 0, 0, 0);
+  const offset = noon.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
 }
