@@ -8,6 +8,7 @@ import { systemClock, type Clock } from './clock.js';
 import { Chat } from './chat.js';
 import type { Db } from './db/db.js';
 import { HttpError, installErrorHandling } from './errors.js';
+import { frameworkErrors, installInputChecks } from './http/input.js';
 import { agentRoutes } from './routes/agent.js';
 import { Lifecycle } from './lifecycle.js';
 import { createTransport, type Transporter } from 'nodemailer';
@@ -43,12 +44,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 256 * 1024,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   });
   const chat = new Chat(options.db, options.bus);
   const mailer: Transporter | null = options.smtpUrl ? createTransport(options.smtpUrl) : null;
   const lifecycle = new Lifecycle(chat, mailer, options.mailFrom, options.now ?? systemClock);
   installErrorHandling(app);
+  // NUL characters, unpaired surrogates and malformed URLs refused for every route below.
+  installInputChecks(app);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
