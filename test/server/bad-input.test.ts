@@ -63,7 +63,7 @@ async function raw(method: string, path: string, init: { token?: string; body?: 
   const headers: Record<string, string> = { ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (typeof init.body === 'string') headers['content-type'] ??= 'application/json';
-  const res = await fetch(server.base + path, { method, headers, body: init.body, signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(server.base + path, { method, headers, body: init.body as BodyInit | undefined, signal: AbortSignal.timeout(10_000) });
   const text = await res.text();
   let body: any = null;
   try {
