@@ -102,6 +102,9 @@ describe('bad bytes are refused on every route, with which field and why, and no
     const { ws, v, conversation, messageCount } = await setup();
     const routes = guardedRoutes(server.app).filter((r) => /^\/api\/(widget|agent)\//.test(r.url) && !['HEAD', 'OPTIONS'].includes(r.method));
     assert.ok(routes.length > 70, `routes found: ${routes.length}`);
+    for (const known of ['POST /api/widget/sessions', 'POST /api/widget/messages', 'POST /api/widget/chats/:id/files', 'GET /api/widget/articles/:locale/:slug', 'PUT /api/agent/settings', 'DELETE /api/agent/ticket-forms/:key']) {
+      assert.ok(routes.some((r) => `${r.method} ${r.url}` === known), `${known} is swept`);
+    }
     const messagesBefore = await messageCount();
     const rowsBefore = await rowCounts();
     const tokenFor = (url: string) => (url.startsWith('/api/agent/') ? ws.operatorKey : v.session.token);
