@@ -4,9 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { Bus } from './bus.js';
+import { systemClock, type Clock } from './clock.js';
 import { Chat } from './chat.js';
 import type { Db } from './db/db.js';
 import { HttpError, installErrorHandling } from './errors.js';
+import { frameworkErrors, installInputChecks } from './http/input.js';
 import { agentRoutes } from './routes/agent.js';
 import { Lifecycle } from './lifecycle.js';
 import { createTransport, type Transporter } from 'nodemailer';
@@ -30,6 +32,8 @@ export interface AppOptions {
   /** Where transcripts are mailed (e.g. smtp://127.0.0.1:2525); without it they wait in the outbox. */
   smtpUrl?: string;
   mailFrom?: string;
+  /** What time it is for decisions (business hours, free slots, "in the past"); tests set it. Default: the system clock. */
+  now?: Clock;
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -41,12 +45,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 256 * 1024,
+    frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   });
   const chat = new Chat(options.db, options.bus);
   const mailer: Transporter | null = options.smtpUrl ? createTransport(options.smtpUrl) : null;
-  const lifecycle = new Lifecycle(chat, mailer, options.mailFrom);
+  const lifecycle = new Lifecycle(chat, mailer, options.mailFrom, options.now ?? systemClock);
   installErrorHandling(app);
+  // NUL characters, unpaired surrogates and malformed URLs refused for every route below.
+  installInputChecks(app);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>

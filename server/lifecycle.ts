@@ -3,6 +3,7 @@ import type { Chat, Session } from './chat.js';
 import { newId } from './chat.js';
 import type { Queryable, Row } from './db/db.js';
 import { HttpError, notFound } from './errors.js';
+import { systemClock, type Clock } from './clock.js';
 
 export type ChatStatus = 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -44,7 +45,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The headless SDK's chat lifecycle over the chat domain. */
 export class Lifecycle {
-  constructor(readonly chat: Chat, readonly mailer: Transporter | null, readonly mailFrom = 'chat-widget <no-reply@localhost>') {}
+  constructor(
+    readonly chat: Chat,
+    readonly mailer: Transporter | null,
+    readonly mailFrom = 'chat-widget <no-reply@localhost>',
+    /** What time it is, for every decision on hours and slots. */
+    readonly now: Clock = systemClock,
+  ) {}
 
   get db() {
     return this.chat.db;
@@ -72,7 +79,7 @@ export class Lifecycle {
     };
   }
 
-  async afterHours(workspaceId: string, lang: string, now = new Date()): Promise<{ open: boolean; message: string | null }> {
+  async afterHours(workspaceId: string, lang: string, now = this.now()): Promise<{ open: boolean; message: string | null }> {
     const w = await this.workspace(workspaceId);
     const open = isOpen(w.business_hours, w.time_zone, now);
     return { open, message: open ? null : pick(w.after_hours_message, lang) ?? 'We are away right now. Leave us an email and we will answer when we are back.' };

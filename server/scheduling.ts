@@ -43,8 +43,10 @@ export class Scheduling {
 
   async #callSlots(workspaceId: string): Promise<Date[]> {
     const w = await this.lifecycle.workspace(workspaceId);
-    const taken = await this.db.query('select scheduled_at from calls where workspace_id = $1 and status = $2 and scheduled_at > now()', [workspaceId, 'scheduled']);
+    const now = this.lifecycle.now();
+    const taken = await this.db.query('select scheduled_at from calls where workspace_id = $1 and status = $2 and scheduled_at > $3', [workspaceId, 'scheduled', now]);
     return freeSlots({
+      now,
       hours: w.business_hours as Hours,
       timeZone: w.time_zone,
       stepMinutes: w.slot_minutes,
@@ -64,7 +66,7 @@ export class Scheduling {
     if (input.scheduled_at !== undefined) {
       scheduled = parseTime(input.scheduled_at);
       if (!scheduled) throw new HttpError(400, 'invalid_request', `scheduled_at is not a time: ${JSON.stringify(input.scheduled_at)} (use "2023-05-31T11:45+0000" or a slot from getTimeSlots)`);
-      if (scheduled.getTime() <= Date.now()) throw new HttpError(400, 'scheduled_in_past', `scheduled_at ${input.scheduled_at} is in the past`);
+      if (scheduled.getTime() <= this.lifecycle.now().getTime()) throw new HttpError(400, 'scheduled_in_past', `scheduled_at ${input.scheduled_at} is in the past`);
     } else {
       const hours = await this.lifecycle.afterHours(session.workspace_id, input.lang);
       if (!hours.open) throw new HttpError(409, 'outside_business_hours', hours.message ?? 'Outside business hours; schedule the call instead');
@@ -150,8 +152,10 @@ export class Scheduling {
   async meetingSlots(workspaceId: string, meetingTypeId: number | string): Promise<Date[]> {
     const m = await this.#meetingType(workspaceId, meetingTypeId);
     const w = await this.lifecycle.workspace(workspaceId);
-    const taken = await this.db.query(`select starts_at, ends_at from bookings where workspace_id = $1 and status = 'confirmed' and ends_at > now()`, [workspaceId]);
+    const now = this.lifecycle.now();
+    const taken = await this.db.query(`select starts_at, ends_at from bookings where workspace_id = $1 and status = 'confirmed' and ends_at > $2`, [workspaceId, now]);
     return freeSlots({
+      now,
       hours: (m.availability ?? w.business_hours) as Hours,
       timeZone: w.time_zone,
       stepMinutes: Math.min(w.slot_minutes, m.duration_minutes),
@@ -170,7 +174,7 @@ export class Scheduling {
     if (!EMAIL.test(input.email)) throw new HttpError(400, 'invalid_email', `Not an email address: ${JSON.stringify(input.email)}`);
     const start = parseTime(input.starts_at);
     if (!start) throw new HttpError(400, 'invalid_request', `starts_at is not a time: ${JSON.stringify(input.starts_at)}`);
-    if (start.getTime() <= Date.now()) throw new HttpError(400, 'scheduled_in_past', `starts_at ${input.starts_at} is in the past`);
+    if (start.getTime() <= this.lifecycle.now().getTime()) throw new HttpError(400, 'scheduled_in_past', `starts_at ${input.starts_at} is in the past`);
     const m = await this.#meetingType(session.workspace_id, input.meeting_type_id);
     const end = new Date(start.getTime() + m.duration_minutes * 60_000);
     const name = pick(m.name, 'en') ?? 'Meeting';
@@ -214,7 +218,7 @@ export class Scheduling {
   /** A six-digit code, valid ten minutes, that the visitor reads to an operator. */
   async cobrowseCode(session: Session) {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const expires = new Date(Date.now() + CODE_MINUTES * 60_000);
+    const expires = new Date(this.lifecycle.now().getTime() + CODE_MINUTES * 60_000);
     const conversation = await this.chat.currentConversation(session);
     const [row] = await this.db.query(
       `insert into cobrowse_sessions (id, workspace_id, session_id, conversation_id, code, code_expires_at, status) values ($1, $2, $3, $4, $5, $6, 'waiting') returning id`,
@@ -277,7 +281,7 @@ export class Scheduling {
       ? await this.db.query('select * from cobrowse_sessions where workspace_id = $1 and code = $2 order by created_at desc limit 1', [workspaceId, by.code])
       : await this.db.query(`select * from cobrowse_sessions where workspace_id = $1 and conversation_id = $2 and status <> 'ended' order by created_at desc limit 1`, [workspaceId, by.conversation_id]);
     if (!c) throw notFound(by.code ? `Co-browsing code ${by.code}` : `A co-browsing session of conversation ${by.conversation_id}`);
-    if (by.code && new Date(c.code_expires_at).getTime() < Date.now() && c.status === 'waiting') {
+    if (by.code && new Date(c.code_expires_at).getTime() < this.lifecycle.now().getTime() && c.status === 'waiting') {
       throw new HttpError(410, 'code_expired', `Code ${by.code} has expired (codes are valid ${CODE_MINUTES} minutes); ask the visitor for a new one`);
     }
     return { id: c.id, status: c.status, conversation_id: c.conversation_id, started_at: c.started_at ? new Date(c.started_at).toISOString() : null };

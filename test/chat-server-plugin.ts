@@ -36,7 +36,13 @@ interface Payload {
   demo?: boolean;
 }
 
-export function chatServerPlugin() {
+/**
+ * `now`: the server's clock for business hours and slots. Default: the real
+ * date at noon UTC, running at the normal pace, so no browser test depends on
+ * the hour it runs at.
+ */
+export function chatServerPlugin(options: { now?: () => Date } = {}) {
+  const now = options.now ?? noonToday();
   let db: Db | null = null;
   const bus = new LocalBus();
   let app: FastifyInstance | null = null;
@@ -45,7 +51,7 @@ export function chatServerPlugin() {
 
   const start = async () => {
     db ??= await openDb({});
-    app = await buildApp({ db, bus, pages: true, heartbeatMs: 1000 });
+    app = await buildApp({ db, bus, pages: true, heartbeatMs: 1000, now });
     app.addHook('onRequest', async (request) => {
       const slow = /^\/dist\/widget-main\.js\?(?:.*&)?slow-main=(\d+)/.exec(request.url);
       if (slow) await new Promise((r) => setTimeout(r, Math.min(Number(slow[1]), 5000)));
@@ -131,4 +137,12 @@ async function staticHost(): Promise<{ port: number; close(): Promise<void> }> {
         rmSync(root, { recursive: true, force: true });
       }),
   };
+}
+
+/** Today (UTC) at 12:00, then running at the normal pace. */
+function noonToday(): () => Date {
+  const noon = new Date();
+  noon.setUTCHours(12, 0, 0, 0);
+  const offset = noon.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { HttpError } from '../errors.js';
 import type { Lifecycle } from '../lifecycle.js';
+import { checkUpload } from '../http/input.js';
 import { clientId, content, idParams, lang, langQuery, menuId, widgetMessage } from '../schemas.js';
 
 /** The headless SDK's routes, in the widget scope (same authentication, CORS and boundary). */
@@ -195,6 +196,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     if (!request.isMultipart()) throw new HttpError(415, 'unsupported_media_type', 'Send the file as multipart/form-data in a field named "file"');
     const part = await request.file();
     if (!part) throw new HttpError(400, 'invalid_request', 'No file in the request; send it in a field named "file"');
+    checkUpload(part);
     await lifecycle.checkFile(ws(request), part.filename, 0).catch((e: HttpError) => {
       if (e.code !== 'empty_file') throw e;
     });

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, openSse, startServer, uuid, visitor, type TestServer } from './helpers.js';
+import { call, clockAt, openSse, startServer, uuid, visitor, type TestServer } from './helpers.js';
 
 let server: TestServer;
 before(async () => {
-  server = await startServer({ sessionsPerMinute: 10_000 });
+  server = await startServer({ now: clockAt('12:00'), sessionsPerMinute: 10_000 });
 });
 after(() => server.close());
 

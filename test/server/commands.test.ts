@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseCsCommand, isCsCommand } from '../../src/commands/cs-parser.js';
-import { call, startServer, visitor, type TestServer } from './helpers.js';
+import { call, clockAt, startServer, visitor, type TestServer } from './helpers.js';
 
 describe('the >cs parser', () => {
   it('parses every form of the web1on1 reference', () => {
@@ -43,7 +43,7 @@ describe('the >cs parser', () => {
 describe('POST /api/widget/commands', () => {
   let server: TestServer;
   before(async () => {
-    server = await startServer({ sessionsPerMinute: 10_000 });
+    server = await startServer({ now: clockAt('12:00'), sessionsPerMinute: 10_000 });
   });
   after(() => server.close());
 

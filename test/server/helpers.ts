@@ -9,20 +9,41 @@ export interface TestServer {
   db: Db;
   bus: Bus;
   app: FastifyInstance;
+  /** The server's clock. */
+  now: () => Date;
   workspace: (seed?: WorkspaceSeed) => ReturnType<typeof createWorkspace>;
   close: () => Promise<void>;
 }
 
 /**
+ * A clock that reads `hhmm` (UTC) on `date` (default: today, UTC) when the
+ * server starts and then runs at the normal pace, so durations stay real.
+ * Give it to startServer's `now` so no test depends on the hour it runs at.
+ */
+export function clockAt(hhmm: string, date?: string): () => Date {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  const day = date ?? new Date().toISOString().slice(0, 10);
+  const start = new Date(`${day}T00:00:00Z`);
+  start.setUTCHours(h, m, 0, 0);
+  const offset = start.getTime() - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+/** The clock the servers of the tests read unless given another: noon UTC today. */
+export const NOON = () => clockAt('12:00');
+
+/**
  * A real server on a free loopback port with a fresh database: PGlite in
  * memory, or the PostgreSQL of TEST_DATABASE_URL (CI, when one is installed).
- * One per test file; tests isolate themselves by workspace.
+ * One per test file; tests isolate themselves by workspace. Its clock is
+ * `options.now`, else noon UTC today (never the wall clock's hour).
  */
 export async function startServer(options: Partial<AppOptions> = {}): Promise<TestServer> {
   const url = process.env.TEST_DATABASE_URL;
   const db = await openDb(url ? { databaseUrl: url } : {});
   const bus = db.kind === 'pg' ? await pgBus(db) : new LocalBus();
-  const app = await buildApp({ db, bus, pages: false, heartbeatMs: 1000, ...options });
+  const now = options.now ?? NOON();
+  const app = await buildApp({ db, bus, pages: false, heartbeatMs: 1000, ...options, now });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address() as { port: number };
   return {
@@ -30,6 +51,7 @@ export async function startServer(options: Partial<AppOptions> = {}): Promise<Te
     db,
     bus,
     app,
+    now,
     workspace: (seed) => createWorkspace(db, seed),
     close: async () => {
       await app.close();

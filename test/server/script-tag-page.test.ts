@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import puppeteer, { type Browser } from 'puppeteer-core';
-import { call, startServer, type TestServer } from './helpers.js';
+import { call, clockAt, startServer, type TestServer } from './helpers.js';
 
 /**
  * The one-script-tag install under the reference server's strict
@@ -20,7 +20,7 @@ before(async () => {
   if (!existsSync('dist/widget.js')) throw new Error('dist/widget.js is missing: run npm run build first');
   // The page's script tag carries this workspace's key (as `npm start` writes the demo's).
   const publicKey = `pk_${randomUUID().replace(/-/g, '')}`;
-  server = await startServer({ pages: true, demoPublicKey: publicKey });
+  server = await startServer({ now: clockAt('12:00'), pages: true, demoPublicKey: publicKey });
   ws = await server.workspace({ publicKey });
   browser = await puppeteer.launch({
     executablePath: CHROME,

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
-import { call, openSse, startServer, uuid, visitor, type TestServer } from './helpers.js';
+import { call, clockAt, openSse, startServer, uuid, visitor, type TestServer } from './helpers.js';
 
 let server: TestServer;
 let mailServer: SMTPServer;
@@ -23,7 +23,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => mailServer.listen(0, '127.0.0.1', resolve));
   mailPort = (mailServer.server.address() as { port: number }).port;
-  server = await startServer({ sessionsPerMinute: 10_000, smtpUrl: `smtp://127.0.0.1:${mailPort}` });
+  server = await startServer({ now: clockAt('12:00'), sessionsPerMinute: 10_000, smtpUrl: `smtp://127.0.0.1:${mailPort}` });
 });
 after(async () => {
   await server.close();
@@ -72,8 +72,8 @@ describe('company, hours, menus, wait times', () => {
   it('after hours: a message and no new chat outside business hours', async () => {
     const { ws, v, menuId } = await setup();
     assert.deepEqual((await as(v.session.token, 'GET', '/after-hours')).body, { open: true, message: null });
-    // Open one minute a week, at a time that is not now.
-    const now = new Date();
+    // Open one minute a week, at a time that is not the server's now (noon UTC).
+    const now = server.now();
     const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][(now.getUTCDay() + 3) % 7]!;
     const set = await op(ws, 'PUT', '/settings', { time_zone: 'UTC', business_hours: { [day]: [['03:00', '03:01']] }, after_hours_message: { en: 'Back Monday at 9.', fr: 'De retour lundi.' } });
     assert.equal(set.status, 200);
