@@ -49,6 +49,9 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
   let port = 0;
   let cdn: { port: number; close(): Promise<void> } | null = null;
 
+  let starting: Promise<void> | null = null;
+  /** Starts the server once, however many commands ask for it at the same moment. */
+  const ensure = () => starting ?? (app ? Promise.resolve() : (starting = start().finally(() => (starting = null))));
   const start = async () => {
     db ??= await openDb({});
     app = await buildApp({ db, bus, pages: true, heartbeatMs: 1000, now });
@@ -73,13 +76,13 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
       if (command !== 'chat-server' || !payload) return undefined;
       switch (payload.action) {
         case 'workspace': {
-          if (!app) await start();
+          await ensure();
           const ws = await createWorkspace(db!, { requireVerification: payload.requireVerification ?? false });
           if (payload.demo) await seedDemoContent(db!, ws.workspaceId);
           return { api: `http://127.0.0.1:${port}/api/widget`, ...ws };
         }
         case 'origin':
-          if (!app) await start();
+          await ensure();
           return `http://127.0.0.1:${port}`;
         case 'cdn':
           return `http://127.0.0.1:${(cdn ??= await staticHost()).port}`;
@@ -87,7 +90,7 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
           await stop();
           return true;
         case 'start':
-          if (!app) await start();
+          await ensure();
           return true;
         case 'agent': {
           const res = await fetch(`http://127.0.0.1:${port}/api/agent${payload.path}`, {

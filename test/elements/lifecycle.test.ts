@@ -89,6 +89,8 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     await settled(el);
     deep<HTMLButtonElement>(el, 'chat-topics', '.topics button')!.click();
     await waitUntil(() => el.state.chat?.status === 'queued', 'chat', { timeout: 5000 });
+    // The attach button is disabled until the chat has started (as a visitor sees it).
+    await waitUntil(() => !el.state.busy && !inPanel<HTMLButtonElement>(el, 'button.attach')?.disabled, 'attach enabled', { timeout: 5000 });
     await settled(el);
     const input = inPanel<HTMLInputElement>(el, 'input.file')!;
     const transfer = new DataTransfer();
