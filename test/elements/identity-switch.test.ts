@@ -97,6 +97,28 @@ describe('identity switches in place (issue 12)', function () {
     expect(el.state.messages.map((m) => m.content)).to.not.include('Bob: hello');
   });
 
+  it('a second tab of the session follows the switch: A\'s messages leave it too, and A\'s late reply never arrives there', async () => {
+    const tab1 = await connectedWidget(ws);
+    await tab1.identify({ external_id: 'alice', user_hash: await hmacHex(ws.identitySecret, 'alice') });
+    tab1.sendMessage('Alice in tab one');
+    const frame = document.createElement('iframe');
+    frame.src = `/test/fixtures/tab.html?api=${encodeURIComponent(ws.api)}&key=${encodeURIComponent(ws.publicKey)}`;
+    document.body.append(frame);
+    await waitUntil(() => (frame.contentWindow as unknown as { widget?: ChatWidget })?.widget, 'second tab loaded', { timeout: 10000 });
+    const tab2 = (frame.contentWindow as unknown as { widget: ChatWidget }).widget;
+    tab2.show();
+    await waitUntil(() => tab2.sessionId === tab1.sessionId, 'one session', { timeout: 5000 });
+    await waitUntil(() => tab2.state.messages.some((m) => m.content === 'Alice in tab one'), 'A\'s message in tab two', { timeout: 5000 });
+    await waitUntil(() => tab2.state.connection === 'online', 'tab two online', { timeout: 5000 });
+    const aliceConv = (await conversationOf(ws, 'alice')).id;
+
+    await tab1.identify({ external_id: 'bob', user_hash: await hmacHex(ws.identitySecret, 'bob') });
+    await waitUntil(() => !tab2.state.messages.some((m) => m.content === 'Alice in tab one'), 'A\'s message gone from tab two', { timeout: 5000 });
+    await agent(ws, 'POST', `/conversations/${aliceConv}/messages`, { content: 'Late reply to Alice' });
+    await pause(2000);
+    for (const tab of [tab1, tab2]) expect(tab.state.messages.map((m) => m.content)).to.not.include('Late reply to Alice');
+  });
+
   it('resetSession() after A chatted: a new anonymous visitor, nothing of A on screen or arriving later', async () => {
     const { el, aliceConv } = await aliceChats(ws);
     const before = el.client!.sessionId;
