@@ -37,13 +37,18 @@ export class Chat {
   /**
    * Session look-ups by token hash, kept a few seconds: every widget request
    * authenticates, and this saves a query on each. A process drops its own
-   * entry when the session's identity changes; another process may see the
-   * old contact for at most SESSION_CACHE_MS on read routes (message writes
-   * always read the session afresh).
+   * entry when the session's identity changes, and every process drops it when
+   * the `session.switched` event reaches it through the bus. What decides who
+   * sees what reads the session's contact afresh anyway: the current
+   * conversation (history, unread), chats by id, message writes, and streams.
    */
   readonly #sessions = new Map<string, { at: number; value: { session: Session; workspace: Workspace } }>();
 
-  constructor(readonly db: Db, readonly bus: Bus) {}
+  constructor(readonly db: Db, readonly bus: Bus) {
+    bus.subscribe((e) => {
+      if (e.type === 'session.switched' && e.session_id) this.forgetSession(e.session_id);
+    });
+  }
 
   /** Runs `fn` in a transaction; the events it emits are stored with it and published after commit. */
   async write<T>(fn: (q: Queryable, emit: Emit) => Promise<T>): Promise<T> {
@@ -211,11 +216,19 @@ export class Chat {
 
   // ---- conversations and messages ----
 
-  /** The visitor's current conversation: the newest of its contact (when identified) or of its session. */
+  /**
+   * The visitor's current conversation: the newest of its contact (when identified) or of its session.
+   * The contact is the one the session holds now (read from its row, not from a cached look-up).
+   */
   async currentConversation(session: Session, q: Queryable = this.db): Promise<Row | null> {
-    const [row] = session.contact_id
-      ? await q.query('select * from conversations where workspace_id = $1 and contact_id = $2 order by created_at desc limit 1', [session.workspace_id, session.contact_id])
-      : await q.query('select * from conversations where session_id = $1 and contact_id is null order by created_at desc limit 1', [session.id]);
+    const [row] = await q.query(
+      `with s as (select contact_id from sessions where id = $2)
+       (select c.* from conversations c where c.workspace_id = $1 and c.contact_id = (select contact_id from s)
+        union all
+        select c.* from conversations c where c.session_id = $2 and c.contact_id is null and (select contact_id from s) is null)
+       order by created_at desc limit 1`,
+      [session.workspace_id, session.id],
+    );
     return row ?? null;
   }
 
