@@ -937,9 +937,12 @@ export class ChatClient {
       // A message being sent now goes first, as the current person; the rest waits for the answer.
       await this.#sending;
       res = await this.#request('POST', '/identify', identity);
-    } finally {
+    } catch (error) {
       this.#identifying--;
+      void this.#flush(); // refused or unreachable: the same person still, their messages go on
+      throw error;
     }
+    this.#identifying--;
     this.#contactKey = contactKey(res.contact);
     if (res.switched) this.#switched(res.contact, res.verified, res.unread_count);
     this.#events.emit('chat.identified', { contact: res.contact, verified: res.verified });
