@@ -204,7 +204,10 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       const { session, workspace } = request.visitor!;
       const contact = await chat.contact(session.contact_id);
       if (!contact?.verified) return { token: null, expires_in: 0 };
-      return { token: await mintIdentityToken(workspace.identity_secret, contact as { external_id: string | null; email: string | null }), expires_in: 600 };
+      // The token proves what was proven: an email that was not (beside a user_hash of the id) stays out of it.
+      const proven = { external_id: (contact.external_id as string | null) ?? null, email: contact.email_verified ? (contact.email as string | null) : null };
+      if (!proven.external_id && !proven.email) return { token: null, expires_in: 0 };
+      return { token: await mintIdentityToken(workspace.identity_secret, proven), expires_in: 600 };
     },
   });
 

@@ -244,6 +244,11 @@ describe('identity switches in place (issue 12)', () => {
     const list = await call(server.base, 'GET', '/api/agent/conversations', { token: ws.operatorKey });
     const listed = list.body.conversations.find((c: { id: string }) => c.id === conv);
     assert.deepEqual(listed.contact, { name: null, email: 'victim@example.com', verified: true, email_verified: false });
+    // Nor does an identity token minted for Mallory carry that email as proven.
+    const minted = await call(server.base, 'POST', '/api/widget/identity-token', { token: m.session.token });
+    const claims = JSON.parse(Buffer.from(minted.body.token.split('.')[1], 'base64url').toString());
+    assert.equal(claims.external_id, 'mallory');
+    assert.equal(claims.email, undefined);
     const victimRow = await server.db.query('select email, email_verified, external_id from contacts where workspace_id = $1 and external_id is null', [ws.workspaceId]);
     assert.deepEqual(victimRow, [{ email: 'victim@example.com', email_verified: true, external_id: null }]);
     // A contact whose email was proven (a JWT naming it) keeps it when a user_hash brings another.
