@@ -37,13 +37,18 @@ export class Chat {
   /**
    * Session look-ups by token hash, kept a few seconds: every widget request
    * authenticates, and this saves a query on each. A process drops its own
-   * entry when the session's identity changes; another process may see the
-   * old contact for at most SESSION_CACHE_MS on read routes (message writes
-   * always read the session afresh).
+   * entry when the session's identity changes, and every process drops it when
+   * the `session.switched` event reaches it through the bus. What decides who
+   * sees what reads the session's contact afresh anyway: the current
+   * conversation (history, unread), chats by id, message writes, and streams.
    */
   readonly #sessions = new Map<string, { at: number; value: { session: Session; workspace: Workspace } }>();
 
-  constructor(readonly db: Db, readonly bus: Bus) {}
+  constructor(readonly db: Db, readonly bus: Bus) {
+    bus.subscribe((e) => {
+      if (e.type === 'session.switched' && e.session_id) this.forgetSession(e.session_id);
+    });
+  }
 
   /** Runs `fn` in a transaction; the events it emits are stored with it and published after commit. */
   async write<T>(fn: (q: Queryable, emit: Emit) => Promise<T>): Promise<T> {
@@ -124,26 +129,61 @@ export class Chat {
     return row ?? null;
   }
 
-  /** Attaches an identity to the session: finds the contact by external id or email, or creates it. */
-  async identify(session: Session, who: VerifiedIdentity): Promise<Row> {
+  /** The contact the session holds now, read from the database (not the cached look-up). */
+  async sessionContact(sessionId: string): Promise<string | null> {
+    const [row] = await this.db.query<{ contact_id: string | null }>('select contact_id from sessions where id = $1', [sessionId]);
+    return row?.contact_id ?? null;
+  }
+
+  /**
+   * Attaches an identity to the session: finds the contact the identity names
+   * (by what it proves, when verified), enriches the session's current contact
+   * when it is the same person, or creates a new one.
+   *
+   * Identifying as a different person than the session's current contact (a
+   * different external id; a proven email other than the one it holds; or, for
+   * a verified contact, a proof of another kind that nothing links to it) never
+   * merges into it nor reads from it: the session moves to that person's own
+   * contact (existing or new), and `switched` is true. The same person again,
+   * or details added to a contact without proof, enrich it as before. An
+   * anonymous session that identifies keeps its conversations (they join the
+   * contact).
+   *
+   * Emails: a proven email (email_verified) is never overwritten by an
+   * unproven one; an unproven email (a user_hash of the external id proves that
+   * id only) is stored as a detail only while the contact has no proven email,
+   * with email_verified false, so operators never see it as verified.
+   *
+   * Emits `session.switched` (to the session itself) whenever the contact the
+   * session holds changes: its open streams swap their filter to the new
+   * contact (see GET /stream).
+   */
+  async identify(session: Session, who: VerifiedIdentity): Promise<{ contact: Row; switched: boolean }> {
     return this.write(async (q, emit) => {
-      let [contact] = who.external_id
+      // Whom the session holds now: the row, locked, not a cached look-up.
+      const [now] = await q.query<{ contact_id: string | null }>('select contact_id from sessions where id = $1 for update', [session.id]);
+      const [current] = now?.contact_id ? await q.query('select * from contacts where id = $1', [now.contact_id]) : [];
+      // A verified identity is looked up only by what it proves.
+      const byExternal = who.external_id !== null && (who.external_id_verified || !who.verified);
+      const byEmail = !byExternal && who.email !== null && (who.email_verified || !who.verified);
+      let [contact] = byExternal
         ? await q.query('select * from contacts where workspace_id = $1 and external_id = $2', [session.workspace_id, who.external_id])
-        : await q.query('select * from contacts where workspace_id = $1 and external_id is null and email = $2 order by created_at limit 1', [session.workspace_id, who.email]);
-      if (!contact && session.contact_id) {
-        // Details of the visitor already on this session: no external id (only a name, a
-        // company...), or the first external id of a contact that had none.
-        const [current] = await q.query('select * from contacts where id = $1', [session.contact_id]);
-        if (current && (!who.external_id || current.external_id === null) && (!who.email || !current.email || current.email === who.email || !who.external_id)) {
-          contact = current;
-          if (who.external_id) await q.query('update contacts set external_id = $2 where id = $1', [current.id, who.external_id]);
-        }
-      }
+        : byEmail
+          ? await q.query('select * from contacts where workspace_id = $1 and external_id is null and email = $2 order by created_at limit 1', [session.workspace_id, who.email])
+          : [];
+      const differs =
+        current !== undefined &&
+        (who.external_id && current.external_id
+          ? who.external_id !== current.external_id
+          : who.email_verified && who.email && current.email
+            ? who.email !== current.email
+            : current.verified && who.verified);
+      if (!contact && current && !differs) contact = current;
       if (!contact) {
         [contact] = await q.query(
-          `insert into contacts (id, workspace_id, external_id, email, name, phone, company, avatar_url, custom_data, verified)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-          [newId('con'), session.workspace_id, who.external_id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified],
+          `insert into contacts (id, workspace_id, external_id, email, name, phone, company, avatar_url, custom_data, verified, email_verified)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
+          [newId('con'), session.workspace_id, who.external_id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified, who.email_verified],
         );
       } else {
         // An unverified identify never overwrites what a verified one set.
@@ -151,27 +191,44 @@ export class Chat {
           throw new HttpError(401, 'verification_required', 'This contact was identified with a verified identity; send user_hash, email_hash or jwt to change it');
         }
         [contact] = await q.query(
-          `update contacts set email = coalesce($2, email), name = coalesce($3, name), phone = coalesce($4, phone),
+          `update contacts set external_id = coalesce(external_id, $9),
+             email = case when $10 then $2 when email_verified then email else coalesce($2, email) end,
+             email_verified = email_verified or $10,
+             name = coalesce($3, name), phone = coalesce($4, phone),
              company = coalesce($5, company), avatar_url = coalesce($6, avatar_url), custom_data = custom_data || $7::jsonb,
              verified = verified or $8 where id = $1 returning *`,
-          [contact.id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified],
+          [contact.id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified, who.external_id, who.email_verified],
         );
       }
+      const previous = now?.contact_id ?? null;
       await q.query('update sessions set contact_id = $2 where id = $1', [session.id, contact!.id]);
       this.forgetSession(session.id);
-      await q.query('update conversations set contact_id = $2 where session_id = $1 and contact_id is null', [session.id, contact!.id]);
+      // An anonymous visitor's conversations become the contact's; a previous person's stay theirs.
+      if (!previous) await q.query('update conversations set contact_id = $2 where session_id = $1 and contact_id is null', [session.id, contact!.id]);
       emit({ workspace_id: session.workspace_id, session_id: null, contact_id: null, conversation_id: null, type: 'contact.updated', visitor: false, operator: true, payload: { contact } });
-      return contact!;
+      const switched = previous !== null && previous !== contact!.id;
+      if (previous !== contact!.id) {
+        emit({ workspace_id: session.workspace_id, session_id: session.id, contact_id: contact!.id, conversation_id: null, type: 'session.switched', visitor: true, operator: false, payload: { switched } });
+      }
+      return { contact: contact!, switched };
     });
   }
 
   // ---- conversations and messages ----
 
-  /** The visitor's current conversation: the newest of its contact (when identified) or of its session. */
+  /**
+   * The visitor's current conversation: the newest of its contact (when identified) or of its session.
+   * The contact is the one the session holds now (read from its row, not from a cached look-up).
+   */
   async currentConversation(session: Session, q: Queryable = this.db): Promise<Row | null> {
-    const [row] = session.contact_id
-      ? await q.query('select * from conversations where workspace_id = $1 and contact_id = $2 order by created_at desc limit 1', [session.workspace_id, session.contact_id])
-      : await q.query('select * from conversations where session_id = $1 and contact_id is null order by created_at desc limit 1', [session.id]);
+    const [row] = await q.query(
+      `with s as (select contact_id from sessions where id = $2)
+       (select c.* from conversations c where c.workspace_id = $1 and c.contact_id = (select contact_id from s)
+        union all
+        select c.* from conversations c where c.session_id = $2 and c.contact_id is null and (select contact_id from s) is null)
+       order by created_at desc limit 1`,
+      [session.workspace_id, session.id],
+    );
     return row ?? null;
   }
 
@@ -292,7 +349,7 @@ export class Chat {
          to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
          (select count(*)::int from messages m where m.conversation_id = c.id and m.author = 'visitor' and m.seq > c.operator_read_seq) as unread_count,
          (select json_build_object('content', m.content, 'author', m.author, 'internal', m.internal) from messages m where m.conversation_id = c.id order by m.seq desc limit 1) as last_message,
-         (select json_build_object('name', k.name, 'email', k.email, 'verified', k.verified) from contacts k where k.id = c.contact_id) as contact
+         (select json_build_object('name', k.name, 'email', k.email, 'verified', k.verified, 'email_verified', k.email_verified) from contacts k where k.id = c.contact_id) as contact
        from conversations c where c.workspace_id = $1 order by c.updated_at desc, c.created_at desc limit $2`,
       [workspaceId, limit],
     );
@@ -316,7 +373,7 @@ export class Chat {
       form_id: c.form_id,
       assignee_id: c.assignee_id,
       agent_id: c.agent_id,
-      contact: contact ?? { name: null, email: null, phone: null, company: null, external_id: null, verified: false, custom_data: {} },
+      contact: contact ?? { name: null, email: null, phone: null, company: null, external_id: null, verified: false, email_verified: false, custom_data: {} },
       session: session ?? null,
       tickets: [],
       notifications: c.notifications ?? [],
@@ -393,12 +450,17 @@ export class Chat {
     return row!.id;
   }
 
-  /** Stored events after `after` that this audience may see, oldest first. */
+  /**
+   * Stored events after `after` that this audience may see, oldest first. For a
+   * visitor: the rule of `visitorMaysee`, with the contact the session holds now
+   * (the caller reads it afresh), plus the session's own `session.switched`.
+   */
   async backlog(filter: { workspaceId: string; after: number; visitor?: { sessionId: string; contactId: string | null } }, limit = 1000): Promise<StreamEvent[]> {
     if (filter.visitor) {
       return this.db.query<StreamEvent>(
         `select * from stream_events where workspace_id = $1 and id > $2 and visitor
-           and (session_id = $3 or ($4::text is not null and contact_id = $4) or (session_id is null and contact_id is null))
+           and (case when type = 'session.switched' or contact_id is null then session_id = $3 or session_id is null
+                     else contact_id = $4 end)
          order by id limit $5`,
         [filter.workspaceId, filter.after, filter.visitor.sessionId, filter.visitor.contactId, limit],
       );
@@ -407,9 +469,17 @@ export class Chat {
   }
 }
 
-/** Whether a stored event is for this visitor. */
+/**
+ * Whether a stored event is for this visitor, given the contact the session
+ * holds NOW (callers pass it fresh: the stream swaps it on `session.switched`).
+ * An event of a contact's conversation goes to the sessions holding that
+ * contact, never by its old session alone (after a switch from A to B, A's
+ * events no longer reach the session); an anonymous conversation's event goes
+ * to its session; one with neither (availability) to every visitor.
+ */
 export function visitorMaysee(e: StreamEvent, session: { workspace_id: string; id: string; contact_id: string | null }): boolean {
   if (!e.visitor || e.workspace_id !== session.workspace_id) return false;
-  if (e.session_id === null && e.contact_id === null) return true;
-  return e.session_id === session.id || (session.contact_id !== null && e.contact_id === session.contact_id);
+  if (e.type === 'session.switched') return e.session_id === session.id;
+  if (e.contact_id !== null) return e.contact_id === session.contact_id;
+  return e.session_id === null || e.session_id === session.id;
 }

@@ -14,7 +14,16 @@ export interface VerifiedIdentity {
   company: string | null;
   avatar_url: string | null;
   custom_data: Record<string, unknown>;
+  /** Some proof was checked (user_hash, email_hash or jwt): `external_id` and/or `email` below are proven, see the next two. */
   verified: boolean;
+  /** The external id is proven (a user_hash of it, or a JWT naming it). */
+  external_id_verified: boolean;
+  /**
+   * The email is proven: an email_hash, a user_hash of the email (without an
+   * external id), or a JWT's email claim. A user_hash of the external id proves
+   * that id only: an email sent beside it stays an unproven detail.
+   */
+  email_verified: boolean;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -75,6 +84,8 @@ export async function verifyIdentity(
       avatar_url: str(claims['avatar_url']) ?? plain.avatar_url,
       custom_data: { ...plain.custom_data, ...((claims['custom_data'] as Record<string, unknown>) ?? {}) },
       verified: true,
+      external_id_verified: externalId !== null,
+      email_verified: email !== null,
     };
   }
   if (input.user_hash !== undefined) {
@@ -85,14 +96,16 @@ export async function verifyIdentity(
     if (!safeEqual(hmacHex(workspace.identity_secret, signed), input.user_hash)) {
       throw new HttpError(401, 'invalid_identity_hash', `user_hash is not the HMAC-SHA256 of ${plain.external_id ? 'external_id' : 'email'} with this workspace's identity secret`);
     }
-    return { ...plain, verified: true };
+    return { ...plain, verified: true, external_id_verified: plain.external_id !== null, email_verified: plain.external_id === null };
   }
   if (input.email_hash !== undefined) {
     if (!input.email) throw new HttpError(400, 'invalid_request', 'email_hash needs the email it was computed from');
     if (!safeEqual(hmacHex(workspace.identity_secret, input.email), input.email_hash)) {
       throw new HttpError(401, 'invalid_identity_hash', "email_hash is not the HMAC-SHA256 of email with this workspace's identity secret");
     }
-    return { ...plain, verified: true };
+    // It proves the email only; an external id beside it is left out (external ids find contacts, so one
+    // unproven here could later hand this contact to whoever proves that id).
+    return { ...plain, external_id: null, verified: true, external_id_verified: false, email_verified: true };
   }
   if (workspace.require_verification) {
     throw new HttpError(401, 'verification_required', 'This workspace requires a verified identity: send user_hash, email_hash or jwt');
@@ -100,7 +113,7 @@ export async function verifyIdentity(
   if (!plain.external_id && !plain.email && !plain.name && !plain.phone && !plain.company && !plain.avatar_url && !Object.keys(plain.custom_data).length) {
     throw new HttpError(400, 'invalid_request', 'identify needs at least one of external_id (or id), email, name, phone, company, avatar_url or custom_data');
   }
-  return { ...plain, verified: false };
+  return { ...plain, verified: false, external_id_verified: false, email_verified: false };
 }
 
 /** A short-lived identity token for a verified visitor (the `?convot_identity=` link token). */

@@ -5,6 +5,16 @@ import type { Queryable, Row } from './db/db.js';
 import { HttpError, notFound } from './errors.js';
 import { systemClock, type Clock } from './clock.js';
 
+/**
+ * The conversations the session `$n` may reach: a contact's conversation
+ * belongs to whoever the session holds now (read from the row, not from a
+ * cached look-up); only an anonymous one (no contact) goes by session. After
+ * identify switches the session from visitor A to B, A's conversations no
+ * longer match by their session.
+ */
+const visitorOwns = (n: number) =>
+  `((contact_id is not null and contact_id = (select s.contact_id from sessions s where s.id = $${n})) or (contact_id is null and session_id = $${n}))`;
+
 export type ChatStatus = 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const DEFAULT_HANDLE_SECONDS = 300;
@@ -144,8 +154,8 @@ export class Lifecycle {
 
   async chatFor(session: Session, id: string, q: Queryable = this.db): Promise<Row> {
     const [c] = await q.query(
-      `select * from conversations where id = $1 and workspace_id = $2 and (session_id = $3 or ($4::text is not null and contact_id = $4))`,
-      [id, session.workspace_id, session.id, session.contact_id],
+      `select * from conversations where id = $1 and workspace_id = $2 and ${visitorOwns(3)}`,
+      [id, session.workspace_id, session.id],
     );
     if (!c) throw notFound(`Chat ${id}`);
     return c;
@@ -158,9 +168,9 @@ export class Lifecycle {
 
   async ongoing(session: Session) {
     const [c] = await this.db.query(
-      `select * from conversations where workspace_id = $1 and (session_id = $2 or ($3::text is not null and contact_id = $3))
+      `select * from conversations where workspace_id = $1 and ${visitorOwns(2)}
          and chat_status not in ('finished', 'dismissed') and status <> 'closed' order by created_at desc limit 1`,
-      [session.workspace_id, session.id, session.contact_id],
+      [session.workspace_id, session.id],
     );
     return c ? this.describe(c) : null;
   }
@@ -299,7 +309,8 @@ export class Lifecycle {
     );
     const s = who.session;
     const allowed = f && (s
-      ? f.workspace_id === s.workspace_id && (f.session_id === s.id || f.conv_session === s.id || (s.contact_id !== null && f.conv_contact === s.contact_id))
+      ? f.workspace_id === s.workspace_id &&
+        (f.conv_contact ? f.conv_contact === s.contact_id : f.session_id === s.id || f.conv_session === s.id)
       : f.workspace_id === who.workspaceId);
     if (!allowed) throw notFound(`File ${id}`);
     return f;

@@ -70,7 +70,9 @@ export const widgetContact = {
 
 export const agentContact = {
   type: ['object', 'null'],
-  properties: { id: { type: 'string' }, location: { type: ['string', 'null'] }, ...widgetContact.properties },
+  // email_verified: the email itself was proven (email_hash, a user_hash of the email, a JWT's email);
+  // `verified` with email_verified false proves the external id only.
+  properties: { id: { type: 'string' }, location: { type: ['string', 'null'] }, ...widgetContact.properties, email_verified: { type: 'boolean' } },
 } as const;
 
 export const MAX_CONTENT = 10_000;

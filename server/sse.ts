@@ -47,10 +47,11 @@ export async function serveStream(bus: Bus, request: FastifyRequest, reply: Fast
     const data = options.serialize(e);
     if (data !== null) res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`);
   };
+  // `matches` is asked in delivery order, as each event goes out (it may hold state, such as a visitor
+  // stream's current contact): events that arrive while the backlog is read wait unasked.
   const unsubscribe = bus.subscribe((e) => {
-    if (!options.matches(e)) return;
-    if (live) send(e);
-    else waiting.push(e);
+    if (!live) waiting.push(e);
+    else if (e.id > lastSent && options.matches(e)) send(e);
   });
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
   let closed = false;
@@ -65,7 +66,7 @@ export async function serveStream(bus: Bus, request: FastifyRequest, reply: Fast
   res.on('close', close);
   try {
     for (const e of await options.backlog(options.after)) send(e);
-    for (const e of waiting.sort((a, b) => a.id - b.id)) send(e);
+    for (const e of waiting.sort((a, b) => a.id - b.id)) if (e.id > lastSent && options.matches(e)) send(e);
     live = true;
     // Tell the client the stream is open, with the cursor it is at.
     res.write(`event: ready\ndata: {"cursor":${lastSent}}\n\n`);

@@ -226,8 +226,8 @@ export class InboxApp extends LitElement {
     return html`
       <div class="details">
         <strong>${contact.name ?? contact.email ?? 'Anonymous visitor'}</strong>
-        ${contact.email ? html`<span>${contact.email}</span>` : nothing}
-        ${contact.verified ? html`<span>verified</span>` : nothing}
+        ${contact.email ? html`<span>${contact.email}${contact.email_verified ? ' (verified)' : contact.verified ? ' (not verified)' : ''}</span>` : nothing}
+        ${contact.verified ? html`<span>verified${contact.external_id && !contact.email_verified ? ` id ${contact.external_id}` : ''}</span>` : nothing}
         <label>Status
           <select @change=${(e: Event) => this.client!.setStatus(d.id, (e.target as HTMLSelectElement).value).then(() => this.#load(d.id))}>
             ${['open', 'pending', 'closed'].map((s) => html`<option ?selected=${d.status === s}>${s}</option>`)}

@@ -8,7 +8,7 @@ export interface InboxConversation {
   updated_at: string;
   assignee_id: string | null;
   last_message: { content: string; author: string; internal: boolean } | null;
-  contact: { name: string | null; email: string | null; verified: boolean } | null;
+  contact: { name: string | null; email: string | null; verified: boolean; email_verified?: boolean } | null;
 }
 
 export interface InboxMessage {

@@ -61,7 +61,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
                   ...conversationSummary,
                   unread_count: { type: 'integer' },
                   last_message: { type: ['object', 'null'], properties: { content: { type: 'string' }, author: { type: 'string' }, internal: { type: 'boolean' } } },
-                  contact: { type: ['object', 'null'], properties: { name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, verified: { type: 'boolean' } } },
+                  contact: { type: ['object', 'null'], properties: { name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, verified: { type: 'boolean' }, email_verified: { type: 'boolean' } } },
                 },
               },
             },

@@ -60,6 +60,7 @@ const visitorEvents: Record<string, (payload: object) => string> = {
   availability: serializer({ type: 'object', properties: { available: { type: 'boolean' } } }),
   read: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, message_id: { type: 'string' } } }),
   typing: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, typing: { type: 'boolean' }, name: { type: ['string', 'null'] } } }),
+  'session.switched': serializer({ type: 'object', properties: { switched: { type: 'boolean' } } }),
 };
 
 const safeContact = (c: Record<string, unknown> | null) => c;
@@ -171,15 +172,28 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     preHandler: authenticate,
     schema: {
       body: identityBody,
-      response: { 200: { type: 'object', properties: { contact: widgetContact, verified: { type: 'boolean' }, conversation: { type: ['object', 'null'], properties: { id: { type: 'string' }, status: { type: 'string' } } }, unread_count: { type: 'integer' } } } },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            contact: widgetContact,
+            verified: { type: 'boolean' },
+            // true: the session now holds another person than before (not the same one enriched, nor an anonymous
+            // visitor identified): the client drops everything of the previous one (chat, history, drafts, outbox).
+            switched: { type: 'boolean' },
+            conversation: { type: ['object', 'null'], properties: { id: { type: 'string' }, status: { type: 'string' } } },
+            unread_count: { type: 'integer' },
+          },
+        },
+      },
     },
     handler: async (request) => {
       const { session, workspace } = request.visitor!;
       const who = await verifyIdentity(request.body as IdentityInput, workspace);
-      const contact = await chat.identify(session, who);
+      const { contact, switched } = await chat.identify(session, who);
       const updated = { ...session, contact_id: contact.id };
       const conversation = await chat.currentConversation(updated);
-      return { contact, verified: contact.verified, conversation: conversation ? { id: conversation.id, status: conversation.status } : null, unread_count: await chat.unreadForVisitor(updated) };
+      return { contact, verified: contact.verified, switched, conversation: conversation ? { id: conversation.id, status: conversation.status } : null, unread_count: await chat.unreadForVisitor(updated) };
     },
   });
 
@@ -190,7 +204,10 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       const { session, workspace } = request.visitor!;
       const contact = await chat.contact(session.contact_id);
       if (!contact?.verified) return { token: null, expires_in: 0 };
-      return { token: await mintIdentityToken(workspace.identity_secret, contact as { external_id: string | null; email: string | null }), expires_in: 600 };
+      // The token proves what was proven: an email that was not (beside a user_hash of the id) stays out of it.
+      const proven = { external_id: (contact.external_id as string | null) ?? null, email: contact.email_verified ? (contact.email as string | null) : null };
+      if (!proven.external_id && !proven.email) return { token: null, expires_in: 0 };
+      return { token: await mintIdentityToken(workspace.identity_secret, proven), expires_in: 600 };
     },
   });
 
@@ -273,13 +290,27 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { token: { type: 'string' }, last_event_id: cursor } } },
     handler: async (request, reply) => {
       const { session, workspace } = request.visitor!;
+      // Events are addressed to whom the session holds NOW, checked at every delivery: the contact is read
+      // afresh once the stream listens (not from the cached look-up), and a `session.switched` of this
+      // session (identify) swaps it in place, in event order, so that nothing addressed to the previous
+      // contact goes out after the switch, live or from the backlog. The client hears the switch too.
       const who = { workspace_id: workspace.id, id: session.id, contact_id: session.contact_id };
+      const matches = (e: StreamEvent) => {
+        const ok = visitorMaysee(e, who);
+        if (ok && e.type === 'session.switched') who.contact_id = e.contact_id;
+        return ok;
+      };
       const after = lastEventId(request) ?? (await chat.streamCursor(workspace.id));
       await serveStream(chat.bus, request, reply, {
         after,
         heartbeatMs,
-        backlog: (from) => chat.backlog({ workspaceId: workspace.id, after: from, visitor: { sessionId: session.id, contactId: session.contact_id } }),
-        matches: (e: StreamEvent) => visitorMaysee(e, who),
+        backlog: async (from) => {
+          who.contact_id = await chat.sessionContact(session.id);
+          const rows = await chat.backlog({ workspaceId: workspace.id, after: from, visitor: { sessionId: session.id, contactId: who.contact_id } });
+          // Past switches are not replayed into the filter: the backlog is for whom the session holds now.
+          return rows.filter((e) => visitorMaysee(e, who));
+        },
+        matches: (e: StreamEvent) => matches(e),
         serialize: (e) => visitorEvents[e.type]?.(e.payload) ?? null,
       });
     },

@@ -1,5 +1,5 @@
 import type { Commands, IdentityInput } from '../commands/commands.js';
-import type { ChatState, Topic, VisitorIdentity } from '../state/types.js';
+import type { ChatMessage, ChatState, Topic, VisitorIdentity } from '../state/types.js';
 import type { Chat, ChatClient, ClientContact, MenuItem } from './chat-client.js';
 
 const toTopic = (m: MenuItem): Topic =>
@@ -203,6 +203,26 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     client.on('chat.reset', () => {
       lifecycleLoaded = false;
       store.update({ chat: null, survey: null, upload: null, notice: null, view: 'conversation' });
+    }),
+    client.on('chat.switched', ({ unreadCount }) => {
+      // Another person now: nothing of the previous one stays (their chat, messages, unread, preview, draft);
+      // the new person's history and lifecycle (topics, an ongoing chat of theirs) load next.
+      lifecycleLoaded = false;
+      clearTimeout(typingTimer);
+      store.update((s) => ({
+        messages: Object.freeze([]) as readonly ChatMessage[],
+        unreadCount: s.open ? 0 : unreadCount,
+        preview: null,
+        draft: '',
+        user: Object.freeze({}),
+        chat: null,
+        survey: null,
+        upload: null,
+        notice: null,
+        typing: null,
+        readUpTo: null,
+        view: 'conversation',
+      }));
     }),
     client.on('chat.history', ({ messages }) => commands.replaceMessages(messages)),
     client.on('chat.message', ({ message }) => commands.receive([message])),

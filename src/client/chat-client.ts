@@ -161,6 +161,12 @@ export interface ChatClientEvents {
   'chat.status': { connection: ConnectionState };
   'chat.availability': { available: boolean };
   'chat.identified': { contact: ClientContact; verified: boolean };
+  /**
+   * The session now holds another person than before (identify as someone else, here or in another tab
+   * of the session): the previous one's chat, outbox and realtime subscription are dropped; `chat.history`
+   * with the new person's messages follows. Nothing of the previous person is emitted after it.
+   */
+  'chat.switched': { contact: ClientContact | null; verified: boolean; unreadCount: number };
   'chat.conversation': { id: string; status: string };
   'chat.reset': Record<string, never>;
   'chat.error': { code: string; message: string };
@@ -189,6 +195,9 @@ const toMessage = (m: ServerMessage, api: string, token: string | null): ChatMes
     ...(m.attachment ? { attachment: { ...m.attachment, url: `${api}/files/${m.attachment.id}?token=${encodeURIComponent(token ?? '')}` } } : {}),
     ...(m.data ? { data: m.data } : {}),
   });
+
+/** Who a contact is, for telling whether the session still holds the same one. */
+const contactKey = (c: ClientContact | null | undefined): string | null => (c ? JSON.stringify([c.external_id ?? null, c.email ?? null, c.name ?? null]) : null);
 
 function defaultStorage(): KeyValueStorage | null {
   try {
@@ -311,6 +320,7 @@ export class ChatClient {
     this.#lastEventId = session.stream_cursor;
     this.#events.emit('chat.availability', { available: session.available });
     this.#events.emit('chat.connected', { sessionId: this.#sessionId, resumed: session.resumed, unreadCount: session.unread_count, contact: session.contact });
+    this.#contactKey = contactKey(session.contact);
     if (session.contact) this.#events.emit('chat.identified', { contact: session.contact, verified: !!session.contact.verified });
     await this.#loadHistory();
     this.#openStream();
@@ -368,6 +378,8 @@ export class ChatClient {
   }
 
   #early: import('./outbox.js').OutboxEntry[] = [];
+  /** The outbox entry being sent now (identify waits for it). */
+  #sending: Promise<unknown> | null = null;
 
   /** Sends the outbox in order; on a network or server failure, retries with back-off. */
   async #flush(): Promise<void> {
@@ -377,17 +389,24 @@ export class ChatClient {
     this.#flushing = true;
     try {
       // One at a time, in order, until the outbox is empty (entries added meanwhile included).
-      for (let entry = this.#outbox.entries[0]; entry; entry = this.#outbox?.entries[0]) {
+      // While identify() runs, nothing new starts: an entry sent after a switch would go to the new person.
+      const outbox = this.#outbox;
+      for (let entry = outbox.entries[0]; entry && !this.#identifying; entry = this.#outbox?.entries[0]) {
         try {
-          const res = await this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
+          const sending = this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
             client_id: entry.clientId,
             content: entry.content,
             ...(entry.conversationFields && !entry.chatId ? { conversation_fields: entry.conversationFields } : {}),
           });
+          this.#sending = sending.catch(() => {});
+          const res = await sending;
+          // Reset or switched meanwhile: that message belongs to the previous visitor; nothing of it shows.
+          if (this.#outbox !== outbox) return;
           this.#outbox.remove(entry.clientId);
           this.#flushAttempt = 0;
           this.#events.emit('chat.message', { message: this.#toMessage(res.message) });
         } catch (error) {
+          if (this.#outbox !== outbox) return;
           if (error instanceof ChatError && (error.code === 'network' || error.status >= 500 || error.status === 429 || error.status === 401)) {
             if (error.status === 401) void this.#reconnectSession();
             this.#scheduleFlush();
@@ -458,6 +477,8 @@ export class ChatClient {
         }
         if (!res.ok || !res.body) throw new ChatError('stream_failed', `The realtime stream answered ${res.status}`, res.status);
         await readEventStream(res.body, (e) => {
+          // A stream replaced (identify, reset) says nothing more, even what was already buffered.
+          if (this.#stream !== controller) return;
           if (e.id) this.#lastEventId = Math.max(this.#lastEventId, Number(e.id) || 0);
           this.#onStreamEvent(e.event, e.data);
         });
@@ -490,6 +511,10 @@ export class ChatClient {
         break;
       case 'message':
         this.#events.emit('chat.message', { message: this.#toMessage(payload.message) });
+        break;
+      case 'session.switched':
+        // The session's identity changed: ours (identify() handles it) or another tab's.
+        void this.#followSwitch(!!payload.switched);
         break;
       case 'availability':
         this.#events.emit('chat.availability', { available: !!payload.available });
@@ -894,15 +919,66 @@ export class ChatClient {
     return write;
   }
 
-  /** Connects the visitor to a customer identity (plain, user_hash, email_hash or jwt); history switches to theirs. */
+  #identifying = 0;
+  /** The contact last seen from the server (identify or session), to tell a switch made by another tab of the session from ours. */
+  #contactKey: string | null = null;
+
+  /**
+   * Connects the visitor to a customer identity (plain, user_hash, email_hash or jwt); history switches to theirs.
+   * When the server answers that the session now holds another person (`switched`), everything of the
+   * previous one goes: the chat id, the unsent outbox entries (they were the previous person's: dropped,
+   * never sent as the new one), and the stream (reopened: the server addresses it to the new contact).
+   */
   async identify(identity: VisitorIdentity & { id?: string; user_hash?: string; email_hash?: string; jwt?: string }): Promise<{ contact: ClientContact; verified: boolean }> {
     await this.#ready();
-    const res = await this.#request<{ contact: ClientContact; verified: boolean; unread_count: number }>('POST', '/identify', identity);
+    this.#identifying++;
+    let res: { contact: ClientContact; verified: boolean; switched?: boolean; unread_count: number };
+    try {
+      // A message being sent now goes first, as the current person; the rest waits for the answer.
+      await this.#sending;
+      res = await this.#request('POST', '/identify', identity);
+    } catch (error) {
+      this.#identifying--;
+      void this.#flush(); // refused or unreachable: the same person still, their messages go on
+      throw error;
+    }
+    this.#identifying--;
+    this.#contactKey = contactKey(res.contact);
+    if (res.switched) this.#switched(res.contact, res.verified, res.unread_count);
     this.#events.emit('chat.identified', { contact: res.contact, verified: res.verified });
     // The realtime channel follows the new identity; nothing of the previous visitor stays.
     this.#openStream();
     await this.#loadHistory();
+    void this.#flush();
     return res;
+  }
+
+  /** Drops what belonged to the person the session held before, and says so. */
+  #switched(contact: ClientContact | null, verified: boolean, unreadCount: number): void {
+    this.#stream?.abort();
+    this.#stream = null;
+    this.#outbox?.clear();
+    this.#early = [];
+    this.#chatId = null;
+    this.#remove(this.#key('chat'));
+    this.#events.emit('chat.switched', { contact, verified, unreadCount });
+  }
+
+  /** Another tab of this session identified (a `session.switched` we did not cause): follow it. */
+  async #followSwitch(switched: boolean): Promise<void> {
+    const token = this.#token;
+    if (!token || this.#identifying) return;
+    const s = await this.#request<{ session: { token: string }; contact: ClientContact | null; unread_count: number }>(
+      'POST', '/sessions', { public_key: this.publicKey, session_token: token }, false,
+    ).catch(() => null);
+    if (!s || s.session.token !== token || token !== this.#token || this.#identifying) return;
+    const key = contactKey(s.contact);
+    if (key === this.#contactKey) return; // ours, already followed
+    this.#contactKey = key;
+    if (switched) this.#switched(s.contact, !!s.contact?.verified, s.unread_count);
+    if (s.contact) this.#events.emit('chat.identified', { contact: s.contact, verified: !!s.contact.verified });
+    this.#openStream();
+    await this.#loadHistory();
   }
 
   /** A short-lived signed token for a verified visitor, or null. */
@@ -961,6 +1037,7 @@ export class ChatClient {
     this.#token = null;
     this.#sessionId = null;
     this.#outbox = null;
+    this.#contactKey = null;
     this.#events.emit('chat.reset', {});
     await this.connect();
   }

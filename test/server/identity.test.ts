@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { call, startServer, visitor, type TestServer } from './helpers.js';
+import { call, openSse, startServer, visitor, type TestServer } from './helpers.js';
 
 let server: TestServer;
 before(async () => {
@@ -115,5 +115,149 @@ describe('POST /api/widget/identify', () => {
     await identify(device.session.token, { external_id: 'alice', user_hash: hmac(ws.identitySecret, 'alice') });
     const hers = await call(server.base, 'GET', '/api/widget/messages', { token: device.session.token });
     assert.deepEqual(hers.body.messages.map((m: { content: string }) => m.content), ['Alice private']);
+  });
+});
+
+describe('identity switches in place (issue 12)', () => {
+  const send = (token: string, content: string) => call(server.base, 'POST', '/api/widget/messages', { token, body: { client_id: crypto.randomUUID(), content } });
+  const history = async (token: string) => (await call(server.base, 'GET', '/api/widget/messages', { token })).body.messages.map((m: { content: string }) => m.content);
+  const conversationOf = async (workspaceId: string, externalId: string) =>
+    (await server.db.query<{ id: string }>('select c.id from conversations c join contacts k on k.id = c.contact_id where c.workspace_id = $1 and k.external_id = $2', [workspaceId, externalId]))[0]!.id;
+  const reply = (ws: { operatorKey: string }, conversationId: string, content: string) =>
+    call(server.base, 'POST', `/api/agent/conversations/${conversationId}/messages`, { token: ws.operatorKey, body: { content } });
+  const stream = (token: string, lastEventId: number) => openSse(`${server.base}/api/widget/stream?token=${encodeURIComponent(token)}&last_event_id=${lastEventId}`);
+
+  it('email_hash: B identifying on A\'s session gets a contact of their own; A\'s email and history stay A\'s', async () => {
+    const ws = await server.workspace();
+    const v = await visitor(server.base, ws.publicKey);
+    const a = await identify(v.session.token, { email: 'a@example.com', email_hash: hmac(ws.identitySecret, 'a@example.com') });
+    assert.equal(a.body.switched, false);
+    await send(v.session.token, 'A private');
+    const b = await identify(v.session.token, { email: 'b@example.com', email_hash: hmac(ws.identitySecret, 'b@example.com'), name: 'Bea' });
+    assert.equal(b.status, 200);
+    assert.equal(b.body.switched, true);
+    assert.equal(b.body.contact.email, 'b@example.com');
+    assert.equal(b.body.conversation, null);
+    assert.equal(b.body.unread_count, 0);
+    assert.deepEqual(await history(v.session.token), []);
+    assert.deepEqual(await contacts(ws.workspaceId), [
+      { external_id: null, email: 'a@example.com', name: null, verified: true },
+      { external_id: null, email: 'b@example.com', name: 'Bea', verified: true },
+    ]);
+    // B's message goes into B's own conversation.
+    await send(v.session.token, 'B here');
+    assert.deepEqual(await history(v.session.token), ['B here']);
+    // A, on another device, has A's conversation alone.
+    const device = await visitor(server.base, ws.publicKey);
+    await identify(device.session.token, { email: 'a@example.com', email_hash: hmac(ws.identitySecret, 'a@example.com') });
+    assert.deepEqual(await history(device.session.token), ['A private']);
+  });
+
+  it('the same person again, or details added, still enrich the contact; an anonymous visitor keeps their conversation', async () => {
+    const ws = await server.workspace();
+    const v = await visitor(server.base, ws.publicKey);
+    await send(v.session.token, 'before login');
+    const first = await identify(v.session.token, { external_id: 'u1', user_hash: hmac(ws.identitySecret, 'u1') });
+    assert.equal(first.body.switched, false);
+    assert.deepEqual(await history(v.session.token), ['before login']);
+    const again = await identify(v.session.token, { external_id: 'u1', user_hash: hmac(ws.identitySecret, 'u1'), name: 'Uma', phone: '+3212345678' });
+    assert.equal(again.body.switched, false);
+    assert.equal(again.body.contact.name, 'Uma');
+    assert.deepEqual(await history(v.session.token), ['before login']);
+    assert.equal((await contacts(ws.workspaceId)).length, 1);
+  });
+
+  it('user_hash: an operator\'s late reply to A never reaches B (live or on resume) and reaches A when A identifies again', async () => {
+    const ws = await server.workspace();
+    const v = await visitor(server.base, ws.publicKey);
+    const token = v.session.token;
+    await identify(token, { external_id: 'alice', user_hash: hmac(ws.identitySecret, 'alice') });
+    await send(token, 'Alice asks');
+    const aliceConv = await conversationOf(ws.workspaceId, 'alice');
+    const cursor = (await call(server.base, 'POST', '/api/widget/sessions', { body: { public_key: ws.publicKey, session_token: token } })).body.stream_cursor as number;
+    const live = await stream(token, cursor);
+    try {
+      await live.next('ready');
+      const bob = await identify(token, { external_id: 'bob', user_hash: hmac(ws.identitySecret, 'bob') });
+      assert.equal(bob.body.switched, true);
+      await live.next('session.switched');
+      assert.equal((await reply(ws, aliceConv, 'late reply to Alice')).status, 201);
+      await send(token, 'Bob asks');
+      const bobConv = await conversationOf(ws.workspaceId, 'bob');
+      assert.notEqual(bobConv, aliceConv);
+      await reply(ws, bobConv, 'hello Bob');
+      // Events go out in order: once Bob's reply is here, Alice's (sent before it) would have been too.
+      for (;;) {
+        const e = await live.next('message');
+        assert.notEqual(e.data.message.content, 'late reply to Alice');
+        if (e.data.message.content === 'hello Bob') break;
+      }
+    } finally {
+      live.close();
+    }
+    // Resuming from before the switch: the backlog holds nothing of Alice's either.
+    const resumed = await stream(token, cursor);
+    try {
+      await resumed.next('ready');
+      const contents = resumed.events.filter((e) => e.event === 'message').map((e) => e.data.message.content);
+      assert.ok(contents.includes('hello Bob'), JSON.stringify(contents));
+      assert.ok(!contents.includes('late reply to Alice') && !contents.includes('Alice asks'), JSON.stringify(contents));
+    } finally {
+      resumed.close();
+    }
+    assert.deepEqual(await history(token), ['Bob asks', 'hello Bob']);
+    // Bob cannot reach Alice's chat by its id either.
+    assert.equal((await call(server.base, 'GET', `/api/widget/chats/${aliceConv}`, { token })).status, 404);
+    assert.equal((await call(server.base, 'POST', `/api/widget/chats/${aliceConv}/messages`, { token, body: { client_id: crypto.randomUUID(), content: 'into Alice\'s chat' } })).status, 404);
+    // Alice identifies again (here, on the same browser): her reply is there, and her stream resumes it.
+    const back = await identify(token, { external_id: 'alice', user_hash: hmac(ws.identitySecret, 'alice') });
+    assert.equal(back.body.switched, true);
+    assert.equal(back.body.unread_count, 1);
+    assert.deepEqual(await history(token), ['Alice asks', 'late reply to Alice']);
+    const hers = await stream(token, cursor);
+    try {
+      await hers.next('ready');
+      const contents = hers.events.filter((e) => e.event === 'message').map((e) => e.data.message.content);
+      assert.ok(contents.includes('late reply to Alice') && !contents.includes('hello Bob'), JSON.stringify(contents));
+    } finally {
+      hers.close();
+    }
+  });
+
+  it('user_hash proves the external id only: an email beside it is kept unverified and never replaces a proven one', async () => {
+    const ws = await server.workspace();
+    // The victim proved their email.
+    const victim = await visitor(server.base, ws.publicKey);
+    await identify(victim.session.token, { email: 'victim@example.com', email_hash: hmac(ws.identitySecret, 'victim@example.com') });
+    await send(victim.session.token, 'victim secret');
+    // Mallory has a valid hash for her own id and sends the victim's email beside it.
+    const m = await visitor(server.base, ws.publicKey);
+    const res = await identify(m.session.token, { external_id: 'mallory', email: 'victim@example.com', user_hash: hmac(ws.identitySecret, 'mallory') });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.verified, true);
+    assert.deepEqual(await history(m.session.token), []);
+    await send(m.session.token, 'hi');
+    const conv = await conversationOf(ws.workspaceId, 'mallory');
+    const detail = await call(server.base, 'GET', `/api/agent/conversations/${conv}`, { token: ws.operatorKey });
+    assert.equal(detail.body.contact.verified, true);
+    assert.equal(detail.body.contact.email_verified, false);
+    const list = await call(server.base, 'GET', '/api/agent/conversations', { token: ws.operatorKey });
+    const listed = list.body.conversations.find((c: { id: string }) => c.id === conv);
+    assert.deepEqual(listed.contact, { name: null, email: 'victim@example.com', verified: true, email_verified: false });
+    // Nor does an identity token minted for Mallory carry that email as proven.
+    const minted = await call(server.base, 'POST', '/api/widget/identity-token', { token: m.session.token });
+    const claims = JSON.parse(Buffer.from(minted.body.token.split('.')[1], 'base64url').toString());
+    assert.equal(claims.external_id, 'mallory');
+    assert.equal(claims.email, undefined);
+    const victimRow = await server.db.query('select email, email_verified, external_id from contacts where workspace_id = $1 and external_id is null', [ws.workspaceId]);
+    assert.deepEqual(victimRow, [{ email: 'victim@example.com', email_verified: true, external_id: null }]);
+    // A contact whose email was proven (a JWT naming it) keeps it when a user_hash brings another.
+    const j = await visitor(server.base, ws.publicKey);
+    await identify(j.session.token, { jwt: await jwt(ws.identitySecret, { external_id: 'jo', email: 'jo@example.com' }) });
+    const other = await identify(j.session.token, { external_id: 'jo', email: 'someone@example.com', user_hash: hmac(ws.identitySecret, 'jo') });
+    assert.equal(other.body.switched, false);
+    assert.equal(other.body.contact.email, 'jo@example.com');
+    const [jo] = await server.db.query('select email, email_verified from contacts where workspace_id = $1 and external_id = $2', [ws.workspaceId, 'jo']);
+    assert.deepEqual(jo, { email: 'jo@example.com', email_verified: true });
   });
 });
