@@ -13,7 +13,7 @@ update contacts set email_verified = true where verified and external_id is null
 -- to whoever the session holds NOW (contact_id equal); only an anonymous one
 -- (no contact) goes by session. Once a session has switched from visitor A to
 -- B, A's conversations no longer match by their old session_id.
--- chat_visitor_message as in 003, with that rule for a named chat.
+-- chat_visitor_message as in 008 (idempotency by the sending session), with that rule for a named chat.
 create or replace function chat_visitor_message(p_session text, p_client_id text, p_content text, p_fields jsonb, p_conversation text default null, p_file text default null)
 returns jsonb language plpgsql as $$
 declare
@@ -27,7 +27,7 @@ begin
   if not found then
     raise exception 'unknown session %', p_session using errcode = 'P0002';
   end if;
-  select * into m from messages where workspace_id = s.workspace_id and client_id = p_client_id;
+  select * into m from messages where session_id = s.id and client_id = p_client_id;
   if found then
     return jsonb_build_object('created', false, 'message', chat_message_json(m), 'events', events,
       'chat_status', (select chat_status from conversations where id = m.conversation_id));
@@ -55,8 +55,8 @@ begin
       events := events || chat_event(c, 'conversation.created', false, jsonb_build_object('conversation', jsonb_build_object('id', c.id, 'status', c.status)));
     end if;
   end if;
-  insert into messages (id, workspace_id, conversation_id, author, content, client_id, file_id)
-  values ('msg_' || replace(gen_random_uuid()::text, '-', ''), s.workspace_id, c.id, 'visitor', p_content, p_client_id, p_file)
+  insert into messages (id, workspace_id, conversation_id, author, content, client_id, session_id, file_id)
+  values ('msg_' || replace(gen_random_uuid()::text, '-', ''), s.workspace_id, c.id, 'visitor', p_content, p_client_id, s.id, p_file)
   returning * into m;
   update conversations
      set updated_at = now(), visitor_read_seq = m.seq,
