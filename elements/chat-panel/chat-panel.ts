@@ -44,6 +44,25 @@ export class ChatPanel extends LitElement {
     this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]')?.focus();
   }
 
+  /**
+   * Moves focus to the first control of the view that shows: the composer in
+   * the conversation, the first topic button in the topic picker, the first
+   * field of a form... (through the view's shadow root). Returns whether it found one.
+   */
+  async focusView(): Promise<boolean> {
+    await this.updateComplete;
+    if (this.#context.state?.view === 'conversation') {
+      const input = this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]');
+      input?.focus();
+      return !!input;
+    }
+    const view = this.renderRoot.querySelector<LitElement>('chat-topics, chat-after, chat-tickets, chat-help, chat-schedule');
+    await view?.updateComplete;
+    const first = view?.shadowRoot ? firstControl(view.shadowRoot) : null;
+    first?.focus();
+    return !!first;
+  }
+
   #shownMessages?: WidgetState['messages'];
   #keepFromBottom: number | null = null;
 
@@ -308,6 +327,21 @@ export class ChatPanel extends LitElement {
     this.#context.commands.sendMessage(text);
     this.#context.commands.setMessageText('');
   }
+}
+
+const CONTROLS = 'button, input:not([type="hidden"]), select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
+
+/** The first control that can take focus under `root`, through nested shadow roots. */
+function firstControl(root: ParentNode): HTMLElement | null {
+  for (const el of root.querySelectorAll<HTMLElement>('*')) {
+    if (el.matches(CONTROLS)) {
+      if (!(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && el.getAttribute('aria-hidden') !== 'true' && el.getClientRects().length) return el;
+    } else if (el.shadowRoot) {
+      const inner = firstControl(el.shadowRoot);
+      if (inner) return inner;
+    }
+  }
+  return null;
 }
 
 /** Messages brought into the DOM at a time. */

@@ -174,9 +174,16 @@ export class Commands {
     this.store.update(embedded ? { embedded, open: true, unreadCount: 0, preview: null } : { embedded });
   }
 
+  /** Opens the panel on the conversation, with `text` in the composer. */
   showNewMessage(text?: unknown): void {
     const draft = text === undefined ? this.state.draft : v.string('showNewMessage(text)', text, { max: MAX_MESSAGE_LENGTH });
-    this.store.update({ draft });
+    this.store.update({ draft, view: 'conversation' });
+    this.show();
+  }
+
+  /** Opens the panel on the conversation (the preview card of an operator's reply), not the view shown before. */
+  showConversation(): void {
+    this.store.update({ view: 'conversation' });
     this.show();
   }
 
@@ -208,9 +215,11 @@ export class Commands {
       status: 'pending',
     });
     this.notices.emit('interaction', {});
+    // The panel lands on the conversation that holds it, whatever view it showed (the topic picker...).
     this.store.update((s) => ({
       messages: Object.freeze([...s.messages, message]),
       draft: s.draft.trim() === content ? '' : s.draft,
+      view: 'conversation',
     }));
     this.remote?.send(message, this.state.conversationFields);
     this.remote?.typing(false);
@@ -251,7 +260,8 @@ export class Commands {
       local: true,
       ...(authorName ? { authorName } : {}),
     });
-    this.receive([message]);
+    // The panel lands on the conversation, whatever view it showed.
+    this.receive([message], { view: 'conversation' });
     return message;
   }
 
@@ -270,7 +280,7 @@ export class Commands {
    * in time order, known ones replaced (a pending message becoming sent). New
    * messages from others raise the unread count while the panel is closed.
    */
-  receive(incoming: readonly ChatMessage[]): void {
+  receive(incoming: readonly ChatMessage[], patch: Partial<WidgetState> = {}): void {
     this.store.update((s) => {
       const byKey = new Map(s.messages.map((m, i) => [m.clientId ?? m.id, i]));
       const list = [...s.messages];
@@ -288,6 +298,7 @@ export class Commands {
       if (fresh.length) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const unseen = s.open ? [] : fresh.filter((m) => m.author !== 'visitor');
       return {
+        ...patch,
         messages: Object.freeze(list),
         ...(fresh.some((m) => m.author === 'agent') ? { typing: null } : {}),
         ...(unseen.length ? { unreadCount: s.unreadCount + unseen.length, preview: unseen[unseen.length - 1]! } : {}),
