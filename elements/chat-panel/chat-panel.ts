@@ -229,7 +229,16 @@ export class ChatPanel extends LitElement {
         seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
       )}</span>${m.attachment
         ? html`<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
-        : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span></div>`;
+        : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span>${mine && m.status === 'failed' ? this.#failedActions(m) : nothing}</div>`;
+  }
+
+  /** A message the server refused: send it again, or forget it. */
+  #failedActions(m: ChatMessage) {
+    const id = m.clientId ?? m.id;
+    return html`<span class="failed-actions">
+      <button class="text-button retry" type="button" @click=${() => this.#context.commands?.retryMessage(id)}>${msg('Retry')}</button>
+      <button class="text-button discard" type="button" @click=${() => this.#context.commands?.discardMessage(id)}>${msg('Discard')}</button>
+    </span>`;
   }
 
   /** The virtual agent's article suggestions, and the way to a person. */

@@ -439,7 +439,8 @@ export class ChatWidget extends LitElement {
     void Promise.all([this.updateComplete, loadPanel()]).then(async () => {
       const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
       await panel?.updateComplete;
-      if (this.#store.state.open) await panel?.focusView();
+      // (A panel not upgraded: the widget left the page before the panel's code came.)
+      if (this.#store.state.open && this.isConnected && panel && 'focusView' in panel) await panel.focusView();
     });
   }
 

@@ -1,6 +1,6 @@
 import { Emitter } from '../emitter.js';
 import type { ChatMessage, ConnectionState, VisitorIdentity } from '../state/types.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
 import { readEventStream } from './sse.js';
 import type { KeyValueStorage } from './consent-storage.js';
 import { recordPage, type Recording } from './cobrowse.js';
@@ -190,6 +190,13 @@ const toMessage = (m: ServerMessage, api: string, token: string | null): ChatMes
     ...(m.data ? { data: m.data } : {}),
   });
 
+/** How a message of the outbox shows until the server has it. */
+const outboxMessage = (e: OutboxEntry, status: 'pending' | 'failed'): ChatMessage =>
+  Object.freeze({ id: e.clientId, clientId: e.clientId, author: 'visitor', content: e.content, createdAt: e.createdAt, status });
+
+/** Answers of 5xx (or 408) after which a message is marked failed rather than retried again. */
+const MAX_SERVER_ATTEMPTS = 4;
+
 function defaultStorage(): KeyValueStorage | null {
   try {
     return globalThis.localStorage ?? null;
@@ -337,9 +344,7 @@ export class ChatClient {
 
   async #loadHistory(): Promise<void> {
     const messages = await this.fetchMessages();
-    const pending = (this.#outbox?.entries ?? []).map((e) =>
-      Object.freeze({ id: e.clientId, clientId: e.clientId, author: 'visitor' as const, content: e.content, createdAt: e.createdAt, status: 'pending' as const }),
-    );
+    const pending = (this.#outbox?.entries ?? []).map((e) => outboxMessage(e, e.failed ? 'failed' : 'pending'));
     const known = new Set(messages.map((m) => m.clientId));
     this.#events.emit('chat.history', { messages: [...messages, ...pending.filter((p) => !known.has(p.clientId))] });
   }
@@ -367,43 +372,89 @@ export class ChatClient {
     return pending;
   }
 
-  #early: import('./outbox.js').OutboxEntry[] = [];
+  #early: OutboxEntry[] = [];
 
-  /** Sends the outbox in order; on a network or server failure, retries with back-off. */
+  /**
+   * Sends the outbox, one message at a time, in order:
+   * - a refusal for good (a 4xx other than 401, 408 and 429: bad input, an unknown chat...)
+   *   marks the message `failed`: it stays in the (persisted) outbox, shown with Retry and
+   *   Discard, and is not sent again until retried; the next message goes on;
+   * - a network error or a 429 holds everything (the next try after a capped back-off, or
+   *   when the browser is online again); a 401 renews the session first;
+   * - a 5xx (or 408) is retried with back-off, but the message moves behind the others, so
+   *   that they go first, and after MAX_SERVER_ATTEMPTS such answers it is marked `failed`
+   *   too: a message that breaks the server is not retried forever (a few seconds in all
+   *   with the default back-off), and never holds the others back for more than one try.
+   */
   async #flush(): Promise<void> {
     if (!this.#outbox || this.#destroyed) return;
     for (const e of this.#early.splice(0)) this.#outbox.add(e);
     if (this.#flushing) return;
     this.#flushing = true;
+    const outbox = this.#outbox;
+    /** Messages that got a 5xx in this round: tried again after the back-off. */
+    const deferred = new Set<string>();
     try {
-      // One at a time, in order, until the outbox is empty (entries added meanwhile included).
-      for (let entry = this.#outbox.entries[0]; entry; entry = this.#outbox?.entries[0]) {
+      // Entries added meanwhile included.
+      for (let entry = this.#nextToSend(deferred); entry; entry = this.#nextToSend(deferred)) {
         try {
           const res = await this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
             client_id: entry.clientId,
             content: entry.content,
             ...(entry.conversationFields && !entry.chatId ? { conversation_fields: entry.conversationFields } : {}),
           });
-          this.#outbox.remove(entry.clientId);
+          outbox.remove(entry.clientId);
           this.#flushAttempt = 0;
           this.#events.emit('chat.message', { message: this.#toMessage(res.message) });
         } catch (error) {
-          if (error instanceof ChatError && (error.code === 'network' || error.status >= 500 || error.status === 429 || error.status === 401)) {
-            if (error.status === 401) void this.#reconnectSession();
+          const e = error instanceof ChatError ? error : new ChatError('unexpected', String((error as Error)?.message ?? error));
+          if (e.code === 'network' || e.status === 401 || e.status === 429) {
+            if (e.status === 401) void this.#reconnectSession();
             this.#scheduleFlush();
             return;
           }
-          // The server refused it for good (bad input): say so, and drop it.
-          this.#outbox.remove(entry.clientId);
-          this.#events.emit('chat.message', {
-            message: Object.freeze({ id: entry.clientId, clientId: entry.clientId, author: 'visitor', content: entry.content, createdAt: entry.createdAt, status: 'failed' }),
-          });
-          this.#fail(error);
+          const attempts = (entry.attempts ?? 0) + 1;
+          if ((e.status >= 500 || e.status === 408) && attempts < MAX_SERVER_ATTEMPTS) {
+            outbox.update(entry.clientId, (x) => ({ ...x, attempts }));
+            outbox.moveToEnd(entry.clientId);
+            deferred.add(entry.clientId);
+            continue;
+          }
+          // Refused for good, or failing for too long: shown as failed, kept until retried or discarded.
+          outbox.update(entry.clientId, (x) => ({ ...x, attempts, failed: { code: e.code, message: e.message } }));
+          this.#events.emit('chat.message', { message: outboxMessage(entry, 'failed') });
+          this.#fail(e);
         }
+        if (this.#outbox !== outbox || this.#destroyed) return; // the session changed: its own flush takes over
       }
+      if (deferred.size) this.#scheduleFlush();
     } finally {
       this.#flushing = false;
     }
+  }
+
+  /** The first message that waits to be sent (not failed, not deferred in this round). */
+  #nextToSend(deferred: ReadonlySet<string>): OutboxEntry | undefined {
+    return this.#outbox?.entries.find((e) => !e.failed && !deferred.has(e.clientId));
+  }
+
+  /** Sends a message that the server refused again (its "Retry"). False when no failed message has this client id. */
+  retryMessage(clientId: string): boolean {
+    const entry = this.#outbox?.entries.find((e) => e.clientId === clientId && e.failed);
+    if (!entry) return false;
+    this.#outbox!.update(clientId, ({ failed: _failed, attempts: _attempts, ...rest }) => rest);
+    this.#events.emit('chat.message', { message: outboxMessage(entry, 'pending') });
+    this.#flushAttempt = 0;
+    void this.#flush();
+    return true;
+  }
+
+  /** Forgets a message that the server refused (its "Discard"). False when no failed message has this client id. */
+  discardMessage(clientId: string): boolean {
+    const entry = this.#outbox?.entries.find((e) => e.clientId === clientId && e.failed);
+    if (!entry) return false;
+    this.#outbox!.remove(clientId);
+    return true;
   }
 
   #toMessage(m: ServerMessage): ChatMessage {

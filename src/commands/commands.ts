@@ -35,6 +35,9 @@ export interface CommandNotices {
 /** What the commands hand to the server side (see src/client/bind.ts). */
 export interface Remote {
   send(message: ChatMessage, conversationFields: Readonly<Record<string, unknown>>): void;
+  /** A message the server refused: send it again, or forget it. */
+  retry(clientId: string): void;
+  discard(clientId: string): void;
   markRead(): void;
   identify(identity: IdentityInput): Promise<void>;
   identityToken(): Promise<string | null>;
@@ -224,6 +227,33 @@ export class Commands {
     this.remote?.send(message, this.state.conversationFields);
     this.remote?.typing(false);
     return message;
+  }
+
+  /**
+   * Sends again a visitor message that the server refused (`status: 'failed'`, its "Retry").
+   * Returns false when no failed message has this client id.
+   */
+  retryMessage(clientId: unknown): boolean {
+    const id = v.string('retryMessage(clientId)', clientId, { max: 200, empty: false });
+    const failed = this.state.messages.find((m) => m.author === 'visitor' && (m.clientId ?? m.id) === id && m.status === 'failed');
+    if (!failed) return false;
+    this.notices.emit('interaction', {});
+    this.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (m === failed ? Object.freeze({ ...m, status: 'pending' as const }) : m))) }));
+    this.remote?.retry(id);
+    return true;
+  }
+
+  /**
+   * Forgets a visitor message that the server refused (its "Discard"): it leaves the
+   * list and the outbox. Returns false when no failed message has this client id.
+   */
+  discardMessage(clientId: unknown): boolean {
+    const id = v.string('discardMessage(clientId)', clientId, { max: 200, empty: false });
+    const failed = this.state.messages.find((m) => m.author === 'visitor' && (m.clientId ?? m.id) === id && m.status === 'failed');
+    if (!failed) return false;
+    this.store.update((s) => ({ messages: Object.freeze(s.messages.filter((m) => m !== failed)) }));
+    this.remote?.discard(id);
+    return true;
   }
 
   /**
