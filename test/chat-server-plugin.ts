@@ -29,12 +29,16 @@ export function chatServerPlugin() {
   let app: FastifyInstance | null = null;
   let port = 0;
 
-  const start = async () => {
-    db ??= await openDb({});
-    app = await buildApp({ db, bus, pages: false, heartbeatMs: 1000 });
-    await app.listen({ port, host: '127.0.0.1' });
-    port = (app.server.address() as { port: number }).port;
-  };
+  // One start at a time: a second command while the first start is slow (a loaded machine) waits for it.
+  let starting: Promise<void> | null = null;
+  const start = () =>
+    (starting ??= (async () => {
+      db ??= await openDb({});
+      const next = await buildApp({ db, bus, pages: false, heartbeatMs: 1000 });
+      await next.listen({ port, host: '127.0.0.1' });
+      port = (next.server.address() as { port: number }).port;
+      app = next;
+    })().finally(() => (starting = null)));
   const stop = async () => {
     const running = app;
     app = null;

@@ -258,16 +258,97 @@ export class ChatClient {
   }
 
   /**
-   * Another tab of this site has a session (its token, through the tabs' channel):
-   * use it, so that the tabs share one session and one conversation.
+   * Another tab of this site has a session (its token, through the tabs' channel or
+   * storage): use it, so that the tabs share one session and one conversation. What
+   * waits in this tab's outbox goes along, into that session.
    */
-  async adoptSession(token: string): Promise<void> {
-    if (!token || token === this.#token) return;
-    this.#write(this.#key('session'), token);
+  adoptSession(token: string): Promise<void> {
+    if (!token || token === this.#token) return Promise.resolve();
+    this.#adopted = token;
+    const run: Promise<void> = this.#adopt(token).finally(() => {
+      if (this.#adopting === run) this.#adopting = null;
+    });
+    this.#adopting = run;
+    return run;
+  }
+
+  #adopting: Promise<void> | null = null;
+
+  async #adopt(token: string): Promise<void> {
+    // A connection under way ends first (it may resume that same session).
+    if (this.#connecting) await this.#connecting.catch(() => {});
+    if (this.#destroyed || this.#adopted !== token) return;
+    if (token === this.#token) {
+      this.#adopted = null;
+      return;
+    }
+    if (this.#outbox) {
+      // The messages not yet sent move to the shared session (its current conversation).
+      this.#early.push(...this.#outbox.entries.map(({ chatId: _chatId, ...entry }) => entry));
+      this.#outbox.clear();
+      this.#outbox = null; // nothing is sent until the shared session is loaded (its connect sends them)
+    }
+    this.#storeToken(token);
     this.#stream?.abort();
     this.#stream = null;
     this.#token = null;
+    this.#chatId = null;
     await this.connect();
+  }
+
+  /** The token that another tab announced, resumed on the next connection. */
+  #adopted: string | null = null;
+  #sharing: Promise<string | null> | null = null;
+
+  /**
+   * This tab may now keep its session (the visitor interacted, or the page allowed
+   * storage): under the site's session lock, a session that another tab stored wins
+   * (this tab adopts it, with its unsent messages); else this tab's own is stored for
+   * the others. Messages wait until this is settled. Resolves with the token the
+   * tabs now share (null while this tab has no session).
+   */
+  shareSession(): Promise<string | null> {
+    this.#sharing ??= (async () => {
+      try {
+        if (this.#connecting) await this.#connecting.catch(() => {});
+        const key = this.#key('session');
+        const other = await this.#withSessionLock(async () => {
+          const stored = this.#read(key);
+          const mine = this.#adopted ?? this.#token;
+          if (stored && stored !== mine) return stored;
+          if (mine) this.#write(key, mine);
+          return null;
+        });
+        if (other) await this.adoptSession(other).catch((error) => this.#fail(error));
+        else if (this.#adopting) await this.#adopting.catch(() => {}); // announced by another tab meanwhile
+        return this.#token;
+      } finally {
+        this.#sharing = null;
+      }
+    })();
+    return this.#sharing;
+  }
+
+  /**
+   * Runs `fn` holding this site's session lock (one per public key and API, across
+   * its tabs: `navigator.locks`), so that reading the stored session, creating one
+   * and storing it happen once for all tabs. Without Web Locks, `fn` runs at once.
+   */
+  #withSessionLock<T>(fn: () => Promise<T>): Promise<T> {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks?.request) return fn();
+    return locks.request(`chat-widget:session:${this.publicKey}:${this.api}`, () => fn()) as unknown as Promise<T>;
+  }
+
+  /**
+   * Keeps the session token in storage, unless the storage says writing is not
+   * allowed yet (a ConsentStorage before the visitor's first interaction): then it
+   * stays in memory, and `shareSession()` stores it once allowed, unless another tab
+   * stored one first.
+   */
+  #storeToken(token: string): void {
+    if ((this.#storage as { allowed?: boolean } | null)?.allowed === false) return;
+    this.#write(this.#key('session'), token);
   }
 
   /** The session token, to share with this site's other tabs. */
@@ -296,25 +377,42 @@ export class ChatClient {
   async #connect(): Promise<void> {
     this.#setConnection('connecting');
     const key = this.#key('session');
-    const stored = this.#read(key);
     let session: { session: { id: string; token: string }; stream_cursor: number; unread_count: number; available: boolean; resumed: boolean; contact: ClientContact | null };
     try {
-      session = await this.#request('POST', '/sessions', {
-        public_key: this.publicKey,
-        ...(stored ? { session_token: stored } : {}),
-        ...(this.#locale ? { locale: this.#locale } : {}),
-        ...(globalThis.location ? { page_url: globalThis.location.href } : {}),
-      }, false);
+      // Read the stored session, create or resume it, store it: once for all of the site's tabs.
+      session = await this.#withSessionLock(async () => {
+        // A session another tab stored wins; else one another tab announced; else this tab's own.
+        const stored = this.#read(key) ?? this.#adopted ?? this.#token;
+        const created = await this.#request('POST', '/sessions', {
+          public_key: this.publicKey,
+          ...(stored ? { session_token: stored } : {}),
+          ...(this.#locale ? { locale: this.#locale } : {}),
+          ...(globalThis.location ? { page_url: globalThis.location.href } : {}),
+        }, false);
+        this.#storeToken(created.session.token);
+        return created;
+      });
     } catch (error) {
       this.#setConnection(error instanceof ChatError && error.code === 'network' ? 'offline' : 'idle');
       this.#fail(error);
       if (error instanceof ChatError && error.code === 'network') this.#scheduleReconnect();
       throw error;
     }
+    const previous = this.#outbox;
+    if (previous && this.#sessionId !== session.session.id) {
+      // Another session than before (one that another tab stored, or a new one after a 401):
+      // what this tab had not sent yet goes into it, not lost with the old one.
+      this.#early.unshift(...previous.entries.map(({ chatId: _chatId, ...entry }) => entry));
+      previous.clear();
+    } else if (previous) {
+      this.#early.unshift(...previous.entries); // the same session: kept (known ones are not added twice)
+    }
     this.#token = session.session.token;
     this.#sessionId = session.session.id;
-    this.#write(key, this.#token);
+    this.#adopted = null;
     this.#outbox = new Outbox(this.#storage, this.#key(`outbox:${this.#sessionId}`));
+    // Messages sent before the session existed (or carried from another session) join its outbox.
+    for (const e of this.#early.splice(0)) this.#outbox.add(e);
     this.#lastEventId = session.stream_cursor;
     this.#events.emit('chat.availability', { available: session.available });
     this.#events.emit('chat.connected', { sessionId: this.#sessionId, resumed: session.resumed, unreadCount: session.unread_count, contact: session.contact });
@@ -387,6 +485,8 @@ export class ChatClient {
    *   with the default back-off), and never holds the others back for more than one try.
    */
   async #flush(): Promise<void> {
+    // While the tabs settle on one session, nothing goes to this tab's own.
+    for (let wait = this.#sharing ?? this.#adopting; wait; wait = this.#sharing ?? this.#adopting) await wait.catch(() => {});
     if (!this.#outbox || this.#destroyed) return;
     for (const e of this.#early.splice(0)) this.#outbox.add(e);
     if (this.#flushing) return;

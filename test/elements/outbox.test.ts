@@ -27,7 +27,7 @@ describe('the outbox: a refused message is marked failed, and the next ones go o
     localStorage.clear();
   });
 
-  it.only('a message the server refuses (4xx) shows failed with Retry and Discard, the next is delivered, it stays failed across a reload, Discard removes it', async function () {
+  it('a message the server refuses (4xx) shows failed with Retry and Discard, the next is delivered, it stays failed across a reload, Discard removes it', async function () {
     this.timeout(30000);
     const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
     const first = await connectedWidget(ws, { open: true });
