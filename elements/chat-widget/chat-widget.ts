@@ -515,6 +515,8 @@ export class ChatWidget extends LitElement {
       console.error(`chat-widget: storage must be "none", "session" or "local", got ${JSON.stringify(this.storage)}; using "local" after the first interaction`);
     }
     const consent = new ConsentStorage(policy, ['none', 'session', 'local'].includes(this.storage));
+    // A returning visitor (a session kept from an earlier interaction) consented then.
+    if (!consent.allowed && consent.getItem(`chat-widget:${publicKey}:session`)) consent.allow();
     let client: ChatClient;
     try {
       client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, storage: consent, ...(this.locale ? { locale: this.locale } : {}) });

@@ -44,12 +44,11 @@ describe('the outbox: a refused message is marked failed, and the next ones go o
       { clientId: 'after-0001', content: 'The next message', createdAt: new Date(now + 1).toISOString() },
     ]));
     const el = await connectedWidget(ws, { open: true });
-    await waitUntil(() => byClientId(el, 'refused-0001')?.status === 'failed' && byClientId(el, 'after-0001')?.status === 'sent', 'refused one failed, next one sent', { timeout: 8000 }).catch((e) => {
-      throw new Error(`${e.message}: ${sessionId} ${el.sessionId} ${JSON.stringify(el.state.messages)} ${JSON.stringify(Object.entries(localStorage))}`);
-    });
+    await waitUntil(() => byClientId(el, 'refused-0001')?.status === 'failed' && byClientId(el, 'after-0001')?.status === 'sent', 'refused one failed, next one sent', { timeout: 8000 });
     expect(await serverContents(ws)).to.include('The next message');
     expect(await serverContents(ws)).not.to.include('To a chat that does not exist');
     await settled(el);
+    await waitUntil(() => bubble(el, 'To a chat that does not exist'), 'failed bubble shown', { timeout: 5000 });
     const failed = bubble(el, 'To a chat that does not exist')!;
     expect(failed.dataset['status']).to.equal('failed');
     expect(failed.textContent).to.contain('Not delivered');

@@ -176,9 +176,7 @@ describe('consent and tabs', () => {
     tab2.sendMessage('From tab two, first');
     tab1.sendMessage('From tab one, right after');
     for (const tab of [tab1, tab2]) {
-      await waitUntil(() => shows(tab, 'From tab two, first') && shows(tab, 'From tab one, right after'), 'both messages in each tab', { timeout: 10000 }).catch(async (e) => {
-        throw new Error(`${e.message}: ${tab1.sessionId} ${tab2.sessionId} ${JSON.stringify(tab1.state.messages)} ${JSON.stringify(tab2.state.messages)} ${JSON.stringify(await conversationsOf(ws))}`);
-      });
+      await waitUntil(() => shows(tab, 'From tab two, first') && shows(tab, 'From tab one, right after'), 'both messages in each tab', { timeout: 10000 });
     }
     expect(tab2.sessionId).to.equal(tab1.sessionId);
     expect(await conversationsOf(ws)).to.deep.equal([['From tab one, right after', 'From tab two, first']]);
