@@ -21,8 +21,10 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
   if (typeof BroadcastChannel === 'undefined' || storage.policy === 'none') return () => {};
   const channel = new BroadcastChannel(`chat-widget:${client.publicKey}`);
   let applying = false;
-  const post = (message: TabMessage) => {
-    if (!applying) channel.postMessage(message);
+  let closed = false;
+  /** Tells the other tabs; `echo` false: not while applying what another tab said. */
+  const post = (message: TabMessage, echo = false) => {
+    if (!closed && (echo || !applying)) channel.postMessage(message);
   };
   const offStore = commands.store.subscribe((next, prev) => {
     if (next.open !== prev.open) post({ type: 'open', open: next.open });
@@ -31,12 +33,12 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
   // Once this tab may keep its session: the stored one wins, else this one is stored; the others take it over.
   const offAllow = storage.onAllow(() => {
     void client.shareSession().then((token) => {
-      if (token) channel.postMessage({ type: 'session', token } satisfies TabMessage);
+      if (token) post({ type: 'session', token }, true);
     });
   });
   // A session created or resumed once allowed (the first interaction connects): the others take it over.
   const offConnected = client.on('chat.connected', ({ chat }) => {
-    if (!chat && storage.allowed && client.sessionToken) channel.postMessage({ type: 'session', token: client.sessionToken } satisfies TabMessage);
+    if (!chat && storage.allowed && client.sessionToken) post({ type: 'session', token: client.sessionToken }, true);
   });
   channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
     applying = true;
@@ -59,6 +61,7 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
     offStore();
     offAllow();
     offConnected();
+    closed = true;
     channel.close();
   };
 }
