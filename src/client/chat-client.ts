@@ -332,12 +332,21 @@ export class ChatClient {
   /**
    * Runs `fn` holding this site's session lock (one per public key and API, across
    * its tabs: `navigator.locks`), so that reading the stored session, creating one
-   * and storing it happen once for all tabs. Without Web Locks, `fn` runs at once.
+   * and storing it happen once for all tabs. Without Web Locks (or refused), `fn` runs at once.
    */
   #withSessionLock<T>(fn: () => Promise<T>): Promise<T> {
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
     if (!locks?.request) return fn();
-    return locks.request(`chat-widget:session:${this.publicKey}:${this.api}`, () => fn()) as unknown as Promise<T>;
+    let ran = false;
+    const held = locks.request(`chat-widget:session:${this.publicKey}:${this.api}`, () => {
+      ran = true;
+      return fn();
+    }) as unknown as Promise<T>;
+    // Locks refused (an opaque origin, a sandboxed frame): without them, as one tab does.
+    return held.catch((error: unknown) => {
+      if (ran) throw error;
+      return fn();
+    });
   }
 
   /**
@@ -497,6 +506,7 @@ export class ChatClient {
     try {
       // Entries added meanwhile included.
       for (let entry = this.#nextToSend(deferred); entry; entry = this.#nextToSend(deferred)) {
+        if (this.#outbox !== outbox || this.#destroyed) return; // the session changed: its own flush takes over
         try {
           const res = await this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
             client_id: entry.clientId,
@@ -525,7 +535,6 @@ export class ChatClient {
           this.#events.emit('chat.message', { message: outboxMessage(entry, 'failed') });
           this.#fail(e);
         }
-        if (this.#outbox !== outbox || this.#destroyed) return; // the session changed: its own flush takes over
       }
       if (deferred.size) this.#scheduleFlush();
     } finally {
