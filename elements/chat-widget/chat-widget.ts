@@ -388,8 +388,8 @@ export class ChatWidget extends LitElement {
     if (next.open && !prev.open) this.#onOpen();
     if (!next.open && prev.open) this.#onClose();
     // Another view while open (the topic picker arriving, a command landing on the conversation):
-    // focus that was in the panel moves to the new view's first control.
-    if (next.open && prev.open && next.view !== prev.view && !next.embedded && this.#focusInside()) this.#focusView();
+    // focus that was in the view it replaced moves to the new view's first control.
+    if (next.open && prev.open && next.view !== prev.view && !next.embedded && this.#focusInside()) this.#focusView(true);
     for (const [name, detail] of eventsBetween(prev, next)) {
       emit(this, name, detail as never);
       // A sound for an operator's new message, unless muted or already in view.
@@ -435,10 +435,13 @@ export class ChatWidget extends LitElement {
   }
 
   /** Focus moves into the panel: the first control of the view that shows (the composer, a topic button...). */
-  #focusView(): void {
+  #focusView(onlyIfLost = false): void {
     void Promise.all([this.updateComplete, loadPanel()]).then(async () => {
       const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
       await panel?.updateComplete;
+      // A view that replaced another: focus that stayed (on the panel's tabs, say) stays.
+      const active = deepActiveElement();
+      if (onlyIfLost && active && active !== document.body && active.isConnected) return;
       // (A panel not upgraded: the widget left the page before the panel's code came.)
       if (this.#store.state.open && this.isConnected && panel && 'focusView' in panel) await panel.focusView();
     });
