@@ -14,6 +14,10 @@ export async function widgetFixture(template: TemplateResult = html`<chat-widget
 
 /** Waits until every Lit element under `root` (through shadow roots) has rendered. */
 export async function settled(el: ChatWidget): Promise<void> {
+  // The panel's code loads apart (lazily): a panel on the page waits for it (bounded).
+  if (el.shadowRoot?.querySelector('chat-panel') && !customElements.get('chat-panel')) {
+    await Promise.race([customElements.whenDefined('chat-panel'), new Promise((r) => setTimeout(r, 10000))]);
+  }
   for (let i = 0; i < 3; i++) {
     await el.updateComplete;
     const parts = el.shadowRoot!.querySelectorAll<ChatPanel | ChatLauncher>('chat-panel, chat-launcher');

@@ -118,6 +118,11 @@ export const panelStyles = css`
   [data-status='failed'] .meta {
     font-weight: 700;
   }
+  .failed-actions {
+    display: flex;
+    gap: 6px;
+    margin-block-start: 6px;
+  }
   [part='composer'] {
     display: flex;
     align-items: flex-end;

@@ -44,6 +44,25 @@ export class ChatPanel extends LitElement {
     this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]')?.focus();
   }
 
+  /**
+   * Moves focus to the first control of the view that shows: the composer in
+   * the conversation, the first topic button in the topic picker, the first
+   * field of a form... (through the view's shadow root). Returns whether it found one.
+   */
+  async focusView(): Promise<boolean> {
+    await this.updateComplete;
+    if (this.#context.state?.view === 'conversation') {
+      const input = this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]');
+      input?.focus();
+      return !!input;
+    }
+    const view = this.renderRoot.querySelector<LitElement>('chat-topics, chat-after, chat-tickets, chat-help, chat-schedule');
+    await view?.updateComplete;
+    const first = view?.shadowRoot ? firstControl(view.shadowRoot) : null;
+    first?.focus();
+    return !!first;
+  }
+
   #shownMessages?: WidgetState['messages'];
   #keepFromBottom: number | null = null;
 
@@ -210,7 +229,16 @@ export class ChatPanel extends LitElement {
         seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
       )}</span>${m.attachment
         ? html`<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
-        : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span></div>`;
+        : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span>${mine && m.status === 'failed' ? this.#failedActions(m) : nothing}</div>`;
+  }
+
+  /** A message the server refused: send it again, or forget it. */
+  #failedActions(m: ChatMessage) {
+    const id = m.clientId ?? m.id;
+    return html`<span class="failed-actions">
+      <button class="text-button retry" type="button" @click=${() => this.#context.commands?.retryMessage(id)}>${msg('Retry')}</button>
+      <button class="text-button discard" type="button" @click=${() => this.#context.commands?.discardMessage(id)}>${msg('Discard')}</button>
+    </span>`;
   }
 
   /** The virtual agent's article suggestions, and the way to a person. */
@@ -308,6 +336,21 @@ export class ChatPanel extends LitElement {
     this.#context.commands.sendMessage(text);
     this.#context.commands.setMessageText('');
   }
+}
+
+const CONTROLS = 'button, input:not([type="hidden"]), select, textarea, a[href], [tabindex]:not([tabindex="-1"])';
+
+/** The first control that can take focus under `root`, through nested shadow roots. */
+function firstControl(root: ParentNode): HTMLElement | null {
+  for (const el of root.querySelectorAll<HTMLElement>('*')) {
+    if (el.matches(CONTROLS)) {
+      if (!(el as HTMLButtonElement).disabled && el.tabIndex >= 0 && el.getAttribute('aria-hidden') !== 'true' && el.getClientRects().length) return el;
+    } else if (el.shadowRoot) {
+      const inner = firstControl(el.shadowRoot);
+      if (inner) return inner;
+    }
+  }
+  return null;
 }
 
 /** Messages brought into the DOM at a time. */

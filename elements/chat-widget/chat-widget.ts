@@ -388,6 +388,9 @@ export class ChatWidget extends LitElement {
     if (next.locale !== prev.locale) this.#applyLocale(next.locale);
     if (next.open && !prev.open) this.#onOpen();
     if (!next.open && prev.open) this.#onClose();
+    // Another view while open (the topic picker arriving, a command landing on the conversation):
+    // focus that was in the view it replaced moves to the new view's first control.
+    if (next.open && prev.open && next.view !== prev.view && !next.embedded && this.#focusInside()) this.#focusView(true);
     for (const [name, detail] of eventsBetween(prev, next)) {
       emit(this, name, detail as never);
       // A sound for an operator's new message, unless muted or already in view.
@@ -429,25 +432,47 @@ export class ChatWidget extends LitElement {
     this.#followViewport();
     if (this.#store.state.embedded) return;
     this.#returnFocus = deepActiveElement();
+    this.#focusView();
+  }
+
+  /** Focus moves into the panel: the first control of the view that shows (the composer, a topic button...). */
+  #focusView(onlyIfLost = false): void {
     void Promise.all([this.updateComplete, loadPanel()]).then(async () => {
       const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
       await panel?.updateComplete;
-      if (this.#store.state.open) panel?.focusComposer();
+      // A view that replaced another: focus that stayed (on the panel's tabs, say) stays.
+      const active = deepActiveElement();
+      if (onlyIfLost && active && active !== document.body && active.isConnected) return;
+      // (A panel not upgraded: the widget left the page before the panel's code came.)
+      if (this.#store.state.open && this.isConnected && panel && 'focusView' in panel) await panel.focusView();
     });
+  }
+
+  /** Whether focus is in the widget (its shadow tree or a slotted launcher), or nowhere (the body). */
+  #focusInside(): boolean {
+    const active = deepActiveElement();
+    if (active === null || active === document.body) return true;
+    // Up through the shadow roots that hold it (a view inside the panel inside this widget).
+    for (let node: Node = active; ; ) {
+      const root = node.getRootNode();
+      if (root === this.renderRoot) return true;
+      if (!(root instanceof ShadowRoot)) return this.contains(node);
+      node = root.host;
+    }
   }
 
   #onClose(): void {
     window.visualViewport?.removeEventListener('resize', this.#followViewport);
     window.visualViewport?.removeEventListener('scroll', this.#followViewport);
-    const active = deepActiveElement();
-    const focusWasInside = active === null || active === document.body || this.contains(active) || this.renderRoot.contains(active) ||
-      (active.getRootNode() as ShadowRoot).host?.getRootNode() === this.renderRoot;
-    if (!focusWasInside) return;
+    const focusWasInside = this.#focusInside();
     const back = this.#returnFocus?.isConnected ? this.#returnFocus : null;
     this.#returnFocus = null;
+    if (!focusWasInside) return;
+    // Back to the launcher (however the panel closed: its button, Esc, a command); without
+    // a visible launcher, back to what had focus before the panel opened.
     void this.updateComplete.then(() => {
-      if (back && back !== document.body) back.focus();
-      else this.#focusLauncher();
+      if (this.#store.state.launcherVisible || !back || back === document.body) this.#focusLauncher();
+      else back.focus();
     });
   }
 
@@ -494,6 +519,8 @@ export class ChatWidget extends LitElement {
       console.error(`chat-widget: storage must be "none", "session" or "local", got ${JSON.stringify(this.storage)}; using "local" after the first interaction`);
     }
     const consent = new ConsentStorage(policy, ['none', 'session', 'local'].includes(this.storage));
+    // A returning visitor (a session kept from an earlier interaction) consented then.
+    if (!consent.allowed && consent.getItem(`chat-widget:${publicKey}:session`)) consent.allow();
     let client: ChatClient;
     try {
       client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, storage: consent, ...(this.locale ? { locale: this.locale } : {}) });
@@ -582,7 +609,7 @@ export class ChatWidget extends LitElement {
     if (!s.preview || s.open || s.embedded) return nothing;
     const m = s.preview;
     return html`<div class="preview-wrap">
-      <button part="preview" type="button" @click=${() => this.#commands.show()}>
+      <button part="preview" type="button" @click=${() => this.#commands.showConversation()}>
         <span class="author">${m.authorName || msg('New message')}</span>
         <span class="text">${m.content}</span>
       </button>

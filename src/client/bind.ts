@@ -43,6 +43,8 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
     send: (message, conversationFields) => {
       void client.sendTextMessage(message.content, { clientId: message.clientId ?? message.id, createdAt: message.createdAt, conversationFields });
     },
+    retry: (clientId) => void client.retryMessage(clientId),
+    discard: (clientId) => void client.discardMessage(clientId),
     markRead: () => void client.markRead(),
     identify: async (identity: IdentityInput) => {
       await client.identify(identity);

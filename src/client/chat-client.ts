@@ -1,6 +1,6 @@
 import { Emitter } from '../emitter.js';
 import type { ChatMessage, ConnectionState, VisitorIdentity } from '../state/types.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
 import { readEventStream } from './sse.js';
 import type { KeyValueStorage } from './consent-storage.js';
 import { recordPage, type Recording } from './cobrowse.js';
@@ -199,6 +199,13 @@ const toMessage = (m: ServerMessage, api: string, token: string | null): ChatMes
 /** Who a contact is, for telling whether the session still holds the same one. */
 const contactKey = (c: ClientContact | null | undefined): string | null => (c ? JSON.stringify([c.external_id ?? null, c.email ?? null, c.name ?? null]) : null);
 
+/** How a message of the outbox shows until the server has it. */
+const outboxMessage = (e: OutboxEntry, status: 'pending' | 'failed'): ChatMessage =>
+  Object.freeze({ id: e.clientId, clientId: e.clientId, author: 'visitor', content: e.content, createdAt: e.createdAt, status });
+
+/** Answers of 5xx (or 408) after which a message is marked failed rather than retried again. */
+const MAX_SERVER_ATTEMPTS = 4;
+
 function defaultStorage(): KeyValueStorage | null {
   try {
     return globalThis.localStorage ?? null;
@@ -260,16 +267,106 @@ export class ChatClient {
   }
 
   /**
-   * Another tab of this site has a session (its token, through the tabs' channel):
-   * use it, so that the tabs share one session and one conversation.
+   * Another tab of this site has a session (its token, through the tabs' channel or
+   * storage): use it, so that the tabs share one session and one conversation. What
+   * waits in this tab's outbox goes along, into that session.
    */
-  async adoptSession(token: string): Promise<void> {
-    if (!token || token === this.#token) return;
-    this.#write(this.#key('session'), token);
+  adoptSession(token: string): Promise<void> {
+    if (!token || token === this.#token) return Promise.resolve();
+    this.#adopted = token;
+    const run: Promise<void> = this.#adopt(token).finally(() => {
+      if (this.#adopting === run) this.#adopting = null;
+    });
+    this.#adopting = run;
+    return run;
+  }
+
+  #adopting: Promise<void> | null = null;
+
+  async #adopt(token: string): Promise<void> {
+    // A connection under way ends first (it may resume that same session).
+    if (this.#connecting) await this.#connecting.catch(() => {});
+    if (this.#destroyed || this.#adopted !== token) return;
+    if (token === this.#token) {
+      this.#adopted = null;
+      return;
+    }
+    if (this.#outbox) {
+      // The messages not yet sent move to the shared session (its current conversation).
+      this.#early.push(...this.#outbox.entries.map(({ chatId: _chatId, ...entry }) => entry));
+      this.#outbox.clear();
+      this.#outbox = null; // nothing is sent until the shared session is loaded (its connect sends them)
+    }
+    this.#storeToken(token);
     this.#stream?.abort();
     this.#stream = null;
     this.#token = null;
+    this.#chatId = null;
     await this.connect();
+  }
+
+  /** The token that another tab announced, resumed on the next connection. */
+  #adopted: string | null = null;
+  #sharing: Promise<string | null> | null = null;
+
+  /**
+   * This tab may now keep its session (the visitor interacted, or the page allowed
+   * storage): under the site's session lock, a session that another tab stored wins
+   * (this tab adopts it, with its unsent messages); else this tab's own is stored for
+   * the others. Messages wait until this is settled. Resolves with the token the
+   * tabs now share (null while this tab has no session).
+   */
+  shareSession(): Promise<string | null> {
+    this.#sharing ??= (async () => {
+      try {
+        if (this.#connecting) await this.#connecting.catch(() => {});
+        const key = this.#key('session');
+        const other = await this.#withSessionLock(async () => {
+          const stored = this.#read(key);
+          const mine = this.#adopted ?? this.#token;
+          if (stored && stored !== mine) return stored;
+          if (mine) this.#write(key, mine);
+          return null;
+        });
+        if (other) await this.adoptSession(other).catch((error) => this.#fail(error));
+        else if (this.#adopting) await this.#adopting.catch(() => {}); // announced by another tab meanwhile
+        return this.#token;
+      } finally {
+        this.#sharing = null;
+      }
+    })();
+    return this.#sharing;
+  }
+
+  /**
+   * Runs `fn` holding this site's session lock (one per public key and API, across
+   * its tabs: `navigator.locks`), so that reading the stored session, creating one
+   * and storing it happen once for all tabs. Without Web Locks (or refused), `fn` runs at once.
+   */
+  #withSessionLock<T>(fn: () => Promise<T>): Promise<T> {
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    if (!locks?.request) return fn();
+    let ran = false;
+    const held = locks.request(`chat-widget:session:${this.publicKey}:${this.api}`, () => {
+      ran = true;
+      return fn();
+    }) as unknown as Promise<T>;
+    // Locks refused (an opaque origin, a sandboxed frame): without them, as one tab does.
+    return held.catch((error: unknown) => {
+      if (ran) throw error;
+      return fn();
+    });
+  }
+
+  /**
+   * Keeps the session token in storage, unless the storage says writing is not
+   * allowed yet (a ConsentStorage before the visitor's first interaction): then it
+   * stays in memory, and `shareSession()` stores it once allowed, unless another tab
+   * stored one first.
+   */
+  #storeToken(token: string): void {
+    if ((this.#storage as { allowed?: boolean } | null)?.allowed === false) return;
+    this.#write(this.#key('session'), token);
   }
 
   /** The session token, to share with this site's other tabs. */
@@ -298,25 +395,42 @@ export class ChatClient {
   async #connect(): Promise<void> {
     this.#setConnection('connecting');
     const key = this.#key('session');
-    const stored = this.#read(key);
     let session: { session: { id: string; token: string }; stream_cursor: number; unread_count: number; available: boolean; resumed: boolean; contact: ClientContact | null };
     try {
-      session = await this.#request('POST', '/sessions', {
-        public_key: this.publicKey,
-        ...(stored ? { session_token: stored } : {}),
-        ...(this.#locale ? { locale: this.#locale } : {}),
-        ...(globalThis.location ? { page_url: globalThis.location.href } : {}),
-      }, false);
+      // Read the stored session, create or resume it, store it: once for all of the site's tabs.
+      session = await this.#withSessionLock(async () => {
+        // A session another tab stored wins; else one another tab announced; else this tab's own.
+        const stored = this.#read(key) ?? this.#adopted ?? this.#token;
+        const created = await this.#request('POST', '/sessions', {
+          public_key: this.publicKey,
+          ...(stored ? { session_token: stored } : {}),
+          ...(this.#locale ? { locale: this.#locale } : {}),
+          ...(globalThis.location ? { page_url: globalThis.location.href } : {}),
+        }, false);
+        this.#storeToken(created.session.token);
+        return created;
+      });
     } catch (error) {
       this.#setConnection(error instanceof ChatError && error.code === 'network' ? 'offline' : 'idle');
       this.#fail(error);
       if (error instanceof ChatError && error.code === 'network') this.#scheduleReconnect();
       throw error;
     }
+    const previous = this.#outbox;
+    if (previous && this.#sessionId !== session.session.id) {
+      // Another session than before (one that another tab stored, or a new one after a 401):
+      // what this tab had not sent yet goes into it, not lost with the old one.
+      this.#early.unshift(...previous.entries.map(({ chatId: _chatId, ...entry }) => entry));
+      previous.clear();
+    } else if (previous) {
+      this.#early.unshift(...previous.entries); // the same session: kept (known ones are not added twice)
+    }
     this.#token = session.session.token;
     this.#sessionId = session.session.id;
-    this.#write(key, this.#token);
+    this.#adopted = null;
     this.#outbox = new Outbox(this.#storage, this.#key(`outbox:${this.#sessionId}`));
+    // Messages sent before the session existed (or carried from another session) join its outbox.
+    for (const e of this.#early.splice(0)) this.#outbox.add(e);
     this.#lastEventId = session.stream_cursor;
     this.#events.emit('chat.availability', { available: session.available });
     this.#events.emit('chat.connected', { sessionId: this.#sessionId, resumed: session.resumed, unreadCount: session.unread_count, contact: session.contact });
@@ -347,9 +461,7 @@ export class ChatClient {
 
   async #loadHistory(): Promise<void> {
     const messages = await this.fetchMessages();
-    const pending = (this.#outbox?.entries ?? []).map((e) =>
-      Object.freeze({ id: e.clientId, clientId: e.clientId, author: 'visitor' as const, content: e.content, createdAt: e.createdAt, status: 'pending' as const }),
-    );
+    const pending = (this.#outbox?.entries ?? []).map((e) => outboxMessage(e, e.failed ? 'failed' : 'pending'));
     const known = new Set(messages.map((m) => m.clientId));
     this.#events.emit('chat.history', { messages: [...messages, ...pending.filter((p) => !known.has(p.clientId))] });
   }
@@ -377,21 +489,37 @@ export class ChatClient {
     return pending;
   }
 
-  #early: import('./outbox.js').OutboxEntry[] = [];
+  #early: OutboxEntry[] = [];
   /** The outbox entry being sent now (identify waits for it). */
   #sending: Promise<unknown> | null = null;
 
-  /** Sends the outbox in order; on a network or server failure, retries with back-off. */
+  /**
+   * Sends the outbox, one message at a time, in order:
+   * - a refusal for good (a 4xx other than 401, 408 and 429: bad input, an unknown chat...)
+   *   marks the message `failed`: it stays in the (persisted) outbox, shown with Retry and
+   *   Discard, and is not sent again until retried; the next message goes on;
+   * - a network error or a 429 holds everything (the next try after a capped back-off, or
+   *   when the browser is online again); a 401 renews the session first;
+   * - a 5xx (or 408) is retried with back-off, but the message moves behind the others, so
+   *   that they go first, and after MAX_SERVER_ATTEMPTS such answers it is marked `failed`
+   *   too: a message that breaks the server is not retried forever (a few seconds in all
+   *   with the default back-off), and never holds the others back for more than one try.
+   */
   async #flush(): Promise<void> {
+    // While the tabs settle on one session, nothing goes to this tab's own.
+    for (let wait = this.#sharing ?? this.#adopting; wait; wait = this.#sharing ?? this.#adopting) await wait.catch(() => {});
     if (!this.#outbox || this.#destroyed) return;
     for (const e of this.#early.splice(0)) this.#outbox.add(e);
     if (this.#flushing) return;
     this.#flushing = true;
+    const outbox = this.#outbox;
+    /** Messages that got a 5xx in this round: tried again after the back-off. */
+    const deferred = new Set<string>();
     try {
-      // One at a time, in order, until the outbox is empty (entries added meanwhile included).
-      // While identify() runs, nothing new starts: an entry sent after a switch would go to the new person.
-      const outbox = this.#outbox;
-      for (let entry = outbox.entries[0]; entry && !this.#identifying; entry = this.#outbox?.entries[0]) {
+      // Entries added meanwhile included. While identify() runs, nothing new starts: an entry
+      // sent after a switch would go to the new person.
+      for (let entry = this.#nextToSend(deferred); entry && !this.#identifying; entry = this.#nextToSend(deferred)) {
+        if (this.#outbox !== outbox || this.#destroyed) return; // the session changed: its own flush takes over
         try {
           const sending = this.#request<{ message: ServerMessage }>('POST', entry.chatId ? `/chats/${encodeURIComponent(entry.chatId)}/messages` : '/messages', {
             client_id: entry.clientId,
@@ -402,27 +530,58 @@ export class ChatClient {
           const res = await sending;
           // Reset or switched meanwhile: that message belongs to the previous visitor; nothing of it shows.
           if (this.#outbox !== outbox) return;
-          this.#outbox.remove(entry.clientId);
+          outbox.remove(entry.clientId);
           this.#flushAttempt = 0;
           this.#events.emit('chat.message', { message: this.#toMessage(res.message) });
         } catch (error) {
           if (this.#outbox !== outbox) return;
-          if (error instanceof ChatError && (error.code === 'network' || error.status >= 500 || error.status === 429 || error.status === 401)) {
-            if (error.status === 401) void this.#reconnectSession();
+          const e = error instanceof ChatError ? error : new ChatError('unexpected', String((error as Error)?.message ?? error));
+          if (e.code === 'network' || e.status === 401 || e.status === 429) {
+            if (e.status === 401) void this.#reconnectSession();
             this.#scheduleFlush();
             return;
           }
-          // The server refused it for good (bad input): say so, and drop it.
-          this.#outbox.remove(entry.clientId);
-          this.#events.emit('chat.message', {
-            message: Object.freeze({ id: entry.clientId, clientId: entry.clientId, author: 'visitor', content: entry.content, createdAt: entry.createdAt, status: 'failed' }),
-          });
-          this.#fail(error);
+          const attempts = (entry.attempts ?? 0) + 1;
+          if ((e.status >= 500 || e.status === 408) && attempts < MAX_SERVER_ATTEMPTS) {
+            outbox.update(entry.clientId, (x) => ({ ...x, attempts }));
+            outbox.moveToEnd(entry.clientId);
+            deferred.add(entry.clientId);
+            continue;
+          }
+          // Refused for good, or failing for too long: shown as failed, kept until retried or discarded.
+          outbox.update(entry.clientId, (x) => ({ ...x, attempts, failed: { code: e.code, message: e.message } }));
+          this.#events.emit('chat.message', { message: outboxMessage(entry, 'failed') });
+          this.#fail(e);
         }
       }
+      if (deferred.size) this.#scheduleFlush();
     } finally {
       this.#flushing = false;
     }
+  }
+
+  /** The first message that waits to be sent (not failed, not deferred in this round). */
+  #nextToSend(deferred: ReadonlySet<string>): OutboxEntry | undefined {
+    return this.#outbox?.entries.find((e) => !e.failed && !deferred.has(e.clientId));
+  }
+
+  /** Sends a message that the server refused again (its "Retry"). False when no failed message has this client id. */
+  retryMessage(clientId: string): boolean {
+    const entry = this.#outbox?.entries.find((e) => e.clientId === clientId && e.failed);
+    if (!entry) return false;
+    this.#outbox!.update(clientId, ({ failed: _failed, attempts: _attempts, ...rest }) => rest);
+    this.#events.emit('chat.message', { message: outboxMessage(entry, 'pending') });
+    this.#flushAttempt = 0;
+    void this.#flush();
+    return true;
+  }
+
+  /** Forgets a message that the server refused (its "Discard"). False when no failed message has this client id. */
+  discardMessage(clientId: string): boolean {
+    const entry = this.#outbox?.entries.find((e) => e.clientId === clientId && e.failed);
+    if (!entry) return false;
+    this.#outbox!.remove(clientId);
+    return true;
   }
 
   #toMessage(m: ServerMessage): ChatMessage {

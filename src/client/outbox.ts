@@ -8,6 +8,10 @@ export interface OutboxEntry {
   conversationFields?: Record<string, unknown>;
   /** The chat it belongs to (headless SDK), else the visitor's current conversation. */
   chatId?: string;
+  /** Answers of 5xx (or 408/429) so far: bounded, so that one message never holds the others back for long. */
+  attempts?: number;
+  /** Refused by the server (a 4xx, or too many 5xx): kept, and not sent again until retried. */
+  failed?: { code: string; message: string };
 }
 
 /**
@@ -29,6 +33,20 @@ export class Outbox {
   add(entry: OutboxEntry): void {
     if (this.#entries.some((e) => e.clientId === entry.clientId)) return;
     this.#entries = [...this.#entries, entry];
+    this.#save();
+  }
+
+  /** Replaces an entry (same client id), in place. */
+  update(clientId: string, change: (entry: OutboxEntry) => OutboxEntry): void {
+    this.#entries = this.#entries.map((e) => (e.clientId === clientId ? change(e) : e));
+    this.#save();
+  }
+
+  /** Moves an entry behind the others. */
+  moveToEnd(clientId: string): void {
+    const entry = this.#entries.find((e) => e.clientId === clientId);
+    if (!entry) return;
+    this.#entries = [...this.#entries.filter((e) => e !== entry), entry];
     this.#save();
   }
 

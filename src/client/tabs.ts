@@ -9,21 +9,36 @@ type TabMessage = { type: 'open'; open: boolean } | { type: 'read' } | { type: '
  * unread count, and one shared session, so that there is one conversation.
  * New messages reach every tab through its own realtime stream of that session.
  * Nothing is shared when the page keeps nothing (`storage="none"`).
+ *
+ * The session is created once for all tabs: the client reads the stored session,
+ * creates one and stores it under a `navigator.locks` lock, so that a tab that
+ * connects while another creates the session waits, then resumes it. A tab that
+ * connected before (with a session of its own, not stored: the visitor had not
+ * interacted yet) adopts the stored one once it may keep it (`shareSession`), and
+ * every tab that may keep its session tells the others its token, which they adopt.
  */
 export function syncTabs(commands: Commands, client: ChatClient, storage: ConsentStorage): () => void {
   if (typeof BroadcastChannel === 'undefined' || storage.policy === 'none') return () => {};
   const channel = new BroadcastChannel(`chat-widget:${client.publicKey}`);
   let applying = false;
-  const post = (message: TabMessage) => {
-    if (!applying) channel.postMessage(message);
+  let closed = false;
+  /** Tells the other tabs; `echo` false: not while applying what another tab said. */
+  const post = (message: TabMessage, echo = false) => {
+    if (!closed && (echo || !applying)) channel.postMessage(message);
   };
   const offStore = commands.store.subscribe((next, prev) => {
     if (next.open !== prev.open) post({ type: 'open', open: next.open });
     if (next.unreadCount === 0 && prev.unreadCount > 0) post({ type: 'read' });
   });
-  // Once this tab may keep its session, the others take it over.
+  // Once this tab may keep its session: the stored one wins, else this one is stored; the others take it over.
   const offAllow = storage.onAllow(() => {
-    if (client.sessionToken) post({ type: 'session', token: client.sessionToken });
+    void client.shareSession().then((token) => {
+      if (token) post({ type: 'session', token }, true);
+    });
+  });
+  // A session created or resumed once allowed (the first interaction connects): the others take it over.
+  const offConnected = client.on('chat.connected', ({ chat }) => {
+    if (!chat && storage.allowed && client.sessionToken) post({ type: 'session', token: client.sessionToken }, true);
   });
   channel.onmessage = ({ data }: MessageEvent<TabMessage>) => {
     applying = true;
@@ -34,8 +49,9 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
       } else if (data.type === 'read') {
         commands.store.update({ unreadCount: 0, preview: null });
       } else if (data.type === 'session') {
+        // Adopt first (so that this tab, allowed now, stores the shared token, not its own).
+        void client.adoptSession(data.token).catch(() => {});
         storage.allow();
-        void client.adoptSession(data.token);
       }
     } finally {
       applying = false;
@@ -44,6 +60,8 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
   return () => {
     offStore();
     offAllow();
+    offConnected();
+    closed = true;
     channel.close();
   };
 }

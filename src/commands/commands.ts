@@ -35,6 +35,9 @@ export interface CommandNotices {
 /** What the commands hand to the server side (see src/client/bind.ts). */
 export interface Remote {
   send(message: ChatMessage, conversationFields: Readonly<Record<string, unknown>>): void;
+  /** A message the server refused: send it again, or forget it. */
+  retry(clientId: string): void;
+  discard(clientId: string): void;
   markRead(): void;
   identify(identity: IdentityInput): Promise<void>;
   identityToken(): Promise<string | null>;
@@ -174,9 +177,16 @@ export class Commands {
     this.store.update(embedded ? { embedded, open: true, unreadCount: 0, preview: null } : { embedded });
   }
 
+  /** Opens the panel on the conversation, with `text` in the composer. */
   showNewMessage(text?: unknown): void {
     const draft = text === undefined ? this.state.draft : v.string('showNewMessage(text)', text, { max: MAX_MESSAGE_LENGTH });
-    this.store.update({ draft });
+    this.store.update({ draft, view: 'conversation' });
+    this.show();
+  }
+
+  /** Opens the panel on the conversation (the preview card of an operator's reply), not the view shown before. */
+  showConversation(): void {
+    this.store.update({ view: 'conversation' });
     this.show();
   }
 
@@ -208,13 +218,42 @@ export class Commands {
       status: 'pending',
     });
     this.notices.emit('interaction', {});
+    // The panel lands on the conversation that holds it, whatever view it showed (the topic picker...).
     this.store.update((s) => ({
       messages: Object.freeze([...s.messages, message]),
       draft: s.draft.trim() === content ? '' : s.draft,
+      view: 'conversation',
     }));
     this.remote?.send(message, this.state.conversationFields);
     this.remote?.typing(false);
     return message;
+  }
+
+  /**
+   * Sends again a visitor message that the server refused (`status: 'failed'`, its "Retry").
+   * Returns false when no failed message has this client id.
+   */
+  retryMessage(clientId: unknown): boolean {
+    const id = v.string('retryMessage(clientId)', clientId, { max: 200, empty: false });
+    const failed = this.state.messages.find((m) => m.author === 'visitor' && (m.clientId ?? m.id) === id && m.status === 'failed');
+    if (!failed) return false;
+    this.notices.emit('interaction', {});
+    this.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (m === failed ? Object.freeze({ ...m, status: 'pending' as const }) : m))) }));
+    this.remote?.retry(id);
+    return true;
+  }
+
+  /**
+   * Forgets a visitor message that the server refused (its "Discard"): it leaves the
+   * list and the outbox. Returns false when no failed message has this client id.
+   */
+  discardMessage(clientId: unknown): boolean {
+    const id = v.string('discardMessage(clientId)', clientId, { max: 200, empty: false });
+    const failed = this.state.messages.find((m) => m.author === 'visitor' && (m.clientId ?? m.id) === id && m.status === 'failed');
+    if (!failed) return false;
+    this.store.update((s) => ({ messages: Object.freeze(s.messages.filter((m) => m !== failed)) }));
+    this.remote?.discard(id);
+    return true;
   }
 
   /**
@@ -251,7 +290,8 @@ export class Commands {
       local: true,
       ...(authorName ? { authorName } : {}),
     });
-    this.receive([message]);
+    // The panel lands on the conversation, whatever view it showed.
+    this.receive([message], { view: 'conversation' });
     return message;
   }
 
@@ -270,7 +310,7 @@ export class Commands {
    * in time order, known ones replaced (a pending message becoming sent). New
    * messages from others raise the unread count while the panel is closed.
    */
-  receive(incoming: readonly ChatMessage[]): void {
+  receive(incoming: readonly ChatMessage[], patch: Partial<WidgetState> = {}): void {
     this.store.update((s) => {
       const byKey = new Map(s.messages.map((m, i) => [m.clientId ?? m.id, i]));
       const list = [...s.messages];
@@ -288,6 +328,7 @@ export class Commands {
       if (fresh.length) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const unseen = s.open ? [] : fresh.filter((m) => m.author !== 'visitor');
       return {
+        ...patch,
         messages: Object.freeze(list),
         ...(fresh.some((m) => m.author === 'agent') ? { typing: null } : {}),
         ...(unseen.length ? { unreadCount: s.unreadCount + unseen.length, preview: unseen[unseen.length - 1]! } : {}),

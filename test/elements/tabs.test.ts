@@ -6,7 +6,24 @@ const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) 
   chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
 const stored = (ws?: TestWorkspace) => Object.keys(localStorage).filter((k) => k.startsWith(ws ? `chat-widget:${ws.publicKey}:` : 'chat-widget:'));
 
-/** A second tab of this site: a same-origin frame (it shares storage and BroadcastChannel with this page). */
+/** A widget on `ws` in this page that has not connected (the visitor has not interacted). */
+async function idleWidget(ws: TestWorkspace): Promise<ChatWidget> {
+  const el = document.createElement('chat-widget');
+  Object.assign(el, { api: ws.api, publicKey: ws.publicKey });
+  document.body.append(el);
+  await el.updateComplete;
+  return el;
+}
+
+const shows = (el: ChatWidget, content: string) => el.state.messages.some((m) => m.content === content && m.status === 'sent');
+
+/** The workspace's conversations and what each holds, through the operators' API. */
+async function conversationsOf(ws: TestWorkspace): Promise<string[][]> {
+  const list = (await agent(ws, 'GET', '/conversations')).body.conversations as { id: string }[];
+  return Promise.all(list.map(async (c) => ((await agent(ws, 'GET', `/conversations/${c.id}/messages`)).body.messages as { content: string }[]).map((m) => m.content).sort()));
+}
+
+/** A second tab of this site: a same-origin frame (it shares storage, BroadcastChannel and Web Locks with this page). */
 async function secondTab(ws: TestWorkspace): Promise<{ widget: ChatWidget; frame: HTMLIFrameElement }> {
   const frame = document.createElement('iframe');
   frame.src = `/test/fixtures/tab.html?api=${encodeURIComponent(ws.api)}&key=${encodeURIComponent(ws.publicKey)}`;
@@ -59,7 +76,7 @@ describe('consent and tabs', () => {
     expect(stored(ws)).to.deep.equal([]);
     expect(document.cookie).to.equal('');
     el.show();
-    expect(stored(ws).some((k) => k.endsWith(':session'))).to.equal(true);
+    await waitUntil(() => stored(ws).some((k) => k.endsWith(':session')), 'session stored', { timeout: 5000 });
   });
 
   it('storage="none" never writes; storage="session" uses sessionStorage from the start', async () => {
@@ -125,5 +142,43 @@ describe('consent and tabs', () => {
     await waitUntil(() => tab2.isOpen && tab2.unreadCount === 0, 'tab two opened and read', { timeout: 5000 });
     tab2.hide();
     await waitUntil(() => !tab1.isOpen, 'tab one closed', { timeout: 5000 });
+  });
+
+  for (const first of ['tab one', 'tab two'] as const) {
+    it(`two tabs opened before any interaction, both sending at nearly the same time (${first} first): one session, one conversation, both messages in each tab`, async function () {
+      this.timeout(30000);
+      const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+      const tab1 = await idleWidget(ws);
+      const { widget: tab2 } = await secondTab(ws);
+      expect(tab1.sessionId).to.equal(null);
+      expect(tab2.sessionId).to.equal(null);
+      const [a, b] = first === 'tab one' ? [tab1, tab2] : [tab2, tab1];
+      a.sendMessage(`Sent first, from ${first}`);
+      b.sendMessage('Sent right after, from the other tab');
+      for (const tab of [tab1, tab2]) {
+        await waitUntil(() => shows(tab, `Sent first, from ${first}`) && shows(tab, 'Sent right after, from the other tab'), 'both messages in each tab', { timeout: 10000 });
+      }
+      expect(tab1.sessionId).to.match(/^ses_/);
+      expect(tab2.sessionId).to.equal(tab1.sessionId);
+      expect(await conversationsOf(ws)).to.deep.equal([[`Sent first, from ${first}`, 'Sent right after, from the other tab'].sort()]);
+    });
+  }
+
+  it('two tabs that each connected with a session of their own before any interaction end up on one session, with both messages in one conversation', async function () {
+    this.timeout(30000);
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const tab1 = await connectedWidget(ws);
+    const { widget: tab2 } = await secondTab(ws);
+    await tab2.client!.connect();
+    expect(tab2.sessionId).to.match(/^ses_/);
+    expect(tab2.sessionId).not.to.equal(tab1.sessionId); // nothing stored before the visitor interacts
+    expect(stored(ws).filter((k) => k.endsWith(':session'))).to.deep.equal([]);
+    tab2.sendMessage('From tab two, first');
+    tab1.sendMessage('From tab one, right after');
+    for (const tab of [tab1, tab2]) {
+      await waitUntil(() => shows(tab, 'From tab two, first') && shows(tab, 'From tab one, right after'), 'both messages in each tab', { timeout: 10000 });
+    }
+    expect(tab2.sessionId).to.equal(tab1.sessionId);
+    expect(await conversationsOf(ws)).to.deep.equal([['From tab one, right after', 'From tab two, first']]);
   });
 });
