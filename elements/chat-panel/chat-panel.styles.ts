@@ -115,8 +115,29 @@ export const panelStyles = css`
     font-weight: 600;
     color: var(--_muted);
   }
+  /* A message the server refused: plainly not like the sent ones, with its way out beside it. */
+  [part='message'][data-status='failed'] {
+    background: var(--_surface);
+    color: var(--_fg);
+    box-shadow: inset 0 0 0 1.5px var(--_error);
+  }
   [data-status='failed'] .meta {
+    font-weight: 600;
+    color: var(--_error);
+  }
+  [data-status='failed'] .meta::before {
+    content: '!';
+    display: inline-grid;
+    place-items: center;
+    inline-size: 14px;
+    block-size: 14px;
+    margin-inline-end: 4px;
+    border-radius: 50%;
+    background: var(--_error);
+    color: var(--_surface);
+    font-size: 10px;
     font-weight: 700;
+    vertical-align: 1px;
   }
   .failed-actions {
     display: flex;

@@ -225,7 +225,7 @@ export class ChatPanel extends LitElement {
     const meta = [this.#formatTime(m.createdAt, locale), mine ? (seen ? msg('Seen') : this.#statusLabel(m)) : ''].filter(Boolean).join(' · ');
     return html`<div part="message" data-author=${m.author} data-status=${m.status}>${!mine && m.authorName
         ? html`<span class="author">${m.authorName}</span>`
-        : nothing}<span class="text">${linkify(m.content).map((seg) =>
+        : nothing}<span class="text" dir="auto">${linkify(m.content).map((seg) =>
         seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
       )}</span>${m.attachment
         ? html`<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`

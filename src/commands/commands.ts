@@ -676,13 +676,28 @@ export class Commands {
 
   /** Replaces the whole message list (a history load), keeping what the visitor sent meanwhile. */
   /**
-   * The history as the server has it; messages the page showed locally (`showAgentMessage`,
-   * e.g. a greeting set before the session loaded) stay, in time order.
+   * The history as the server has it. What is not on the server stays, in time order: the
+   * messages the page showed locally (`showAgentMessage`, e.g. a greeting set before the
+   * session loaded) and the visitor's own that are still pending or failed (a refused one
+   * keeps its Retry and Discard when a chat's history is loaded after it).
    */
   replaceMessages(messages: readonly ChatMessage[]): void {
-    const local = this.store.state.messages.filter((m) => m.local);
-    const all = local.length ? [...messages, ...local].sort((a, b) => a.createdAt.localeCompare(b.createdAt)) : messages;
-    this.store.update({ messages: Object.freeze([...all]) });
+    const key = (m: ChatMessage) => m.clientId ?? m.id;
+    const known = new Set(messages.map(key));
+    const all = [...messages];
+    // Each kept message goes back after the one it followed (clocks of the server and the
+    // browser differ, so times alone would misplace it), or first when it was first.
+    let after: ChatMessage | null = null;
+    for (const m of this.store.state.messages) {
+      if (known.has(key(m))) after = m;
+      else if (m.local || m.status === 'pending' || m.status === 'failed') {
+        const at = after ? all.findIndex((x) => key(x) === key(after!)) + 1 : 0;
+        all.splice(after && at === 0 ? all.length : at, 0, m);
+        after = m;
+        known.add(key(m));
+      }
+    }
+    this.store.update({ messages: Object.freeze(all) });
   }
 
   /** Reports a failure to the page as `chat-error`. */

@@ -120,4 +120,23 @@ describe('the outbox: a refused message is marked failed, and the next ones go o
       window.fetch = original;
     }
   });
+  it('a refused message keeps its failed state and its Retry when the chat\'s history is loaded after it (a workspace with topics)', async function () {
+    this.timeout(30000);
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace', demo: true });
+    const el = await connectedWidget(ws, { open: true });
+    el.sendMessage('Hello, I have a question');
+    el.sendMessage('A bad byte: \u0000');
+    el.sendMessage('And the next one');
+    await waitUntil(() => el.state.messages.some((m) => m.content === 'A bad byte: \u0000' && m.status === 'failed') && el.state.messages.some((m) => m.content === 'And the next one' && m.status === 'sent'), 'failed and sent', { timeout: 10000 });
+    // The ongoing chat and its history load meanwhile (topics): the failed message stays, in its place.
+    await waitUntil(() => el.state.chat !== null, 'the ongoing chat loaded', { timeout: 10000 });
+    await new Promise((r) => setTimeout(r, 1000));
+    await settled(el);
+    expect(el.state.messages.map((m) => [m.content, m.status]), JSON.stringify(el.state.messages.map((m) => [m.content, m.status, m.createdAt]))).to.deep.equal([
+      ['Hello, I have a question', 'sent'],
+      ['A bad byte: \u0000', 'failed'],
+      ['And the next one', 'sent'],
+    ]);
+    expect(buttonsOf(bubble(el, 'A bad byte: \u0000'))).to.deep.equal(['Retry', 'Discard']);
+  });
 });
