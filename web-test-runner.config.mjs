@@ -43,6 +43,6 @@ export default {
   ],
   // One file at a time: the files share one origin's localStorage, which the server tests use.
   concurrency: 1,
-  testFramework: { config: { timeout: 15000 } },
+  testFramework: { config: { timeout: 30000 } },
   testsFinishTimeout: 600000,
 };

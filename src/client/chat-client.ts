@@ -460,7 +460,10 @@ export class ChatClient {
   }
 
   async #loadHistory(): Promise<void> {
+    const epoch = this.#epoch;
     const messages = await this.fetchMessages();
+    // Reset or switched to another person meanwhile: that history was the previous one's.
+    if (epoch !== this.#epoch) return;
     const pending = (this.#outbox?.entries ?? []).map((e) => outboxMessage(e, e.failed ? 'failed' : 'pending'));
     const known = new Set(messages.map((m) => m.clientId));
     this.#events.emit('chat.history', { messages: [...messages, ...pending.filter((p) => !known.has(p.clientId))] });
@@ -1112,8 +1115,12 @@ export class ChatClient {
     return res;
   }
 
+  /** Counts resets and switches of person: an answer that started before one belongs to the previous visitor. */
+  #epoch = 0;
+
   /** Drops what belonged to the person the session held before, and says so. */
   #switched(contact: ClientContact | null, verified: boolean, unreadCount: number): void {
+    this.#epoch++;
     this.#stream?.abort();
     this.#stream = null;
     this.#outbox?.clear();
@@ -1186,6 +1193,7 @@ export class ChatClient {
 
   /** Forgets this visitor: a new anonymous session, in place. */
   async resetSession(): Promise<void> {
+    this.#epoch++;
     this.#stream?.abort();
     this.#stream = null;
     this.#outbox?.clear();

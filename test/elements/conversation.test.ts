@@ -142,7 +142,7 @@ describe('a real conversation with the reference server', () => {
     await el.resetSession();
     await settled(el);
     expect(el.sessionId).to.not.equal(before);
-    expect(el.state.messages).to.have.length(0);
+    expect(el.state.messages, JSON.stringify(el.state.messages)).to.have.length(0);
     expect(el.state.user).to.deep.equal({});
     expect(messageTexts(el)).to.deep.equal([]);
     expect(() => el.identify('ada' as never)).to.throw(TypeError, /identify\(identity\): expected a plain object/);
