@@ -1,4 +1,4 @@
-import { parseCsCommand, CsCommandError, type CsCommand } from '../src/commands/cs-parser.js';
+import { parseCsCommand, CsCommandError, type CsCommand } from '../src/protocol/cs-parser.js';
 import type { Chat, Session } from './chat.js';
 import { newId } from './chat.js';
 import type { Row } from './db/db.js';

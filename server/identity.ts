@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import type { IdentityInput } from '../src/commands/commands.js';
+import type { IdentityInput } from '../src/protocol/identity.js';
 import { HttpError } from './errors.js';
 
 export type { IdentityInput };

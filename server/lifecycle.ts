@@ -4,6 +4,7 @@ import { newId } from './chat.js';
 import type { Queryable, Row } from './db/db.js';
 import { HttpError, notFound } from './errors.js';
 import { systemClock, type Clock } from './clock.js';
+import { EMAIL } from '../src/protocol/limits.js';
 
 /**
  * The conversations the session `$n` may reach: a contact's conversation
@@ -15,7 +16,8 @@ import { systemClock, type Clock } from './clock.js';
 const visitorOwns = (n: number) =>
   `((contact_id is not null and contact_id = (select s.contact_id from sessions s where s.id = $${n})) or (contact_id is null and session_id = $${n}))`;
 
-export type ChatStatus = 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
+export type { ChatStatus } from '../src/protocol/chat.js';
+import type { ChatStatus } from '../src/protocol/chat.js';
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const DEFAULT_HANDLE_SECONDS = 300;
 
@@ -51,7 +53,6 @@ const chatJson = (c: Row, agent: Row | null) => ({
   rating: c.rating ?? null,
 });
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** The headless SDK's chat lifecycle over the chat domain. */
 export class Lifecycle {

@@ -6,9 +6,9 @@ import { HttpError, notFound } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import { isOpen, pick } from './lifecycle.js';
 import { formatSlot, freeSlots, parseTime, type Hours } from './slots.js';
+import { EMAIL } from '../src/protocol/limits.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CODE_MINUTES = 10;
 
 const callJson = (c: Row) => ({

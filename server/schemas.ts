@@ -1,3 +1,4 @@
+import { MAX_MESSAGE_LENGTH } from '../src/protocol/limits.js';
 /** JSON schemas of the public boundary. Response schemas decide what leaves: a field not named here is never sent. */
 
 export const errorSchema = {
@@ -75,7 +76,7 @@ export const agentContact = {
   properties: { id: { type: 'string' }, location: { type: ['string', 'null'] }, ...widgetContact.properties, email_verified: { type: 'boolean' } },
 } as const;
 
-export const MAX_CONTENT = 10_000;
+export const MAX_CONTENT = MAX_MESSAGE_LENGTH;
 export const content = { type: 'string', minLength: 1, maxLength: MAX_CONTENT } as const;
 export const clientId = { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
 export const cursor = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;

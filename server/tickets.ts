@@ -3,6 +3,7 @@ import { newId } from './chat.js';
 import type { Row } from './db/db.js';
 import { HttpError } from './errors.js';
 import { pick } from './lifecycle.js';
+import { EMAIL } from '../src/protocol/limits.js';
 
 export interface FormField {
   name: string;
@@ -13,7 +14,6 @@ export interface FormField {
   max?: number;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** A 400 that names each field that is wrong, so the messenger can show each error beside its field. */
 export class FieldErrors extends HttpError {

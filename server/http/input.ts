@@ -16,7 +16,8 @@ import { HttpError } from '../errors.js';
  */
 
 /** The longest file name accepted (characters), as on common file systems. */
-export const MAX_FILE_NAME = 255;
+export { MAX_FILE_NAME_LENGTH as MAX_FILE_NAME } from '../../src/protocol/limits.js';
+import { MAX_FILE_NAME_LENGTH as MAX_FILE_NAME } from '../../src/protocol/limits.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

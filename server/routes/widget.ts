@@ -8,6 +8,7 @@ import { mintIdentityToken, randomToken, sha256, verifyIdentity, type IdentityIn
 import { clientId, content, cursor, widgetContact, widgetMessage } from '../schemas.js';
 import { lastEventId, serveStream } from '../sse.js';
 import type { StreamEvent } from '../bus.js';
+import type { VisitorStreamEvent } from '../../src/protocol/stream.js';
 import type { Lifecycle } from '../lifecycle.js';
 import { sdkRoutes } from './sdk.js';
 import { messengerRoutes } from './messenger.js';
@@ -51,7 +52,7 @@ const bearer = (request: FastifyRequest): string | null => {
 
 /** What a visitor's stream may carry, by event type; anything else is left out. */
 const serializer = (schema: object) => fastJson(schema as Parameters<typeof fastJson>[0]) as (payload: object) => string;
-const visitorEvents: Record<string, (payload: object) => string> = {
+const visitorEvents: Record<VisitorStreamEvent, (payload: object) => string> = {
   message: serializer({ type: 'object', properties: { message: widgetMessage } }),
   'conversation.status': serializer({ type: 'object', properties: { conversation_id: { type: 'string' }, status: { type: 'string' } } }),
   'chat.updated': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, status: { type: 'string' } } }),
@@ -311,7 +312,7 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
           return rows.filter((e) => visitorMaysee(e, who));
         },
         matches: (e: StreamEvent) => matches(e),
-        serialize: (e) => visitorEvents[e.type]?.(e.payload) ?? null,
+        serialize: (e) => visitorEvents[e.type as VisitorStreamEvent]?.(e.payload) ?? null,
       });
     },
   });

@@ -1,6 +1,7 @@
 import type { Commands, IdentityInput } from '../commands/commands.js';
 import type { ChatMessage, ChatState, Topic, VisitorIdentity } from '../state/types.js';
 import type { Chat, ChatClient, ClientContact, MenuItem } from './chat-client.js';
+import { PROFILE_FIELDS } from '../protocol/identity.js';
 
 const toTopic = (m: MenuItem): Topic =>
   Object.freeze({
@@ -23,7 +24,7 @@ const toChat = (c: Chat, previous: ChatState | null): ChatState =>
 
 const toIdentity = (c: ClientContact, verified: boolean): VisitorIdentity => {
   const out: Record<string, unknown> = { verified };
-  for (const key of ['external_id', 'email', 'name', 'phone', 'company', 'avatar_url'] as const) {
+  for (const key of PROFILE_FIELDS) {
     if (c[key]) out[key] = c[key];
   }
   if (c.custom_data && Object.keys(c.custom_data).length) out['custom_data'] = c.custom_data;

@@ -1,4 +1,5 @@
 import { Emitter } from '../emitter.js';
+import { EMAIL, MAX_MESSAGE_LENGTH, type ChatStatus, type VisitorStreamEvent } from '../protocol/index.js';
 import type { ChatMessage, ConnectionState, VisitorIdentity } from '../state/types.js';
 import { Outbox, type OutboxEntry } from './outbox.js';
 import { readEventStream } from './sse.js';
@@ -17,7 +18,6 @@ export interface ChatClientOptions {
   locale?: string;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkLang(method: string, lang: unknown): void {
   if (typeof lang !== 'string' || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(lang)) {
@@ -59,7 +59,7 @@ export interface ClientContact {
 /** A chat of the headless SDK: a conversation with a lifecycle. */
 export interface Chat {
   id: string;
-  status: 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
+  status: ChatStatus;
   menu_id: number | null;
   lang: string | null;
   created_at: string;
@@ -472,7 +472,7 @@ export class ChatClient {
   /** Sends a visitor message: it waits in the persisted outbox until the server has it. */
   async sendTextMessage(text: string, options: { clientId?: string; createdAt?: string; conversationFields?: Record<string, unknown> } = {}): Promise<ChatMessage> {
     if (typeof text !== 'string' || !text.trim()) throw new TypeError('sendTextMessage(text): expected a non-empty string');
-    if (text.length > 10_000) throw new TypeError(`sendTextMessage(text): expected at most 10000 characters, got ${text.length}`);
+    if (text.length > MAX_MESSAGE_LENGTH) throw new TypeError(`sendTextMessage(text): expected at most ${MAX_MESSAGE_LENGTH} characters, got ${text.length}`);
     const entry = {
       clientId: options.clientId ?? crypto.randomUUID?.() ?? `${Date.now()}${Math.random()}`.replace('.', ''),
       content: text,
@@ -664,7 +664,7 @@ export class ChatClient {
     } catch {
       return;
     }
-    switch (type) {
+    switch (type as VisitorStreamEvent | 'ready') {
       case 'ready':
         this.#streamAttempt = 0;
         this.#setConnection('online');

@@ -4,11 +4,12 @@ import type { Store } from '../state/store.js';
 import type { Article, ChatMessage, Position, Theme, VisitorIdentity, WidgetState } from '../state/types.js';
 import type { CloseSource } from '../state/events.js';
 import * as v from './validate.js';
-import { isCsCommand, parseCsCommand } from './cs-parser.js';
+import { IDENTITY_STRINGS, MAX_MESSAGE_LENGTH, isCsCommand, parseCsCommand, type IdentityInput } from '../protocol/index.js';
+
+export { MAX_MESSAGE_LENGTH, type IdentityInput };
 
 export const THEMES: readonly Theme[] = ['light', 'dark', 'auto'];
 export const POSITIONS: readonly Position[] = ['right', 'left'];
-export const MAX_MESSAGE_LENGTH = 10_000;
 
 /** What `configure()` accepts; every key is optional, unknown keys are refused. */
 export interface WidgetOptions {
@@ -71,22 +72,7 @@ export interface Remote {
   csCommand(text: string): Promise<void>;
 }
 
-/** What `identify()` accepts: the visitor's details and, for verified installs, one proof. */
-export interface IdentityInput {
-  id?: string;
-  external_id?: string;
-  email?: string;
-  name?: string;
-  phone?: string;
-  company?: string;
-  avatar_url?: string;
-  custom_data?: Record<string, unknown>;
-  user_hash?: string;
-  email_hash?: string;
-  jwt?: string;
-}
 
-const IDENTITY_STRINGS = ['id', 'external_id', 'email', 'name', 'phone', 'company', 'avatar_url', 'user_hash', 'email_hash', 'jwt'] as const;
 
 const OPTION_CHECKS: { [K in keyof Required<WidgetOptions>]: (value: unknown) => Partial<WidgetState> } = {
   theme: (x) => ({ theme: v.oneOf('configure({theme})', x, THEMES) }),

@@ -1,4 +1,5 @@
 import type { ChatMessage, Theme, VisitorIdentity, WidgetState } from './types.js';
+import { PROFILE_FIELDS } from '../protocol/identity.js';
 
 /** The `chat-*` events and their `detail`, as DESIGN section 4 names them. */
 export interface ChatEventDetails {
@@ -26,7 +27,7 @@ export type ChatEventEntry = { [K in ChatEventName]: [K, ChatEventDetails[K]] }[
 
 export const messageKey = (m: ChatMessage): string => m.clientId ?? m.id;
 
-const USER_FIELDS = ['email', 'name', 'phone', 'company', 'avatar_url', 'external_id'] as const;
+const USER_FIELDS = PROFILE_FIELDS;
 
 /**
  * The events that a change from `prev` to `next` causes. Deriving them from the

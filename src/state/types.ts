@@ -1,3 +1,5 @@
+import type { ChatStatus } from '../protocol/chat.js';
+
 /** Who wrote a message, as the visitor sees it. */
 export type Author = 'visitor' | 'agent' | 'bot' | 'system';
 
@@ -58,7 +60,7 @@ export interface SurveyQuestion {
 /** The headless SDK's chat as the messenger shows it. */
 export interface ChatState {
   readonly id: string;
-  readonly status: 'va_assigned' | 'queued' | 'assigned' | 'finished' | 'dismissed';
+  readonly status: ChatStatus;
   readonly menuId: number | null;
   /** Expected wait in seconds while queued; null when unknown. */
   readonly waitSeconds: number | null;

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCsCommand, isCsCommand } from '../../src/commands/cs-parser.js';
+import { parseCsCommand, isCsCommand } from '../../src/protocol/cs-parser.js';
 import { call, clockAt, startServer, visitor, type TestServer } from './helpers.js';
 
 describe('the >cs parser', () => {

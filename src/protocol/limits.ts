@@ -1,0 +1,12 @@
+/** Limits and patterns that the widget, the headless client and the server all check the same way. */
+
+/** The longest chat message, in UTF-16 code units (as `String.length` counts). */
+export const MAX_MESSAGE_LENGTH = 10_000;
+
+/** The longest file name an upload may carry. */
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/** What counts as an email address (a local part, an @, a domain with a dot). */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export const isEmail = (value: unknown): value is string => typeof value === 'string' && EMAIL.test(value);
