@@ -85,6 +85,36 @@ export class Stream {
     return row!.id;
   }
 
+  /**
+   * What a visitor's stream sends: events addressed to whom the session holds NOW, checked at every
+   * delivery. The contact is read afresh (`currentContact`) once the stream listens, not from the cached
+   * look-up, and a `session.switched` of this session (identify) swaps it in place, in event order, so
+   * that nothing addressed to the previous contact goes out after the switch, live or from the backlog.
+   * The client hears the switch too. `matches` holds that state: it is asked in delivery order.
+   */
+  visitorFeed(who: VisitorAudience, currentContact: () => Promise<string | null>) {
+    return {
+      backlog: async (from: number) => {
+        who.contact_id = await currentContact();
+        // Past switches are not replayed into the filter: the backlog is for whom the session holds now.
+        return this.visitorBacklog({ ...who }, from);
+      },
+      matches: (e: StreamEvent) => {
+        const ok = visitorMaysee(e, who);
+        if (ok && e.type === 'session.switched') who.contact_id = e.contact_id;
+        return ok;
+      },
+    };
+  }
+
+  /** What an operator's stream sends: the workspace's operator events. */
+  operatorFeed(workspaceId: string) {
+    return {
+      backlog: (from: number) => this.operatorBacklog(workspaceId, from),
+      matches: (e: StreamEvent) => operatorMaysee(e, workspaceId),
+    };
+  }
+
   /** Stored events after `after` that this visitor may see (by `visitorMaysee`), oldest first, at most `limit`. */
   visitorBacklog(who: VisitorAudience, after: number, limit = PAGE): Promise<StreamEvent[]> {
     return this.#backlog(who.workspace_id, 'visitor', (e) => visitorMaysee(e, who), after, limit);

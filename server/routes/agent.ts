@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import type { Services } from '../app.js';
-import { operatorMaysee } from '../domain/stream.js';
 import type { FormField } from '../domain/tickets.js';
 import { operatorAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
@@ -288,8 +287,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
       await serveStream(stream.bus, request, reply, {
         after,
         heartbeatMs,
-        backlog: (from) => stream.operatorBacklog(op.workspaceId, from),
-        matches: (e) => operatorMaysee(e, op.workspaceId),
+        ...stream.operatorFeed(op.workspaceId),
         serialize: (e) => JSON.stringify({ ...e.payload, conversation_id: e.conversation_id }),
         onClose: () => {
           if (beat) clearInterval(beat);

@@ -3,8 +3,6 @@ import cors from '@fastify/cors';
 import fastJson from 'fast-json-stringify';
 import type { Services } from '../app.js';
 import type { Session } from '../domain/sessions.js';
-import type { StreamEvent } from '../bus.js';
-import { visitorMaysee } from '../domain/stream.js';
 import { randomToken, sha256, type IdentityInput } from '../domain/identity.js';
 import { visitorAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
@@ -244,26 +242,11 @@ export async function widgetRoutes(app: FastifyInstance, { services, messagesPer
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { token: { type: 'string' }, last_event_id: cursor } } },
     handler: async (request, reply) => {
       const { session, workspace } = request.visitor!;
-      // Events are addressed to whom the session holds NOW, checked at every delivery: the contact is read
-      // afresh once the stream listens (not from the cached look-up), and a `session.switched` of this
-      // session (identify) swaps it in place, in event order, so that nothing addressed to the previous
-      // contact goes out after the switch, live or from the backlog. The client hears the switch too.
-      const who = { workspace_id: workspace.id, id: session.id, contact_id: session.contact_id };
-      const matches = (e: StreamEvent) => {
-        const ok = visitorMaysee(e, who);
-        if (ok && e.type === 'session.switched') who.contact_id = e.contact_id;
-        return ok;
-      };
       const after = lastEventId(request) ?? (await stream.cursor(workspace.id));
       await serveStream(stream.bus, request, reply, {
         after,
         heartbeatMs,
-        backlog: async (from) => {
-          who.contact_id = await sessions.currentContact(session.id);
-          // Past switches are not replayed into the filter: the backlog is for whom the session holds now.
-          return stream.visitorBacklog({ ...who }, from);
-        },
-        matches: (e: StreamEvent) => matches(e),
+        ...stream.visitorFeed({ workspace_id: workspace.id, id: session.id, contact_id: session.contact_id }, () => sessions.currentContact(session.id)),
         serialize: (e) => visitorEvents[e.type as VisitorStreamEvent]?.(e.payload) ?? null,
       });
     },
