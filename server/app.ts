@@ -3,17 +3,34 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import { createTransport } from 'nodemailer';
 import type { Bus } from './bus.js';
-import { systemClock, type Clock } from './clock.js';
-import { Chat } from './chat.js';
 import type { Db } from './db/db.js';
-import { HttpError, installErrorHandling } from './errors.js';
-import { frameworkErrors, installInputChecks } from './http/input.js';
-import { agentRoutes } from './routes/agent.js';
-import { Lifecycle } from './lifecycle.js';
-import { createTransport, type Transporter } from 'nodemailer';
-import { widgetRoutes } from './routes/widget.js';
+import { Bookings } from './domain/bookings.js';
+import { Calls } from './domain/calls.js';
+import { Chats } from './domain/chats.js';
+import { Cobrowse } from './domain/cobrowse.js';
+import { Company } from './domain/company.js';
+import { Content } from './domain/content.js';
+import { ContentEditor } from './domain/content-editor.js';
+import { Conversations } from './domain/conversations.js';
+import { CsCommands } from './domain/cs-commands.js';
+import { Email } from './domain/email.js';
+import { Feedback } from './domain/feedback.js';
+import { Files } from './domain/files.js';
+import { Identity } from './domain/identity.js';
+import { Messages } from './domain/messages.js';
+import { Presence } from './domain/presence.js';
+import { Sessions } from './domain/sessions.js';
+import { Stream } from './domain/stream.js';
+import { Tickets } from './domain/tickets.js';
+import { systemClock, type Clock } from './http/clock.js';
 import { serveDist } from './http/dist.js';
+import { HttpError, installErrorHandling } from './http/errors.js';
+import { frameworkErrors, installInputChecks } from './http/input.js';
+import { MESSAGES_PER_MINUTE, SESSIONS_PER_MINUTE } from './http/rate-limits.js';
+import { agentRoutes } from './routes/agent.js';
+import { widgetRoutes } from './routes/widget.js';
 
 export interface AppOptions {
   db: Db;
@@ -41,6 +58,34 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** A strict Content-Security-Policy: no inline script or style, no eval. The demo page and inbox are served with it. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/** The domain, each service built once over one database and one bus; the route plugins receive it. */
+export type Services = ReturnType<typeof buildServices>;
+
+export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl' | 'mailFrom' | 'now'>) {
+  const stream = new Stream(options.db, options.bus);
+  const sessions = new Sessions(options.db, options.bus);
+  const company = new Company(options.db, options.now ?? systemClock);
+  const conversations = new Conversations(stream, sessions);
+  const messages = new Messages(stream, conversations);
+  const content = new Content(options.db);
+  const files = new Files(options.db, company);
+  const mailer = options.smtpUrl ? createTransport(options.smtpUrl) : null;
+  return {
+    stream, sessions, company, conversations, messages, content, files,
+    identity: new Identity(stream, sessions),
+    presence: new Presence(stream),
+    chats: new Chats(stream, conversations, messages, company, content, files),
+    feedback: new Feedback(options.db, conversations, company),
+    email: new Email(stream, conversations, messages, company, files, mailer, options.mailFrom),
+    editor: new ContentEditor(options.db, company),
+    tickets: new Tickets(stream, conversations),
+    calls: new Calls(options.db, company),
+    bookings: new Bookings(stream, conversations, messages, company),
+    cobrowse: new Cobrowse(stream, conversations, company),
+    csCommands: new CsCommands(stream, sessions, conversations, messages),
+  };
+}
+
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
@@ -48,9 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   });
-  const chat = new Chat(options.db, options.bus);
-  const mailer: Transporter | null = options.smtpUrl ? createTransport(options.smtpUrl) : null;
-  const lifecycle = new Lifecycle(chat, mailer, options.mailFrom, options.now ?? systemClock);
+  const services = buildServices(options);
   installErrorHandling(app);
   // NUL characters, unpaired surrogates and malformed URLs refused for every route below.
   installInputChecks(app);
@@ -59,8 +102,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     errorResponseBuilder: (_request, context) =>
       new HttpError(429, 'rate_limited', `Too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`),
   });
-  await app.register(widgetRoutes, { prefix: '/api/widget', chat, lifecycle, messagesPerMinute: options.messagesPerMinute ?? 120, sessionsPerMinute: options.sessionsPerMinute ?? 60, heartbeatMs: options.heartbeatMs });
-  await app.register(agentRoutes, { prefix: '/api/agent', chat, lifecycle, heartbeatMs: options.heartbeatMs });
+  await app.register(widgetRoutes, {
+    prefix: '/api/widget', services, heartbeatMs: options.heartbeatMs,
+    messagesPerMinute: options.messagesPerMinute ?? MESSAGES_PER_MINUTE, sessionsPerMinute: options.sessionsPerMinute ?? SESSIONS_PER_MINUTE,
+  });
+  await app.register(agentRoutes, { prefix: '/api/agent', services, heartbeatMs: options.heartbeatMs });
   app.get('/healthz', async () => ({ ok: true }));
   if (options.pages !== false) await pages(app, options.demoPublicKey ?? '');
   return app;

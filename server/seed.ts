@@ -1,6 +1,6 @@
 import type { Db } from './db/db.js';
-import { newId } from './chat.js';
-import { randomToken, sha256 } from './identity.js';
+import { newId } from './domain/ids.js';
+import { randomToken, sha256 } from './domain/identity.js';
 
 export interface WorkspaceKeys {
   workspaceId: string;

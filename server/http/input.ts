@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../errors.js';
+import { HttpError } from './errors.js';
 
 /**
  * Bad bytes refused in one place, for every route: a NUL character or an

@@ -1,15 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { Chat } from '../chat.js';
-import type { Lifecycle } from '../lifecycle.js';
-import { HttpError, notFound } from '../errors.js';
+import type { Services } from '../app.js';
 
 /**
  * The operator API for what the messenger shows: topics (menus), help articles,
- * survey questions and proactive triggers. Each can be listed, created, changed
- * (PATCH: only the fields sent) and deleted. A survey question that visitors
- * have answered is retired rather than deleted, so that their answers stay.
+ * survey questions and proactive triggers (see domain/content-editor.ts). Each
+ * can be listed, created, changed (PATCH: only the fields sent) and deleted.
  */
-type Row = Record<string, any>;
 type Body = Record<string, any>;
 
 const rowId = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,15}$' } } } as const;
@@ -81,59 +77,23 @@ const createBody = (properties: object, required: string[]) => ({ type: 'object'
 /** A PATCH body: the same fields, none required, at least one. */
 const patchBody = (properties: object) => ({ type: 'object', additionalProperties: false, minProperties: 1, properties });
 
-/** A rating needs [min, max] (whole numbers, min < max); a choice its choices; a text nothing. */
-function checkQuestion(q: Body): void {
-  const answers = q.valid_answers;
-  if (q.type === 'rating' && !(Array.isArray(answers) && answers.length === 2 && answers.every(Number.isInteger) && answers[0] < answers[1])) {
-    throw new HttpError(400, 'invalid_request', 'A rating question needs valid_answers [min, max], two whole numbers');
-  }
-  if (q.type === 'choice' && !Array.isArray(answers)) throw new HttpError(400, 'invalid_request', 'A choice question needs valid_answers, the choices');
-}
-
-const duplicate = (what: string) => (e: { code?: string }) => {
-  if (e.code === '23505') throw new HttpError(409, 'duplicate_key', what);
-  throw e;
-};
-
-export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle }: { chat: Chat; lifecycle: Lifecycle }): Promise<void> {
+export async function agentContentRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const { editor } = services;
   const ws = (request: { operator?: { workspaceId: string } }) => request.operator!.workspaceId;
   const num = (request: { params: unknown }) => Number((request.params as { id: string }).id);
-
-  /** Sets the sent columns of one of the workspace's rows (names checked by the body schema); 404 when it is not there. */
-  async function update(table: string, noun: string, workspaceId: string, id: number, body: Body, json: string[]): Promise<Row> {
-    const keys = Object.keys(body);
-    const [row] = await chat.db.query(
-      `update ${table} set ${keys.map((k, i) => `${k} = $${i + 3}`).join(', ')} where workspace_id = $1 and id = $2 returning *`,
-      [workspaceId, id, ...keys.map((k) => (json.includes(k) && body[k] !== null ? JSON.stringify(body[k]) : body[k]))],
-    );
-    if (!row) throw notFound(`${noun[0]!.toUpperCase()}${noun.slice(1)} ${id}`);
-    return row;
-  }
-
-  async function remove(table: string, noun: string, workspaceId: string, id: number): Promise<void> {
-    const rows = await chat.db.query(`delete from ${table} where workspace_id = $1 and id = $2 returning id`, [workspaceId, id]);
-    if (!rows.length) throw notFound(`${noun[0]!.toUpperCase()}${noun.slice(1)} ${id}`);
-  }
+  const body = (request: { body: unknown }) => request.body as Body;
 
   // ---- topics (menus) ----
 
   app.get('/menus', {
     schema: { response: { 200: many('menus', menu) } },
-    handler: async (request) => ({ menus: await chat.db.query('select * from menus where workspace_id = $1 order by position, id', [ws(request)]) }),
+    handler: async (request) => ({ menus: await editor.menus(ws(request)) }),
   });
 
   app.post('/menus', {
     schema: { body: createBody(menuFields, ['names']), response: { 201: one('menu', menu) } },
     handler: async (request, reply) => {
-      const b = request.body as Body;
-      if (b.parent_id) await lifecycle.menu(ws(request), b.parent_id);
-      const [row] = await chat.db
-        .query(
-          `insert into menus (workspace_id, parent_id, position, key, names, enabled, channels, deflection_enabled, deflection_threshold, keep_waiting)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning *`,
-          [ws(request), b.parent_id ?? null, b.position ?? 0, b.key ?? null, JSON.stringify(b.names), b.enabled ?? true, b.channels ?? ['chat'], b.deflection_enabled ?? false, b.deflection_threshold ?? 0.05, b.keep_waiting ?? true],
-        )
-        .catch(duplicate(`Another menu has the key "${b.key}"`));
+      const row = await editor.createMenu(ws(request), body(request));
       reply.status(201);
       return { menu: row };
     },
@@ -141,49 +101,25 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
 
   app.patch('/menus/:id', {
     schema: { params: rowId, body: patchBody(menuFields), response: { 200: one('menu', menu) } },
-    handler: async (request) => {
-      const b = request.body as Body;
-      const id = num(request);
-      if (b.parent_id) {
-        await lifecycle.menu(ws(request), b.parent_id);
-        // A topic cannot move under itself or one of its own subtopics.
-        const [loop] = await chat.db.query(
-          `with recursive up as (select id, parent_id from menus where id = $1
-             union all select m.id, m.parent_id from menus m join up on m.id = up.parent_id)
-           select 1 from up where id = $2 limit 1`,
-          [b.parent_id, id],
-        );
-        if (loop) throw new HttpError(400, 'invalid_request', `Menu ${b.parent_id} is menu ${id} or one of its subtopics: it cannot be its parent`);
-      }
-      return { menu: await update('menus', 'menu', ws(request), id, b, ['names']).catch(duplicate(`Another menu has the key "${b.key}"`)) };
-    },
+    handler: async (request) => ({ menu: await editor.updateMenu(ws(request), num(request), body(request)) }),
   });
 
   app.delete('/menus/:id', {
     schema: { params: rowId, response: { 200: deleted } },
-    handler: async (request) => {
-      // Its subtopics go with it; conversations and tickets keep their text and lose the link.
-      await remove('menus', 'menu', ws(request), num(request));
-      return { deleted: true };
-    },
+    handler: (request) => editor.deleteMenu(ws(request), num(request)),
   });
 
   // ---- help articles ----
 
   app.get('/articles', {
     schema: { response: { 200: many('articles', article) } },
-    handler: async (request) => ({ articles: await chat.db.query('select id, locale, slug, title, body from articles where workspace_id = $1 order by locale, title', [ws(request)]) }),
+    handler: async (request) => ({ articles: await editor.articles(ws(request)) }),
   });
 
   app.post('/articles', {
     schema: { body: createBody(articleFields, ['locale', 'slug', 'title', 'body']), response: { 201: one('article', article) } },
     handler: async (request, reply) => {
-      const b = request.body as Record<string, string>;
-      const [row] = await chat.db.query(
-        `insert into articles (workspace_id, locale, slug, title, body) values ($1, $2, $3, $4, $5)
-         on conflict (workspace_id, locale, slug) do update set title = excluded.title, body = excluded.body returning id, locale, slug, title`,
-        [ws(request), b.locale, b.slug, b.title, b.body],
-      );
+      const row = await editor.saveArticle(ws(request), body(request));
       reply.status(201);
       return { article: row };
     },
@@ -191,36 +127,25 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
 
   app.patch('/articles/:id', {
     schema: { params: rowId, body: patchBody(articleFields), response: { 200: one('article', article) } },
-    handler: async (request) => {
-      const b = request.body as Body;
-      return { article: await update('articles', 'article', ws(request), num(request), b, []).catch(duplicate(`Another article has the slug "${b.slug}" in that language`)) };
-    },
+    handler: async (request) => ({ article: await editor.updateArticle(ws(request), num(request), body(request)) }),
   });
 
   app.delete('/articles/:id', {
     schema: { params: rowId, response: { 200: deleted } },
-    handler: async (request) => {
-      await remove('articles', 'article', ws(request), num(request));
-      return { deleted: true };
-    },
+    handler: (request) => editor.deleteArticle(ws(request), num(request)),
   });
 
   // ---- survey questions ----
 
   app.get('/survey-questions', {
     schema: { response: { 200: many('questions', question) } },
-    handler: async (request) => ({ questions: await chat.db.query('select * from survey_questions where workspace_id = $1 order by position, id', [ws(request)]) }),
+    handler: async (request) => ({ questions: await editor.questions(ws(request)) }),
   });
 
   app.post('/survey-questions', {
     schema: { body: createBody(questionFields, ['type', 'display_text']), response: { 201: created } },
     handler: async (request, reply) => {
-      const b = request.body as Body;
-      checkQuestion(b);
-      const [row] = await chat.db.query(
-        'insert into survey_questions (workspace_id, position, type, display_text, valid_answers) values ($1, $2, $3, $4, $5) returning id',
-        [ws(request), b.position ?? 0, b.type, JSON.stringify(b.display_text), b.type === 'text' ? null : JSON.stringify(b.valid_answers)],
-      );
+      const row = await editor.createQuestion(ws(request), body(request));
       reply.status(201);
       return row;
     },
@@ -228,51 +153,25 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
 
   app.patch('/survey-questions/:id', {
     schema: { params: rowId, body: patchBody(questionFields), response: { 200: one('question', question) } },
-    handler: async (request) => {
-      const b = { ...(request.body as Body) };
-      const id = num(request);
-      const [current] = await chat.db.query('select type, valid_answers from survey_questions where workspace_id = $1 and id = $2', [ws(request), id]);
-      if (!current) throw notFound(`Survey question ${id}`);
-      const merged = { ...current, ...b };
-      checkQuestion(merged);
-      if (merged.type === 'text') b.valid_answers = null;
-      return { question: await update('survey_questions', 'survey question', ws(request), id, b, ['display_text', 'valid_answers']) };
-    },
+    handler: async (request) => ({ question: await editor.updateQuestion(ws(request), num(request), body(request)) }),
   });
 
   app.delete('/survey-questions/:id', {
     schema: { params: rowId, response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' }, retired: { type: 'boolean' } } } } },
-    handler: async (request) => {
-      const id = num(request);
-      const [answered] = await chat.db.query(
-        'select 1 from survey_answers a join survey_questions q on q.id = a.question_id where q.workspace_id = $1 and q.id = $2 limit 1',
-        [ws(request), id],
-      );
-      if (!answered) {
-        await remove('survey_questions', 'survey question', ws(request), id);
-        return { deleted: true, retired: false };
-      }
-      // Visitors answered it: it leaves the survey, their answers stay.
-      await update('survey_questions', 'survey question', ws(request), id, { retired: true }, []);
-      return { deleted: false, retired: true };
-    },
+    handler: (request) => editor.deleteQuestion(ws(request), num(request)),
   });
 
   // ---- proactive triggers ----
 
   app.get('/triggers', {
     schema: { response: { 200: many('triggers', trigger) } },
-    handler: async (request) => ({ triggers: await chat.db.query('select * from triggers where workspace_id = $1 order by position, id', [ws(request)]) }),
+    handler: async (request) => ({ triggers: await editor.triggers(ws(request)) }),
   });
 
   app.post('/triggers', {
     schema: { body: createBody(triggerFields, ['name', 'message']), response: { 201: created } },
     handler: async (request, reply) => {
-      const b = request.body as Body;
-      const [row] = await chat.db.query(
-        'insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, min_visits, message, enabled, position) values ($1, $2, $3, $4, $5, $6, $7, $8) returning id',
-        [ws(request), b.name, b.url_pattern ?? '*', b.min_seconds_on_page ?? 0, b.min_visits ?? 1, JSON.stringify(b.message), b.enabled ?? true, b.position ?? 0],
-      );
+      const row = await editor.createTrigger(ws(request), body(request));
       reply.status(201);
       return row;
     },
@@ -280,14 +179,11 @@ export async function agentContentRoutes(app: FastifyInstance, { chat, lifecycle
 
   app.patch('/triggers/:id', {
     schema: { params: rowId, body: patchBody(triggerFields), response: { 200: one('trigger', trigger) } },
-    handler: async (request) => ({ trigger: await update('triggers', 'trigger', ws(request), num(request), request.body as Body, ['message']) }),
+    handler: async (request) => ({ trigger: await editor.updateTrigger(ws(request), num(request), body(request)) }),
   });
 
   app.delete('/triggers/:id', {
     schema: { params: rowId, response: { 200: deleted } },
-    handler: async (request) => {
-      await remove('triggers', 'trigger', ws(request), num(request));
-      return { deleted: true };
-    },
+    handler: (request) => editor.deleteTrigger(ws(request), num(request)),
   });
 }

@@ -1,48 +1,28 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
-import type { Chat } from '../chat.js';
-import type { Lifecycle } from '../lifecycle.js';
+import type { Services } from '../app.js';
+import type { FormField } from '../domain/tickets.js';
+import { operatorAuth } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import { agentContact, agentMessage, content, conversationSummary, cursor, idParams, openingHours } from '../http/schemas.js';
+import { lastEventId, serveStream } from '../http/sse.js';
 import { sendFile } from './sdk.js';
-import { Tickets, type FormField } from '../tickets.js';
-import { Scheduling } from '../scheduling.js';
 import { schedulingAgentRoutes } from './scheduling.js';
 import { agentContentRoutes } from './agent-content.js';
-import { HttpError, notFound } from '../errors.js';
-import { sha256 } from '../identity.js';
-import { agentContact, agentMessage, content, conversationSummary, cursor, idParams, openingHours } from '../schemas.js';
-import { lastEventId, serveStream } from '../sse.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    operator?: { workspaceId: string; agentId: string | null; agentName: string | null };
-  }
-}
-
-
-export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heartbeatMs }: { chat: Chat; lifecycle: Lifecycle; heartbeatMs?: number }): Promise<void> {
+export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs }: { services: Services; heartbeatMs?: number }): Promise<void> {
+  const { conversations, messages, presence, company, tickets, email, files, stream } = services;
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
-  const tickets = new Tickets(chat);
-  app.addHook('preHandler', async (request: FastifyRequest) => {
-    if (request.method === 'OPTIONS') return;
-    const header = request.headers.authorization;
-    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : (request.query as { key?: string } | undefined)?.key;
-    if (!key) throw new HttpError(401, 'missing_operator_key', 'Send the operator secret key as "Authorization: Bearer KEY"');
-    const [row] = await chat.db.query(
-      `select k.workspace_id, k.agent_id, a.name as agent_name from operator_keys k left join agents a on a.id = k.agent_id where k.key_hash = $1`,
-      [sha256(key)],
-    );
-    if (!row) throw new HttpError(401, 'invalid_operator_key', 'The operator key is not known');
-    request.operator = { workspaceId: row.workspace_id, agentId: row.agent_id, agentName: row.agent_name };
-  });
+  app.addHook('preHandler', operatorAuth(services.sessions));
 
-  await schedulingAgentRoutes(app, { scheduling: new Scheduling(chat, lifecycle) });
+  await schedulingAgentRoutes(app, { services });
 
   app.get('/me', {
     schema: { response: { 200: { type: 'object', properties: { workspace_id: { type: 'string' }, agent: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } }, available: { type: 'boolean' } } } } },
     handler: async (request) => {
       const op = request.operator!;
-      return { workspace_id: op.workspaceId, agent: op.agentId ? { id: op.agentId, name: op.agentName } : null, available: await chat.available(op.workspaceId) };
+      return { workspace_id: op.workspaceId, agent: op.agentId ? { id: op.agentId, name: op.agentName } : null, available: await presence.available(op.workspaceId) };
     },
   });
 
@@ -71,7 +51,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     },
     handler: async (request) => {
       const limit = Math.min(Number((request.query as { limit?: string }).limit ?? 100) || 100, 500);
-      return { conversations: await chat.listConversations(request.operator!.workspaceId, limit) };
+      return { conversations: await conversations.list(request.operator!.workspaceId, limit) };
     },
   });
 
@@ -98,8 +78,8 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       },
     },
     handler: async (request) => {
-      const detail = await chat.conversationDetail(request.operator!.workspaceId, (request.params as { id: string }).id);
-      return { ...detail, tickets: await tickets.forConversation(await chat.conversationFor(request.operator!.workspaceId, detail.id)) };
+      const detail = await conversations.detail(request.operator!.workspaceId, (request.params as { id: string }).id);
+      return { ...detail, tickets: await tickets.ofConversation(request.operator!.workspaceId, detail.id) };
     },
   });
 
@@ -112,7 +92,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     handler: async (request) => {
       const q = request.query as { after?: string; limit?: string };
       const limit = Math.min(Number(q.limit ?? 500) || 500, 1000);
-      return { messages: await chat.operatorHistory(request.operator!.workspaceId, (request.params as { id: string }).id, Number(q.after ?? 0), limit) };
+      return { messages: await messages.operatorHistory(request.operator!.workspaceId, (request.params as { id: string }).id, Number(q.after ?? 0), limit) };
     },
   });
 
@@ -126,7 +106,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       const op = request.operator!;
       const body = request.body as { content: string; internal?: boolean };
       if (!body.content.trim()) throw new HttpError(400, 'invalid_request', 'body/content is empty');
-      const message = await chat.operatorMessage(op.workspaceId, (request.params as { id: string }).id, { id: op.agentId, name: op.agentName }, body);
+      const message = await messages.operator(op.workspaceId, (request.params as { id: string }).id, { id: op.agentId, name: op.agentName }, body);
       reply.status(201);
       return { message };
     },
@@ -141,7 +121,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       response: conversationUpdate,
     },
     handler: async (request) =>
-      chat.updateConversation(request.operator!.workspaceId, (request.params as { id: string }).id, { assignee_id: (request.body as { assignee_id: string | null }).assignee_id }),
+      conversations.update(request.operator!.workspaceId, (request.params as { id: string }).id, { assignee_id: (request.body as { assignee_id: string | null }).assignee_id }),
   });
 
   app.post('/conversations/:id/status', {
@@ -151,7 +131,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       response: conversationUpdate,
     },
     handler: async (request) =>
-      chat.updateConversation(request.operator!.workspaceId, (request.params as { id: string }).id, { status: (request.body as { status: string }).status }),
+      conversations.update(request.operator!.workspaceId, (request.params as { id: string }).id, { status: (request.body as { status: string }).status }),
   });
 
   app.post('/conversations/:id/typing', {
@@ -162,7 +142,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     },
     handler: async (request, reply) => {
       const op = request.operator!;
-      await chat.operatorTyping(op.workspaceId, (request.params as { id: string }).id, op.agentName, (request.body as { typing: boolean }).typing);
+      await messages.operatorTyping(op.workspaceId, (request.params as { id: string }).id, op.agentName, (request.body as { typing: boolean }).typing);
       reply.status(202);
       return { ok: true };
     },
@@ -171,7 +151,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
   app.post('/conversations/:id/read', {
     schema: { params: idParams, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
     handler: async (request) => {
-      await chat.markReadByOperator(request.operator!.workspaceId, (request.params as { id: string }).id);
+      await messages.markReadByOperator(request.operator!.workspaceId, (request.params as { id: string }).id);
       return { ok: true };
     },
   });
@@ -184,7 +164,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     handler: async (request) => {
       const op = request.operator!;
       if (!op.agentId) throw new HttpError(400, 'invalid_request', 'This key belongs to no agent, so it has no presence');
-      return { available: await chat.agentPresence(op.workspaceId, op.agentId, (request.body as { online: boolean }).online) };
+      return { available: await presence.agent(op.workspaceId, op.agentId, (request.body as { online: boolean }).online) };
     },
   });
 
@@ -213,27 +193,10 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       },
       response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
     },
-    handler: async (request) => {
-      const body = request.body as Record<string, unknown>;
-      if (typeof body.time_zone === 'string') {
-        try {
-          new Intl.DateTimeFormat('en', { timeZone: body.time_zone });
-        } catch {
-          throw new HttpError(400, 'invalid_request', `body/time_zone "${body.time_zone}" is not an IANA time zone`);
-        }
-      }
-      const json = new Set(['business_hours', 'after_hours_message', 'flags', 'survey_sign_off']);
-      const keys = Object.keys(body);
-      if (!keys.length) return { ok: true };
-      await chat.db.query(
-        `update workspaces set ${keys.map((k, i) => `${k} = $${i + 2}${json.has(k) ? '::jsonb' : ''}`).join(', ')} where id = $1`,
-        [request.operator!.workspaceId, ...keys.map((k) => (json.has(k) ? JSON.stringify(body[k]) : body[k]))],
-      );
-      return { ok: true };
-    },
+    handler: (request) => company.updateSettings(request.operator!.workspaceId, request.body as Record<string, unknown>),
   });
 
-  await agentContentRoutes(app, { chat, lifecycle });
+  await agentContentRoutes(app, { services });
 
   app.post('/ticket-forms', {
     schema: {
@@ -268,16 +231,9 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       response: { 201: { type: 'object', properties: { key: { type: 'string' } } } },
     },
     handler: async (request, reply) => {
-      const b = request.body as { key: string; title: Record<string, string>; fields: FormField[]; position?: number };
-      const bad = b.fields.find((f) => f.type === 'select' && !f.options?.length);
-      if (bad) throw new HttpError(400, 'invalid_request', `Field "${bad.name}" is a select and needs options`);
-      await chat.db.query(
-        `insert into ticket_forms (workspace_id, key, title, fields, position) values ($1, $2, $3, $4, $5)
-         on conflict (workspace_id, key) do update set title = excluded.title, fields = excluded.fields, position = excluded.position`,
-        [request.operator!.workspaceId, b.key, JSON.stringify(b.title), JSON.stringify(b.fields), b.position ?? 0],
-      );
+      const saved = await tickets.saveForm(request.operator!.workspaceId, request.body as { key: string; title: Record<string, string>; fields: FormField[]; position?: number });
       reply.status(201);
-      return { key: b.key };
+      return saved;
     },
   });
 
@@ -286,13 +242,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
       params: { type: 'object', required: ['key'], properties: { key: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,100}$' } } },
       response: { 200: { type: 'object', properties: { deleted: { type: 'boolean' } } } },
     },
-    handler: async (request) => {
-      const { key } = request.params as { key: string };
-      // Tickets already sent keep their fields and values.
-      const rows = await chat.db.query('delete from ticket_forms where workspace_id = $1 and key = $2 returning key', [request.operator!.workspaceId, key]);
-      if (!rows.length) throw notFound(`Ticket form "${key}"`);
-      return { deleted: true };
-    },
+    handler: (request) => tickets.deleteForm(request.operator!.workspaceId, (request.params as { key: string }).key),
   });
 
   const str = { type: 'string' } as const;
@@ -301,13 +251,7 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
 
   app.get('/tickets', {
     schema: { response: list('tickets', { id: str, form_key: str, fields: { type: 'object', additionalProperties: true }, status: str, conversation_id: strOrNull, created_at: str }) },
-    handler: async (request) => ({
-      tickets: await chat.db.query(
-        `select id, form_key, fields, status, conversation_id, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
-           from tickets where workspace_id = $1 order by created_at desc limit 200`,
-        [request.operator!.workspaceId],
-      ),
-    }),
+    handler: async (request) => ({ tickets: await tickets.list(request.operator!.workspaceId) }),
   });
 
   app.get('/emails', {
@@ -316,29 +260,18 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
         id: str, menu_id: { type: ['integer', 'null'] }, lang: str, name: strOrNull, email: str, content: str, file_ids: { type: 'array', items: str }, status: str, created_at: str,
       }),
     },
-    handler: async (request) => ({
-      emails: await chat.db.query(
-        `select id, menu_id::int, lang, name, email, content, file_ids, status, to_char(created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as created_at
-           from email_tickets where workspace_id = $1 order by created_at desc limit 200`,
-        [request.operator!.workspaceId],
-      ),
-    }),
+    handler: async (request) => ({ emails: await email.list(request.operator!.workspaceId) }),
   });
 
   app.get('/transcripts', {
     schema: { response: list('transcripts', { id: str, conversation_id: str, recipients: { type: 'array', items: str }, subject: str, body: str, status: str, error: strOrNull }) },
-    handler: async (request) => ({
-      transcripts: await chat.db.query(
-        'select id, conversation_id, recipients, subject, body, status, error from transcripts where workspace_id = $1 order by created_at desc limit 200',
-        [request.operator!.workspaceId],
-      ),
-    }),
+    handler: async (request) => ({ transcripts: await email.transcripts(request.operator!.workspaceId) }),
   });
 
   app.get('/files/:id', {
     schema: { params: idParams },
     handler: async (request, reply) => {
-      const f = await lifecycle.file((request.params as { id: string }).id, { workspaceId: request.operator!.workspaceId });
+      const f = await files.file((request.params as { id: string }).id, { workspaceId: request.operator!.workspaceId });
       return sendFile(reply, f as { name: string; mime: string; bytes: Buffer });
     },
   });
@@ -348,18 +281,17 @@ export async function agentRoutes(app: FastifyInstance, { chat, lifecycle, heart
     handler: async (request, reply) => {
       const op = request.operator!;
       // An open inbox is an operator online.
-      if (op.agentId) await chat.agentPresence(op.workspaceId, op.agentId, true);
-      const after = lastEventId(request) ?? (await chat.streamCursor(op.workspaceId));
-      const beat = op.agentId ? setInterval(() => void chat.agentPresence(op.workspaceId, op.agentId!, true).catch(() => {}), 30_000) : null;
-      await serveStream(chat.bus, request, reply, {
+      if (op.agentId) await presence.agent(op.workspaceId, op.agentId, true);
+      const after = lastEventId(request) ?? (await stream.cursor(op.workspaceId));
+      const beat = op.agentId ? setInterval(() => void presence.agent(op.workspaceId, op.agentId!, true).catch(() => {}), 30_000) : null;
+      await serveStream(stream.bus, request, reply, {
         after,
         heartbeatMs,
-        backlog: (from) => chat.backlog({ workspaceId: op.workspaceId, after: from }),
-        matches: (e) => e.operator && e.workspace_id === op.workspaceId,
+        ...stream.operatorFeed(op.workspaceId),
         serialize: (e) => JSON.stringify({ ...e.payload, conversation_id: e.conversation_id }),
         onClose: () => {
           if (beat) clearInterval(beat);
-          if (op.agentId) void chat.agentPresence(op.workspaceId, op.agentId, false).catch(() => {});
+          if (op.agentId) void presence.agent(op.workspaceId, op.agentId, false).catch(() => {});
         },
       });
     },

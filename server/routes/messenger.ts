@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { notFound } from '../errors.js';
-import { lang, langQuery } from '../schemas.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { Tickets } from '../tickets.js';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../app.js';
+import type { Authenticate } from '../http/auth.js';
+import { perMinute } from '../http/rate-limits.js';
+import { lang, langQuery } from '../http/schemas.js';
 
 /** The full messenger's widget routes: ticket forms, the help center, visitor data. */
 export async function messengerRoutes(
   app: FastifyInstance,
-  { lifecycle, tickets, authenticate }: { lifecycle: Lifecycle; tickets: Tickets; authenticate: (request: FastifyRequest) => Promise<void> },
+  { services, authenticate }: { services: Services; authenticate: Authenticate },
 ): Promise<void> {
+  const { tickets, content, sessions } = services;
   const article = { type: 'object', properties: { locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, excerpt: { type: 'string' } } } as const;
 
   app.get('/ticket-forms', {
@@ -45,7 +46,7 @@ export async function messengerRoutes(
 
   app.post('/tickets', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 20, timeWindow: '1 minute' } },
+    config: perMinute(20),
     schema: {
       body: {
         type: 'object',
@@ -70,14 +71,7 @@ export async function messengerRoutes(
     },
     handler: async (request) => {
       const { q, locale = 'en' } = request.query as { q?: string; locale?: string };
-      const ws = request.visitor!.workspace.id;
-      if (q?.trim()) return { articles: await lifecycle.searchArticles(ws, q, locale, 10) };
-      return {
-        articles: await lifecycle.db.query(
-          `select locale, slug, title, left(body, 160) as excerpt from articles where workspace_id = $1 and (locale = $2 or locale = split_part($2, '-', 1)) order by title limit 100`,
-          [ws, locale],
-        ),
-      };
+      return { articles: await content.findArticles(request.visitor!.workspace.id, q, locale) };
     },
   });
 
@@ -89,9 +83,7 @@ export async function messengerRoutes(
     },
     handler: async (request) => {
       const { locale, slug } = request.params as { locale: string; slug: string };
-      const [row] = await lifecycle.db.query('select locale, slug, title, body from articles where workspace_id = $1 and locale = $2 and slug = $3', [request.visitor!.workspace.id, locale, slug]);
-      if (!row) throw notFound(`Article ${locale}/${slug}`);
-      return row;
+      return content.article(request.visitor!.workspace.id, locale, slug);
     },
   });
 
@@ -107,12 +99,7 @@ export async function messengerRoutes(
     },
     handler: async (request) => {
       const body = request.body as { data?: Record<string, unknown>; segments?: string[] };
-      // data is merged, segments replaced (the Convot reference's session:data and session:segments).
-      const [row] = await lifecycle.db.query(
-        'update sessions set data = data || $2::jsonb, segments = coalesce($3, segments) where id = $1 returning data, segments',
-        [request.visitor!.session.id, JSON.stringify(body.data ?? {}), body.segments ?? null],
-      );
-      return row!;
+      return sessions.setData(request.visitor!.session.id, body.data, body.segments);
     },
   });
 }

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Scheduling } from '../scheduling.js';
-import { HttpError } from '../errors.js';
-import { idParams, lang, langQuery, menuId, openingHours } from '../schemas.js';
+import type { Services } from '../app.js';
+import type { Authenticate } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import { perMinute } from '../http/rate-limits.js';
+import { idParams, lang, langQuery, menuId, openingHours } from '../http/schemas.js';
 
 /** The free start times of a topic's calls or a meeting type, ISO 8601. */
 const slots = { type: 'object', properties: { slots: { type: 'array', items: { type: 'string' } } } } as const;
@@ -14,18 +16,19 @@ const call = {
 } as const;
 
 /** Calls, time slots, meetings and co-browsing for the widget (visitor side). */
-export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling, authenticate }: { scheduling: Scheduling; authenticate: (r: FastifyRequest) => Promise<void> }) {
+export async function schedulingWidgetRoutes(app: FastifyInstance, { services, authenticate }: { services: Services; authenticate: Authenticate }) {
+  const { calls, bookings, cobrowse } = services;
   const session = (r: FastifyRequest) => r.visitor!.session;
 
   app.get('/menus/:id/time-slots', {
     preHandler: authenticate,
     schema: { params: idParams, querystring: langQuery, response: { 200: slots } },
-    handler: async (r) => ({ slots: await scheduling.timeSlots(r.visitor!.workspace.id, (r.params as { id: string }).id) }),
+    handler: async (r) => ({ slots: await calls.timeSlots(r.visitor!.workspace.id, (r.params as { id: string }).id) }),
   });
 
   app.post('/calls', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: perMinute(10),
     schema: {
       body: {
         type: 'object',
@@ -41,28 +44,28 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
     },
     handler: async (r, reply) => {
       reply.status(201);
-      return scheduling.createCall(session(r), r.body as never);
+      return calls.create(session(r), r.body as never);
     },
   });
 
-  app.get('/calls/:id', { preHandler: authenticate, schema: { params: idParams, response: { 200: call } }, handler: (r) => scheduling.loadCall(session(r), (r.params as { id: string }).id) });
-  app.post('/calls/:id/cancel', { preHandler: authenticate, schema: { params: idParams, response: { 200: call } }, handler: (r) => scheduling.cancelCall(session(r), (r.params as { id: string }).id) });
+  app.get('/calls/:id', { preHandler: authenticate, schema: { params: idParams, response: { 200: call } }, handler: (r) => calls.get(session(r), (r.params as { id: string }).id) });
+  app.post('/calls/:id/cancel', { preHandler: authenticate, schema: { params: idParams, response: { 200: call } }, handler: (r) => calls.cancel(session(r), (r.params as { id: string }).id) });
 
   app.get('/meeting-types', {
     preHandler: authenticate,
     schema: { querystring: langQuery, response: { 200: { type: 'object', properties: { meeting_types: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, duration_minutes: { type: 'integer' } } } } } } } },
-    handler: async (r) => ({ meeting_types: await scheduling.meetingTypes(r.visitor!.workspace.id, (r.query as { lang?: string }).lang ?? 'en') }),
+    handler: async (r) => ({ meeting_types: await bookings.types(r.visitor!.workspace.id, (r.query as { lang?: string }).lang ?? 'en') }),
   });
 
   app.get('/meeting-types/:id/slots', {
     preHandler: authenticate,
     schema: { params: idParams, response: { 200: slots } },
-    handler: async (r) => ({ slots: (await scheduling.meetingSlots(r.visitor!.workspace.id, (r.params as { id: string }).id)).map((d) => d.toISOString()) }),
+    handler: async (r) => ({ slots: (await bookings.slots(r.visitor!.workspace.id, (r.params as { id: string }).id)).map((d) => d.toISOString()) }),
   });
 
   app.post('/bookings', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: perMinute(10),
     schema: {
       body: {
         type: 'object',
@@ -77,17 +80,17 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
     },
     handler: async (r, reply) => {
       reply.status(201);
-      return scheduling.book(session(r), r.body as never);
+      return bookings.book(session(r), r.body as never);
     },
   });
 
   app.post('/cobrowse/code', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: perMinute(10),
     schema: { response: { 201: { type: 'object', properties: { id: { type: 'string' }, code: { type: 'string' }, expires_at: { type: 'string' } } } } },
     handler: async (r, reply) => {
       reply.status(201);
-      return scheduling.cobrowseCode(session(r));
+      return cobrowse.code(session(r));
     },
   });
 
@@ -96,7 +99,7 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
     schema: { body: { type: ['object', 'null'], additionalProperties: false, properties: { id: { type: 'string', maxLength: 64 } } }, response: { 201: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } } },
     handler: async (r, reply) => {
       reply.status(201);
-      return scheduling.startCobrowse(session(r), (r.body as { id?: string } | null)?.id);
+      return cobrowse.start(session(r), (r.body as { id?: string } | null)?.id);
     },
   });
 
@@ -106,26 +109,27 @@ export async function schedulingWidgetRoutes(app: FastifyInstance, { scheduling,
     schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['events'], properties: { events: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'object' } } } }, response: { 202: { type: 'object', properties: { stored: { type: 'integer' } } } } },
     handler: async (r, reply) => {
       reply.status(202);
-      return scheduling.addCobrowseEvents(session(r), (r.params as { id: string }).id, (r.body as { events: unknown[] }).events);
+      return cobrowse.record(session(r), (r.params as { id: string }).id, (r.body as { events: unknown[] }).events);
     },
   });
 
   app.post('/cobrowse/:id/stop', {
     preHandler: authenticate,
     schema: { params: idParams, response: { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' } } } } },
-    handler: (r) => scheduling.stopCobrowse(session(r), (r.params as { id: string }).id),
+    handler: (r) => cobrowse.stop(session(r), (r.params as { id: string }).id),
   });
 }
 
 /** The operators' side: the callback queue, meeting types and bookings, watching a co-browsing session. */
-export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }: { scheduling: Scheduling }) {
+export async function schedulingAgentRoutes(app: FastifyInstance, { services }: { services: Services }) {
+  const { calls, bookings, cobrowse } = services;
   const ws = (r: FastifyRequest) => r.operator!.workspaceId;
 
   app.get('/calls', {
     schema: { response: { 200: { type: 'object', properties: { calls: { type: 'array', items: call } } } } },
-    handler: async (r) => ({ calls: await scheduling.callQueue(ws(r)) }),
+    handler: async (r) => ({ calls: await calls.queue(ws(r)) }),
   });
-  app.post('/calls/:id/done', { schema: { params: idParams, response: { 200: call } }, handler: (r) => scheduling.markCallDone(ws(r), (r.params as { id: string }).id) });
+  app.post('/calls/:id/done', { schema: { params: idParams, response: { 200: call } }, handler: (r) => calls.done(ws(r), (r.params as { id: string }).id) });
 
   app.post('/meeting-types', {
     schema: {
@@ -143,10 +147,7 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
       response: { 201: { type: 'object', properties: { id: { type: 'integer' } } } },
     },
     handler: async (r, reply) => {
-      const b = r.body as { name: Record<string, string>; duration_minutes: number; availability?: unknown; position?: number };
-      const [row] = await scheduling.db.query('insert into meeting_types (workspace_id, name, duration_minutes, availability, position) values ($1, $2, $3, $4, $5) returning id', [
-        ws(r), JSON.stringify(b.name), b.duration_minutes, b.availability ? JSON.stringify(b.availability) : null, b.position ?? 0,
-      ]);
+      const row = await bookings.createType(ws(r), r.body as never);
       reply.status(201);
       return row;
     },
@@ -169,7 +170,7 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
         },
       },
     },
-    handler: async (r) => ({ bookings: await scheduling.bookings(ws(r)) }),
+    handler: async (r) => ({ bookings: await bookings.list(ws(r)) }),
   });
 
   app.get('/cobrowse', {
@@ -180,7 +181,7 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
     handler: async (r) => {
       const q = r.query as { code?: string; conversation_id?: string };
       if (!q.code && !q.conversation_id) throw new HttpError(400, 'invalid_request', 'Give a code or a conversation_id');
-      return scheduling.findCobrowse(ws(r), q);
+      return cobrowse.find(ws(r), q);
     },
   });
 
@@ -191,6 +192,6 @@ export async function schedulingAgentRoutes(app: FastifyInstance, { scheduling }
       // The recorder's events go out as they came in (they were checked as objects on the way in).
       response: { 200: { type: 'object', properties: { status: { type: 'string' }, events: { type: 'array', items: { type: 'object', additionalProperties: true } }, last: { type: 'integer' } } } },
     },
-    handler: (r) => scheduling.cobrowseEvents(ws(r), (r.params as { id: string }).id, Number((r.query as { after?: string }).after ?? 0)),
+    handler: (r) => cobrowse.events(ws(r), (r.params as { id: string }).id, Number((r.query as { after?: string }).after ?? 0)),
   });
 }

@@ -1,14 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { HttpError } from '../errors.js';
-import type { Lifecycle } from '../lifecycle.js';
+import type { Services } from '../app.js';
+import type { ChatStatus } from '../domain/chats.js';
+import type { Authenticate } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
 import { checkUpload } from '../http/input.js';
-import { clientId, content, idParams, lang, langQuery, menuId, widgetMessage } from '../schemas.js';
+import { perMinute } from '../http/rate-limits.js';
+import { clientId, content, idParams, lang, langQuery, menuId, widgetMessage } from '../http/schemas.js';
 
 /** The headless SDK's routes, in the widget scope (same authentication, CORS and boundary). */
 export interface SdkRouteOptions {
-  lifecycle: Lifecycle;
-  authenticate: (request: FastifyRequest) => Promise<void>;
+  services: Services;
+  authenticate: Authenticate;
 }
 
 const chat = {
@@ -27,7 +30,8 @@ const chat = {
 } as const;
 const chatOrNull = { ...chat, type: ['object', 'null'] } as const;
 
-export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate }: SdkRouteOptions): Promise<void> {
+export async function sdkRoutes(app: FastifyInstance, { services, authenticate }: SdkRouteOptions): Promise<void> {
+  const { company, chats, files, content: help, feedback, email } = services;
   await app.register(multipart, { limits: { fileSize: 25 * 1024 * 1024, files: 1, fields: 5 } });
   const visitor = (request: FastifyRequest) => request.visitor!;
   const ws = (request: FastifyRequest) => request.visitor!.workspace.id;
@@ -46,13 +50,13 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
         },
       },
     },
-    handler: (request) => lifecycle.company(ws(request)),
+    handler: (request) => company.company(ws(request)),
   });
 
   app.get('/after-hours', {
     preHandler: authenticate,
     schema: { querystring: langQuery, response: { 200: { type: 'object', properties: { open: { type: 'boolean' }, message: { type: ['string', 'null'] } } } } },
-    handler: (request) => lifecycle.afterHours(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
+    handler: (request) => company.afterHours(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
   });
 
   const menuItem: Record<string, unknown> = {
@@ -74,7 +78,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     },
     handler: (request) => {
       const q = request.query as { key?: string; lang?: string };
-      return lifecycle.menus(ws(request), visitor(request).session, q.key, q.lang ?? 'en');
+      return company.menus(ws(request), visitor(request).session, q.key, q.lang ?? 'en');
     },
   });
 
@@ -84,13 +88,13 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
       params: idParams,
       response: { 200: { type: 'object', properties: { chat: { type: ['integer', 'null'] }, voice_call: { type: ['integer', 'null'] }, queued: { type: 'integer' }, operators_online: { type: 'integer' } } } },
     },
-    handler: (request) => lifecycle.waitTimes(ws(request), (request.params as { id: string }).id),
+    handler: (request) => company.waitTimes(ws(request), (request.params as { id: string }).id),
   });
 
   app.get('/file-types', {
     preHandler: authenticate,
     schema: { response: { 200: { type: 'object', properties: { prohibited: { type: 'array', items: { type: 'string' } }, max_bytes: { type: 'integer' } } } } },
-    handler: (request) => lifecycle.fileRules(ws(request)),
+    handler: (request) => files.rules(ws(request)),
   });
 
   app.get('/trigger', {
@@ -106,7 +110,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     },
     handler: async (request) => {
       const q = request.query as { url: string; seconds?: string; visits?: string; lang?: string };
-      return { trigger: await lifecycle.trigger(ws(request), { url: q.url, seconds: Number(q.seconds ?? 0), visits: Number(q.visits ?? 1) }, q.lang ?? 'en') };
+      return { trigger: await help.trigger(ws(request), { url: q.url, seconds: Number(q.seconds ?? 0), visits: Number(q.visits ?? 1) }, q.lang ?? 'en') };
     },
   });
 
@@ -133,27 +137,27 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     },
     handler: async (request, reply) => {
       reply.status(201);
-      return lifecycle.createChat(visitor(request).session, request.body as never);
+      return chats.create(visitor(request).session, request.body as never);
     },
   });
 
   app.get('/chats/ongoing', {
     preHandler: authenticate,
     schema: { response: { 200: { type: 'object', properties: { chat: chatOrNull } } } },
-    handler: async (request) => ({ chat: await lifecycle.ongoing(visitor(request).session) }),
+    handler: async (request) => ({ chat: await chats.ongoing(visitor(request).session) }),
   });
 
   app.get('/chats/:id', {
     preHandler: authenticate,
     schema: { params: idParams, response: { 200: chat } },
-    handler: async (request) => lifecycle.describe(await lifecycle.chatFor(visitor(request).session, (request.params as { id: string }).id)),
+    handler: async (request) => chats.get(visitor(request).session, (request.params as { id: string }).id),
   });
 
-  const move = (path: string, from: Parameters<Lifecycle['transition']>[2], to: Parameters<Lifecycle['transition']>[3], verb: string, method: 'post' | 'delete' = 'post') =>
+  const move = (path: string, from: ChatStatus[], to: ChatStatus | 'previous', verb: string, method: 'post' | 'delete' = 'post') =>
     app[method](path, {
       preHandler: authenticate,
       schema: { params: idParams, response: { 200: chat } },
-      handler: (request: FastifyRequest) => lifecycle.transition(visitor(request).session, (request.params as { id: string }).id, from, to, verb),
+      handler: (request: FastifyRequest) => chats.transition(visitor(request).session, (request.params as { id: string }).id, from, to, verb),
     });
   move('/chats/:id/resume', ['dismissed'], 'previous', 'resume');
   move('/chats/:id/escalate', ['va_assigned'], 'queued', 'escalate');
@@ -163,16 +167,13 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
   app.get('/chats/:id/deflection', {
     preHandler: authenticate,
     schema: { params: idParams, response: { 200: { type: 'object', properties: { deflection: { type: ['object', 'null'], properties: { enabled: { type: 'boolean' }, threshold: { type: 'number' }, keep_waiting: { type: 'boolean' } } } } } } },
-    handler: async (request) => ({ deflection: await lifecycle.deflection(visitor(request).session, (request.params as { id: string }).id) }),
+    handler: async (request) => ({ deflection: await chats.deflection(visitor(request).session, (request.params as { id: string }).id) }),
   });
 
   app.get('/chats/:id/messages', {
     preHandler: authenticate,
     schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage } } } } },
-    handler: async (request) => {
-      const c = await lifecycle.chatFor(visitor(request).session, (request.params as { id: string }).id);
-      return { messages: await lifecycle.chat.messagesOf(c.id, { after: 0, limit: 5000, internal: false }) };
-    },
+    handler: async (request) => ({ messages: await chats.history(visitor(request).session, (request.params as { id: string }).id) }),
   });
 
   app.post('/chats/:id/messages', {
@@ -185,7 +186,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     handler: async (request, reply) => {
       const body = request.body as { client_id: string; content: string };
       if (!body.content.trim()) throw new HttpError(400, 'invalid_request', 'body/content is empty');
-      const { message, created } = await lifecycle.visitorSays(visitor(request).session, (request.params as { id: string }).id, body.content, body.client_id);
+      const { message, created } = await chats.says(visitor(request).session, (request.params as { id: string }).id, body.content, body.client_id);
       reply.status(created ? 201 : 200);
       return { message };
     },
@@ -197,7 +198,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     const part = await request.file();
     if (!part) throw new HttpError(400, 'invalid_request', 'No file in the request; send it in a field named "file"');
     checkUpload(part);
-    await lifecycle.checkFile(ws(request), part.filename, 0).catch((e: HttpError) => {
+    await files.check(ws(request), part.filename, 0).catch((e: HttpError) => {
       if (e.code !== 'empty_file') throw e;
     });
     const bytes = await part.toBuffer().catch(() => {
@@ -212,12 +213,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     preHandler: authenticate,
     schema: { params: idParams, response: { 201: { type: 'object', properties: { message: widgetMessage } } } },
     handler: async (request, reply) => {
-      const session = visitor(request).session;
-      const c = await lifecycle.chatFor(session, (request.params as { id: string }).id);
-      if (['finished', 'dismissed'].includes(c.chat_status)) throw new HttpError(409, 'chat_finished', `Chat ${c.id} is ${c.chat_status}`);
-      const upload = await readUpload(request);
-      const file = await lifecycle.storeFile(session, c.id, upload);
-      const { message } = await lifecycle.visitorSays(session, c.id, file.name, `file-${file.id}`, file.id);
+      const { message } = await chats.sendFile(visitor(request).session, (request.params as { id: string }).id, () => readUpload(request));
       reply.status(201);
       return { message };
     },
@@ -227,7 +223,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     preHandler: authenticate,
     schema: { response: { 201: attachment } },
     handler: async (request, reply) => {
-      const file = await lifecycle.storeFile(visitor(request).session, null, await readUpload(request));
+      const file = await files.store(visitor(request).session, null, await readUpload(request));
       reply.status(201);
       return file;
     },
@@ -237,7 +233,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     preHandler: authenticate,
     schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string' } } } },
     handler: async (request, reply: FastifyReply) => {
-      const f = await lifecycle.file((request.params as { id: string }).id, { session: visitor(request).session });
+      const f = await files.file((request.params as { id: string }).id, { session: visitor(request).session });
       return sendFile(reply, f as { name: string; mime: string; bytes: Buffer });
     },
   });
@@ -253,7 +249,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     },
     handler: (request) => {
       const body = request.body as { rating: number; feedback?: string };
-      return lifecycle.rate(visitor(request).session, (request.params as { id: string }).id, body.rating, body.feedback);
+      return feedback.rate(visitor(request).session, (request.params as { id: string }).id, body.rating, body.feedback);
     },
   });
 
@@ -261,7 +257,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
   app.get('/survey', {
     preHandler: authenticate,
     schema: { querystring: langQuery, response: { 200: { type: 'object', properties: { sign_off_display_text: { type: 'string' }, questions: { type: 'array', items: question } } } } },
-    handler: (request) => lifecycle.survey(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
+    handler: (request) => feedback.survey(ws(request), (request.query as { lang?: string }).lang ?? 'en'),
   });
 
   app.post('/chats/:id/survey', {
@@ -271,12 +267,12 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
       body: { type: 'object', additionalProperties: false, required: ['answers'], properties: { answers: { type: 'object', maxProperties: 50, propertyNames: { pattern: '^[0-9]{1,15}$' }, additionalProperties: { type: ['string', 'number'] } } } },
       response: { 200: { type: 'object', properties: { answered: { type: 'integer' } } } },
     },
-    handler: (request) => lifecycle.answerSurvey(visitor(request).session, (request.params as { id: string }).id, (request.body as { answers: Record<string, unknown> }).answers),
+    handler: (request) => feedback.answerSurvey(visitor(request).session, (request.params as { id: string }).id, (request.body as { answers: Record<string, unknown> }).answers),
   });
 
   app.post('/chats/:id/transcripts', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: perMinute(10),
     schema: {
       params: idParams,
       body: { type: 'object', additionalProperties: false, required: ['emails'], properties: { emails: { type: 'array', minItems: 1, maxItems: 5, items: { type: 'string', maxLength: 320 } } } },
@@ -284,13 +280,13 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     },
     handler: async (request, reply) => {
       reply.status(202);
-      return lifecycle.sendTranscript(visitor(request).session, (request.params as { id: string }).id, (request.body as { emails: string[] }).emails);
+      return email.transcript(visitor(request).session, (request.params as { id: string }).id, (request.body as { emails: string[] }).emails);
     },
   });
 
   app.post('/emails', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+    config: perMinute(10),
     schema: {
       body: {
         type: 'object',
@@ -306,7 +302,7 @@ export async function sdkRoutes(app: FastifyInstance, { lifecycle, authenticate 
     },
     handler: async (request, reply) => {
       reply.status(201);
-      return lifecycle.createEmail(visitor(request).session, request.body as never);
+      return email.create(visitor(request).session, request.body as never);
     },
   });
 }

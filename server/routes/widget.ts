@@ -1,54 +1,28 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import fastJson from 'fast-json-stringify';
-import type { Chat, Session, Workspace } from '../chat.js';
-import { visitorMaysee } from '../chat.js';
-import { HttpError, notFound } from '../errors.js';
-import { mintIdentityToken, randomToken, sha256, verifyIdentity, type IdentityInput } from '../identity.js';
-import { clientId, content, cursor, widgetContact, widgetMessage } from '../schemas.js';
-import { lastEventId, serveStream } from '../sse.js';
-import type { StreamEvent } from '../bus.js';
+import type { Services } from '../app.js';
+import type { Session } from '../domain/sessions.js';
+import { randomToken, sha256, type IdentityInput } from '../domain/identity.js';
+import { visitorAuth } from '../http/auth.js';
+import { HttpError } from '../http/errors.js';
+import { refuseOrigin } from '../http/origins.js';
+import { perMinute, perSessionPerMinute } from '../http/rate-limits.js';
+import { clientId, content, cursor, widgetContact, widgetMessage } from '../http/schemas.js';
+import { lastEventId, serveStream } from '../http/sse.js';
 import type { VisitorStreamEvent } from '../../src/protocol/stream.js';
-import type { Lifecycle } from '../lifecycle.js';
 import { sdkRoutes } from './sdk.js';
 import { messengerRoutes } from './messenger.js';
-import { Tickets } from '../tickets.js';
-import { Scheduling } from '../scheduling.js';
 import { schedulingWidgetRoutes } from './scheduling.js';
-import { CsCommands } from '../commands.js';
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    visitor?: { session: Session; workspace: Workspace };
-  }
-}
 
 export interface WidgetRouteOptions {
-  chat: Chat;
-  lifecycle: Lifecycle;
+  services: Services;
   /** Messages a session may send per minute. */
   messagesPerMinute: number;
   /** Sessions one address may create per minute. */
   sessionsPerMinute: number;
   heartbeatMs?: number;
 }
-
-function originAllowed(workspace: Workspace, origin: string | undefined): boolean {
-  if (!origin) return true;
-  return workspace.allowed_origins.includes('*') || workspace.allowed_origins.includes(origin);
-}
-
-function refuseOrigin(workspace: Workspace, request: FastifyRequest): void {
-  if (!originAllowed(workspace, request.headers.origin)) {
-    throw new HttpError(403, 'origin_not_allowed', `This workspace does not allow the widget on ${request.headers.origin}`);
-  }
-}
-
-const bearer = (request: FastifyRequest): string | null => {
-  const header = request.headers.authorization;
-  if (header?.startsWith('Bearer ')) return header.slice(7).trim();
-  return (request.query as { token?: string } | undefined)?.token ?? null;
-};
 
 /** What a visitor's stream may carry, by event type; anything else is left out. */
 const serializer = (schema: object) => fastJson(schema as Parameters<typeof fastJson>[0]) as (payload: object) => string;
@@ -63,8 +37,6 @@ const visitorEvents: Record<VisitorStreamEvent, (payload: object) => string> = {
   typing: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, typing: { type: 'boolean' }, name: { type: ['string', 'null'] } } }),
   'session.switched': serializer({ type: 'object', properties: { switched: { type: 'boolean' } } }),
 };
-
-const safeContact = (c: Record<string, unknown> | null) => c;
 
 const identityBody = {
   type: 'object',
@@ -84,21 +56,16 @@ const identityBody = {
   },
 } as const;
 
-export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, messagesPerMinute, sessionsPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
+export async function widgetRoutes(app: FastifyInstance, { services, messagesPerMinute, sessionsPerMinute, heartbeatMs }: WidgetRouteOptions): Promise<void> {
+  const { sessions, conversations, messages, presence, stream, identity, feedback } = services;
   // CORS mechanics from the plugin; which origins a workspace allows is checked per request below.
   await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
 
-  const authenticate = async (request: FastifyRequest) => {
-    const token = bearer(request);
-    if (!token) throw new HttpError(401, 'missing_session', 'Send the session token as "Authorization: Bearer TOKEN" (from POST /api/widget/sessions)');
-    const found = await chat.sessionByToken(sha256(token));
-    refuseOrigin(found.workspace, request);
-    request.visitor = found;
-  };
+  const authenticate = visitorAuth(sessions);
 
-  await sdkRoutes(app, { lifecycle, authenticate });
-  await messengerRoutes(app, { lifecycle, tickets: new Tickets(chat), authenticate });
-  await schedulingWidgetRoutes(app, { scheduling: new Scheduling(chat, lifecycle), authenticate });
+  await sdkRoutes(app, { services, authenticate });
+  await messengerRoutes(app, { services, authenticate });
+  await schedulingWidgetRoutes(app, { services, authenticate });
 
   const sessionResponse = {
     200: {
@@ -132,16 +99,16 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       },
       response: sessionResponse,
     },
-    config: { rateLimit: { max: sessionsPerMinute, timeWindow: '1 minute' } },
+    config: perMinute(sessionsPerMinute),
     handler: async (request) => {
       const body = request.body as { public_key: string; session_token?: string; locale?: string; page_url?: string };
-      const { workspace, agent } = await chat.workspaceByPublicKey(body.public_key);
+      const { workspace, agent } = await sessions.workspaceByPublicKey(body.public_key);
       refuseOrigin(workspace, request);
       let token = body.session_token;
       let session: Session | null = null;
       if (token) {
         try {
-          const found = await chat.sessionByToken(sha256(token));
+          const found = await sessions.byToken(sha256(token));
           if (found.workspace.id === workspace.id) session = found.session;
         } catch {
           session = null; // an old or foreign token: start afresh
@@ -150,20 +117,20 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       const resumed = session !== null;
       if (!session) {
         token = randomToken();
-        session = await chat.createSession(workspace, agent?.id ?? null, sha256(token), body);
+        session = await sessions.create(workspace, agent?.id ?? null, sha256(token), body);
       } else {
-        await chat.touchSession(session.id, body.page_url);
+        await sessions.touch(session.id, body.page_url);
       }
-      const conversation = await chat.currentConversation(session);
+      const conversation = await conversations.current(session);
       return {
         session: { id: session.id, token },
         workspace: { name: workspace.name },
         agent,
-        contact: safeContact(await chat.contact(session.contact_id)),
+        contact: await sessions.contact(session.contact_id),
         conversation: conversation ? { id: conversation.id, status: conversation.status } : null,
-        available: await chat.available(workspace.id),
-        unread_count: await chat.unreadForVisitor(session),
-        stream_cursor: await chat.streamCursor(workspace.id),
+        available: await presence.available(workspace.id),
+        unread_count: await messages.unreadForVisitor(session),
+        stream_cursor: await stream.cursor(workspace.id),
         resumed,
       };
     },
@@ -190,26 +157,17 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     },
     handler: async (request) => {
       const { session, workspace } = request.visitor!;
-      const who = await verifyIdentity(request.body as IdentityInput, workspace);
-      const { contact, switched } = await chat.identify(session, who);
+      const { contact, switched } = await identity.identify(session, workspace, request.body as IdentityInput);
       const updated = { ...session, contact_id: contact.id };
-      const conversation = await chat.currentConversation(updated);
-      return { contact, verified: contact.verified, switched, conversation: conversation ? { id: conversation.id, status: conversation.status } : null, unread_count: await chat.unreadForVisitor(updated) };
+      const conversation = await conversations.current(updated);
+      return { contact, verified: contact.verified, switched, conversation: conversation ? { id: conversation.id, status: conversation.status } : null, unread_count: await messages.unreadForVisitor(updated) };
     },
   });
 
   app.post('/identity-token', {
     preHandler: authenticate,
     schema: { response: { 200: { type: 'object', properties: { token: { type: ['string', 'null'] }, expires_in: { type: 'integer' } } } } },
-    handler: async (request) => {
-      const { session, workspace } = request.visitor!;
-      const contact = await chat.contact(session.contact_id);
-      if (!contact?.verified) return { token: null, expires_in: 0 };
-      // The token proves what was proven: an email that was not (beside a user_hash of the id) stays out of it.
-      const proven = { external_id: (contact.external_id as string | null) ?? null, email: contact.email_verified ? (contact.email as string | null) : null };
-      if (!proven.external_id && !proven.email) return { token: null, expires_in: 0 };
-      return { token: await mintIdentityToken(workspace.identity_secret, proven), expires_in: 600 };
-    },
+    handler: (request) => identity.token(request.visitor!.session, request.visitor!.workspace),
   });
 
   app.get('/messages', {
@@ -221,20 +179,14 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     handler: async (request) => {
       const q = request.query as { after?: string; limit?: string };
       const limit = Math.min(Math.max(Number(q.limit ?? 200), 1), 1000);
-      const rows = await chat.visitorHistory(request.visitor!.session, Number(q.after ?? 0), limit);
+      const rows = await messages.visitorHistory(request.visitor!.session, Number(q.after ?? 0), limit);
       return { messages: rows, cursor: String(rows.at(-1)?.seq ?? q.after ?? 0) };
     },
   });
 
   app.post('/messages', {
     preHandler: authenticate,
-    config: {
-      rateLimit: {
-        max: messagesPerMinute,
-        timeWindow: '1 minute',
-        keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip,
-      },
-    },
+    config: perSessionPerMinute(messagesPerMinute),
     schema: {
       body: {
         type: 'object',
@@ -247,33 +199,32 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     handler: async (request, reply) => {
       const body = request.body as { client_id: string; content: string; conversation_fields?: Record<string, unknown> };
       if (!body.content.trim()) throw new HttpError(400, 'invalid_request', 'body/content is empty');
-      const { message, created } = await chat.visitorMessage(request.visitor!.session, body);
+      const { message, created } = await messages.visitor(request.visitor!.session, body);
       reply.status(created ? 201 : 200);
       return { message };
     },
   });
 
-  const commands = new CsCommands(chat);
   app.post('/commands', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 60, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip } },
+    config: perSessionPerMinute(60),
     schema: {
       body: { type: 'object', additionalProperties: false, required: ['command'], properties: { command: { type: 'string', minLength: 1, maxLength: 2000 } } },
       response: { 200: { type: 'object', properties: { applied: { type: 'string' } } } },
     },
-    handler: async (request) => commands.apply(request.visitor!.session, (request.body as { command: string }).command),
+    handler: async (request) => services.csCommands.apply(request.visitor!.session, (request.body as { command: string }).command),
   });
 
   app.post('/typing', {
     preHandler: authenticate,
-    config: { rateLimit: { max: 60, timeWindow: '1 minute', keyGenerator: (request: FastifyRequest) => bearer(request) ?? request.ip } },
+    config: perSessionPerMinute(60),
     schema: {
       body: { type: 'object', additionalProperties: false, required: ['typing'], properties: { typing: { type: 'boolean' } } },
       response: { 202: { type: 'object', properties: { delivered: { type: 'boolean' } } } },
     },
     handler: async (request, reply) => {
       reply.status(202);
-      return { delivered: await chat.visitorTyping(request.visitor!.session, (request.body as { typing: boolean }).typing) };
+      return { delivered: await messages.visitorTyping(request.visitor!.session, (request.body as { typing: boolean }).typing) };
     },
   });
 
@@ -281,7 +232,7 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     preHandler: authenticate,
     schema: { response: { 200: { type: 'object', properties: { unread_count: { type: 'integer' } } } } },
     handler: async (request) => {
-      await chat.markReadByVisitor(request.visitor!.session);
+      await messages.markReadByVisitor(request.visitor!.session);
       return { unread_count: 0 };
     },
   });
@@ -291,27 +242,11 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     schema: { querystring: { type: 'object', additionalProperties: false, properties: { token: { type: 'string' }, last_event_id: cursor } } },
     handler: async (request, reply) => {
       const { session, workspace } = request.visitor!;
-      // Events are addressed to whom the session holds NOW, checked at every delivery: the contact is read
-      // afresh once the stream listens (not from the cached look-up), and a `session.switched` of this
-      // session (identify) swaps it in place, in event order, so that nothing addressed to the previous
-      // contact goes out after the switch, live or from the backlog. The client hears the switch too.
-      const who = { workspace_id: workspace.id, id: session.id, contact_id: session.contact_id };
-      const matches = (e: StreamEvent) => {
-        const ok = visitorMaysee(e, who);
-        if (ok && e.type === 'session.switched') who.contact_id = e.contact_id;
-        return ok;
-      };
-      const after = lastEventId(request) ?? (await chat.streamCursor(workspace.id));
-      await serveStream(chat.bus, request, reply, {
+      const after = lastEventId(request) ?? (await stream.cursor(workspace.id));
+      await serveStream(stream.bus, request, reply, {
         after,
         heartbeatMs,
-        backlog: async (from) => {
-          who.contact_id = await chat.sessionContact(session.id);
-          const rows = await chat.backlog({ workspaceId: workspace.id, after: from, visitor: { sessionId: session.id, contactId: who.contact_id } });
-          // Past switches are not replayed into the filter: the backlog is for whom the session holds now.
-          return rows.filter((e) => visitorMaysee(e, who));
-        },
-        matches: (e: StreamEvent) => matches(e),
+        ...stream.visitorFeed({ workspace_id: workspace.id, id: session.id, contact_id: session.contact_id }, () => sessions.currentContact(session.id)),
         serialize: (e) => visitorEvents[e.type as VisitorStreamEvent]?.(e.payload) ?? null,
       });
     },
@@ -329,9 +264,8 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       response: { 202: { type: 'object', properties: { ok: { type: 'boolean' } } } },
     },
     handler: async (request, reply) => {
-      const { session } = request.visitor!;
       const body = request.body as { name: string; data?: Record<string, unknown> };
-      await chat.db.query('insert into widget_events (workspace_id, session_id, name, data) values ($1, $2, $3, $4)', [session.workspace_id, session.id, body.name, JSON.stringify(body.data ?? {})]);
+      await sessions.track(request.visitor!.session, body.name, body.data);
       reply.status(202);
       return { ok: true };
     },
@@ -345,8 +279,8 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
     },
     handler: async (request) => {
       const { session } = request.visitor!;
-      await chat.touchSession(session.id, (request.body as { page_url?: string } | null)?.page_url);
-      return { available: await chat.available(session.workspace_id) };
+      await sessions.touch(session.id, (request.body as { page_url?: string } | null)?.page_url);
+      return { available: await presence.available(session.workspace_id) };
     },
   });
 
@@ -367,27 +301,8 @@ export async function widgetRoutes(app: FastifyInstance, { chat, lifecycle, mess
       response: { 201: { type: 'object', properties: { id: { type: 'string' }, type: { type: 'string' }, score: { type: 'integer' } } } },
     },
     handler: async (request, reply) => {
-      const { session } = request.visitor!;
-      const body = request.body as { type: 'csat' | 'nps'; score: number; comment?: string; conversation_id?: string };
-      const [min, max] = body.type === 'csat' ? [1, 5] : [0, 10];
-      if (body.score < min || body.score > max) {
-        throw new HttpError(400, 'invalid_request', `body/score must be between ${min} and ${max} for a ${body.type.toUpperCase()} survey`);
-      }
-      let conversationId: string | null = null;
-      if (body.conversation_id) {
-        const current = await chat.currentConversation(session);
-        if (current?.id !== body.conversation_id) throw notFound(`Conversation ${body.conversation_id}`);
-        conversationId = current.id;
-      } else {
-        conversationId = (await chat.currentConversation(session))?.id ?? null;
-      }
-      const id = `srv_${sha256(`${session.id}:${Date.now()}:${Math.random()}`).slice(0, 24)}`;
-      await chat.db.query(
-        'insert into survey_responses (id, workspace_id, session_id, conversation_id, kind, score, comment) values ($1, $2, $3, $4, $5, $6, $7)',
-        [id, session.workspace_id, session.id, conversationId, body.type, body.score, body.comment ?? null],
-      );
       reply.status(201);
-      return { id, type: body.type, score: body.score };
+      return feedback.score(request.visitor!.session, request.body as never);
     },
   });
 }

@@ -1,4 +1,4 @@
-import { isOpen } from './lifecycle.js';
+import { isOpen } from './company.js';
 
 export type Hours = Record<string, [string, string][]>;
 

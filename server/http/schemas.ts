@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_LENGTH } from '../src/protocol/limits.js';
+import { MAX_MESSAGE_LENGTH } from '../../src/protocol/limits.js';
 /** JSON schemas of the public boundary. Response schemas decide what leaves: a field not named here is never sent. */
 
 export const errorSchema = {

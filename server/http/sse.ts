@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Bus, StreamEvent } from './bus.js';
+import type { Bus, StreamEvent } from '../bus.js';
 
 export interface StreamOptions {
   /** The last event id the client has (Last-Event-ID); events after it are replayed. */

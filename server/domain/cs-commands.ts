@@ -1,15 +1,18 @@
-import { parseCsCommand, CsCommandError, type CsCommand } from '../src/protocol/cs-parser.js';
-import type { Chat, Session } from './chat.js';
-import { newId } from './chat.js';
-import type { Row } from './db/db.js';
-import { HttpError, notFound } from './errors.js';
+import { parseCsCommand, CsCommandError, type CsCommand } from '../../src/protocol/cs-parser.js';
+import type { Row } from '../db/db.js';
+import { HttpError, notFound } from '../http/errors.js';
+import type { Conversations } from './conversations.js';
+import { newId } from './ids.js';
+import type { Messages } from './messages.js';
+import type { Session, Sessions } from './sessions.js';
+import { forOperators, type Stream } from './stream.js';
 
 /** Contact profile fields a `>cs .field value` sets; any other name is a field of the active form. */
 const PROFILE = new Map([['name', 'name'], ['email', 'email'], ['phone', 'phone'], ['company', 'company'], ['location', 'location'], ['avatar', 'avatar_url'], ['avatar_url', 'avatar_url']]);
 
 /** Applies web1on1 `>cs` commands to the visitor's current conversation (opened when there is none). */
 export class CsCommands {
-  constructor(readonly chat: Chat) {}
+  constructor(readonly stream: Stream, readonly sessions: Sessions, readonly conversations: Conversations, readonly messages: Messages) {}
 
   parse(text: string): CsCommand {
     try {
@@ -23,20 +26,13 @@ export class CsCommands {
   async apply(session: Session, text: string): Promise<Row> {
     const command = this.parse(text);
     const workspace = session.workspace_id;
-    return this.chat.write(async (q, emit) => {
+    return this.stream.write(async (q, emit) => {
       // A command targets the current conversation; as with a first message, one is opened if
       // needed, in the same transaction: a refused command leaves nothing behind.
-      let c = await this.chat.currentConversation(session, q);
-      if (!c || c.status === 'closed') {
-        [c] = await q.query(
-          `insert into conversations (id, workspace_id, session_id, contact_id, agent_id, assignee_id) values ($1, $2, $3, $4, $5, $5) returning *`,
-          [newId('cnv'), workspace, session.id, session.contact_id, session.agent_id],
-        );
-        emit({ workspace_id: workspace, session_id: null, contact_id: null, conversation_id: c!.id, type: 'conversation.created', visitor: false, operator: true, payload: { conversation: { id: c!.id, status: c!.status } } });
-      }
-      c = c!;
-      const updated = (what: Row) =>
-        emit({ workspace_id: workspace, session_id: null, contact_id: null, conversation_id: c.id, type: 'conversation.updated', visitor: false, operator: true, payload: { conversation: { id: c.id, ...what } } });
+      let found = await this.conversations.current(session, q);
+      if (!found || found.status === 'closed') found = await this.conversations.open(q, emit, session);
+      const c = found;
+      const updated = (what: Row) => emit(forOperators(c, 'conversation.updated', { conversation: { id: c.id, ...what } }));
       switch (command.kind) {
         case 'field': {
           const column = PROFILE.get(command.name.toLowerCase());
@@ -47,7 +43,7 @@ export class CsCommands {
               contactId = contact!.id as string;
               await q.query('update sessions set contact_id = $2 where id = $1', [session.id, contactId]);
               await q.query('update conversations set contact_id = $2 where id = $1', [c.id, contactId]);
-              this.chat.forgetSession(session.id);
+              this.sessions.forget(session.id);
             }
             await q.query(`update contacts set ${column} = $2 where id = $1`, [contactId, command.value]);
             updated({ contact: { [column]: command.value } });
@@ -79,17 +75,12 @@ export class CsCommands {
         case 'notify': {
           const note = { inbox: command.id, at: new Date().toISOString() };
           await q.query(`update conversations set notifications = notifications || $2::jsonb, updated_at = now() where id = $1`, [c.id, JSON.stringify([note])]);
-          emit({ workspace_id: workspace, session_id: null, contact_id: null, conversation_id: c.id, type: 'notify', visitor: false, operator: true, payload: { conversation_id: c.id, inbox: command.id } });
+          emit(forOperators(c, 'notify', { conversation_id: c.id, inbox: command.id }));
           return { applied: 'notify', inbox: command.id };
         }
         case 'mention': {
           // A note for the operators, never shown to the visitor.
-          const [m] = await q.query<{ m: Row }>(
-            `with ins as (insert into messages (id, workspace_id, conversation_id, author, author_name, content, internal, data)
-               values ($1, $2, $3, 'system', 'Mention', $4, true, $5) returning *) select chat_message_json(ins) as m from ins`,
-            [newId('msg'), workspace, c.id, `@${command.id} ${command.text}`, JSON.stringify({ mention: command.id })],
-          );
-          emit({ workspace_id: workspace, session_id: null, contact_id: null, conversation_id: c.id, type: 'message', visitor: false, operator: true, payload: { message: m!.m } });
+          await this.messages.note(q, emit, c, { author_name: 'Mention', content: `@${command.id} ${command.text}`, data: { mention: command.id } });
           return { applied: 'mention', id: command.id };
         }
       }

@@ -1,0 +1,136 @@
+import type { Row } from '../db/db.js';
+import { HttpError } from '../http/errors.js';
+import type { ChatStatus } from '../../src/protocol/chat.js';
+import type { Company } from './company.js';
+import type { Content } from './content.js';
+import type { Conversations } from './conversations.js';
+import type { Files, Upload } from './files.js';
+import type { Messages } from './messages.js';
+import type { Session } from './sessions.js';
+import { forOperators, forVisitor, type Stream } from './stream.js';
+
+export type { ChatStatus };
+
+const chatJson = (c: Row, agent: Row | null) => ({
+  id: c.id,
+  status: c.chat_status as ChatStatus,
+  menu_id: c.menu_id === null ? null : Number(c.menu_id),
+  lang: c.lang,
+  created_at: new Date(c.created_at).toISOString(),
+  assigned_at: c.assigned_at ? new Date(c.assigned_at).toISOString() : null,
+  finished_at: c.finished_at ? new Date(c.finished_at).toISOString() : null,
+  agent: agent ? { id: agent.id, name: agent.name } : null,
+  rating: c.rating ?? null,
+});
+
+/** The headless SDK's chat: a conversation with a topic, a language and a state (va_assigned, queued, assigned, finished, dismissed). */
+export class Chats {
+  constructor(
+    readonly stream: Stream,
+    readonly conversations: Conversations,
+    readonly messages: Messages,
+    readonly company: Company,
+    readonly content: Content,
+    readonly files: Files,
+  ) {}
+
+  async describe(c: Row) {
+    const [agent] = c.assignee_id ? await this.stream.db.query('select id, name from agents where id = $1', [c.assignee_id]) : [];
+    return chatJson(c, agent ?? null);
+  }
+
+  async get(session: Session, id: string) {
+    return this.describe(await this.conversations.ofVisitor(session, id));
+  }
+
+  async ongoing(session: Session) {
+    const c = await this.conversations.ongoing(session);
+    return c ? this.describe(c) : null;
+  }
+
+  async create(session: Session, input: { menu_id: number | string; lang: string; trigger_id?: string | number; ticket_id?: string; email?: string; greeting?: string; cobrowsable?: boolean; custom_data?: Row }) {
+    const menu = await this.company.menu(session.workspace_id, input.menu_id);
+    if (!menu.enabled) throw new HttpError(409, 'menu_disabled', `Menu ${menu.id} is not enabled`);
+    if (!(menu.channels as string[]).includes('chat')) throw new HttpError(409, 'channel_unavailable', `Menu ${menu.id} offers no chat (channels: ${(menu.channels as string[]).join(', ')})`);
+    const hours = await this.company.afterHours(session.workspace_id, input.lang);
+    if (!hours.open) throw new HttpError(409, 'outside_business_hours', hours.message ?? 'Outside business hours');
+    const ongoing = await this.ongoing(session);
+    if (ongoing) throw new HttpError(409, 'chat_ongoing', `Chat ${ongoing.id} is still going on; finish or dismiss it first, or resume it`);
+    const status: ChatStatus = menu.deflection_enabled ? 'va_assigned' : 'queued';
+    const c = await this.stream.write((q, emit) =>
+      this.conversations.open(q, emit, session, {
+        menu_id: menu.id, lang: input.lang, chat_status: status,
+        trigger_id: input.trigger_id === undefined ? null : Number(input.trigger_id) || null,
+        ticket_id: input.ticket_id ?? null, email: input.email ?? null, cobrowsable: input.cobrowsable ?? false,
+        custom_data: input.custom_data ?? {}, fields: input.custom_data ?? {},
+      }),
+    );
+    if (input.greeting) await this.says(session, c.id, input.greeting, `greeting-${c.id}`);
+    return this.get(session, c.id);
+  }
+
+  /** A visitor message in a chat; in a chat the virtual agent holds, it answers from the help articles. */
+  async says(session: Session, chatId: string, content: string, clientId: string, fileId?: string) {
+    const result = await this.messages.visitor(session, { client_id: clientId, content, conversation_id: chatId, ...(fileId ? { file_id: fileId } : {}) });
+    if (result.created && result.chatStatus === 'va_assigned' && !fileId) await this.#virtualAgentAnswer(session, chatId, content);
+    return result;
+  }
+
+  /** A file sent in a chat that is still going on: checked, stored, then posted as the visitor's message. */
+  async sendFile(session: Session, chatId: string, upload: () => Promise<Upload>) {
+    const c = await this.conversations.ofVisitor(session, chatId);
+    if (['finished', 'dismissed'].includes(c.chat_status)) throw new HttpError(409, 'chat_finished', `Chat ${c.id} is ${c.chat_status}`);
+    const file = await this.files.store(session, c.id, await upload());
+    return this.says(session, c.id, file.name, `file-${file.id}`, file.id);
+  }
+
+  /** The messages of a chat the visitor may see. */
+  async history(session: Session, chatId: string) {
+    const c = await this.conversations.ofVisitor(session, chatId);
+    return this.messages.of(c.id, { after: 0, limit: 5000, internal: false });
+  }
+
+  async #virtualAgentAnswer(session: Session, chatId: string, question: string): Promise<void> {
+    const c = await this.conversations.ofVisitor(session, chatId);
+    const menu = c.menu_id ? await this.company.menuById(c.menu_id) : null;
+    const threshold = menu?.deflection_threshold ?? 0.05;
+    const found = (await this.content.search(session.workspace_id, question, c.lang ?? 'en')).filter((a) => a.rank >= threshold);
+    const content = found.length
+      ? `These articles may answer your question:\n${found.map((a) => `• ${a.title}`).join('\n')}\nNot what you need? Ask for a person and we will connect you.`
+      : 'I could not find an article about that. Ask for a person and we will connect you.';
+    await this.messages.bot(c, content, { articles: found.map(({ rank: _r, ...a }) => a), escalate: true });
+  }
+
+  /** Moves a chat from one of `from` to `to`; a clear 409 otherwise. */
+  async transition(session: Session, chatId: string, from: ChatStatus[], to: ChatStatus | 'previous', verb: string) {
+    const c = await this.stream.write(async (q, emit) => {
+      const current = await this.conversations.ofVisitor(session, chatId, q);
+      if (!from.includes(current.chat_status)) {
+        throw new HttpError(409, `chat_${current.chat_status}`, `Cannot ${verb} chat ${chatId}: it is ${current.chat_status.replace('_', ' ')}`);
+      }
+      const next = to === 'previous' ? (current.previous_chat_status ?? 'queued') : to;
+      const [row] = await q.query(
+        `update conversations set chat_status = $2, previous_chat_status = $3, updated_at = now(),
+           escalated_at = case when $2 = 'queued' and chat_status = 'va_assigned' then now() else escalated_at end,
+           finished_at = case when $2 = 'finished' then now() else finished_at end,
+           status = case when $2 in ('finished', 'dismissed') then 'closed' else 'open' end
+         where id = $1 returning *`,
+        [current.id, next, current.chat_status],
+      );
+      const r = row!;
+      emit(forVisitor(r, 'chat.updated', { chat_id: r.id, status: next }));
+      emit(forOperators(r, 'conversation.updated', { conversation: { id: r.id, status: r.status, chat_status: next, assignee_id: r.assignee_id } }));
+      if (next === 'finished' && r.assignee_id) emit(forVisitor(r, 'chat.member_left', { chat_id: r.id, member: { id: r.assignee_id, type: 'agent' } }));
+      return r;
+    });
+    return this.describe(c);
+  }
+
+  async deflection(session: Session, chatId: string) {
+    const c = await this.conversations.ofVisitor(session, chatId);
+    if (!c.menu_id) return null;
+    const m = await this.company.menuById(c.menu_id);
+    if (!m) return null;
+    return { enabled: m.deflection_enabled, threshold: m.deflection_threshold, keep_waiting: m.keep_waiting };
+  }
+}

@@ -1,0 +1,198 @@
+import type { Db, Queryable, Row } from '../db/db.js';
+import { HttpError } from '../http/errors.js';
+import type { Conversations } from './conversations.js';
+import { newId } from './ids.js';
+import type { Session } from './sessions.js';
+import { forOperators, forVisitor, type Emit, type Stream } from './stream.js';
+
+/** The columns a message is stored with, besides its id, workspace and conversation. */
+interface NewMessage {
+  author: 'visitor' | 'agent' | 'bot' | 'system';
+  content: string;
+  author_id?: string | null;
+  author_name?: string | null;
+  internal?: boolean;
+  data?: Row | null;
+  client_id?: string;
+  session_id?: string;
+  file_id?: string | null;
+}
+const FINISHED = ['finished', 'dismissed'];
+
+/** Messages of conversations: every author's, the history each side reads, read cursors and typing. */
+export class Messages {
+  constructor(readonly stream: Stream, readonly conversations: Conversations) {}
+
+  get db(): Db {
+    return this.stream.db;
+  }
+
+  /** Stores a message in the caller's transaction; returns it in the shape of `chat_message_json` (migration 003). */
+  async insert(q: Queryable, c: Row, m: NewMessage): Promise<Row> {
+    const values: Row = { ...m, ...(m.data !== undefined ? { data: m.data === null ? null : JSON.stringify(m.data) } : {}) };
+    const keys = Object.keys(values).filter((k) => values[k] !== undefined);
+    const [row] = await q.query<{ m: Row }>(
+      `with ins as (insert into messages (id, workspace_id, conversation_id${keys.map((k) => `, ${k}`).join('')})
+         values ($1, $2, $3${keys.map((_k, i) => `, $${i + 4}`).join('')}) returning *)
+       select chat_message_json(ins) as m from ins`,
+      [newId('msg'), c.workspace_id, c.id, ...keys.map((k) => values[k])],
+    );
+    return row!.m;
+  }
+
+  /** A message both sides see (bot answers, system confirmations). */
+  async #shared(c: Row, m: NewMessage): Promise<void> {
+    await this.stream.write(async (q, emit) => {
+      const message = await this.insert(q, c, m);
+      emit(forOperators(c, 'message', { message }));
+      emit(forVisitor(c, 'message', { message }));
+    });
+  }
+
+  async visitorHistory(session: Session, after: number, limit: number): Promise<Row[]> {
+    const conversation = await this.conversations.current(session);
+    if (!conversation) return [];
+    return this.of(conversation.id, { after, limit, internal: false });
+  }
+
+  /** Messages of a conversation in the shape of `chat_message_json` (migration 003); notes only for operators. */
+  async of(conversationId: string, options: { after: number; limit: number; internal: boolean }): Promise<Row[]> {
+    const rows = await this.db.query<{ m: Row }>(
+      `select chat_message_json(m) as m from messages m where m.conversation_id = $1 and m.seq > $2 ${options.internal ? '' : 'and not m.internal'} order by m.seq limit $3`,
+      [conversationId, options.after, options.limit],
+    );
+    return rows.map((r) => r.m);
+  }
+
+  async operatorHistory(workspaceId: string, id: string, after: number, limit: number): Promise<Row[]> {
+    await this.conversations.byId(workspaceId, id);
+    return this.of(id, { after, limit, internal: true });
+  }
+
+  async unreadForVisitor(session: Session): Promise<number> {
+    const conversation = await this.conversations.current(session);
+    if (!conversation) return 0;
+    const [row] = await this.db.query(
+      `select count(*)::int as n from messages where conversation_id = $1 and not internal and author <> 'visitor' and seq > $2`,
+      [conversation.id, conversation.visitor_read_seq],
+    );
+    return row!.n;
+  }
+
+  /**
+   * Stores a visitor message once per client id of the session (a retry gets the stored one back), in
+   * the chat named, else the current conversation, opened when there is none or it is over.
+   */
+  async visitor(
+    session: Session,
+    input: { client_id: string; content: string; conversation_fields?: Row; conversation_id?: string; file_id?: string },
+  ): Promise<{ message: Row; created: boolean; chatStatus: string }> {
+    const run = () =>
+      this.stream.write(async (q, emit) => {
+        // The session as it is now (its contact may have changed since the cached look-up).
+        const [s] = await q.query('select * from sessions where id = $1', [session.id]);
+        const now = { ...session, contact_id: s!.contact_id, agent_id: s!.agent_id };
+        const [stored] = await q.query<{ m: Row; chat_status: string }>(
+          `select chat_message_json(m) as m, (select chat_status from conversations where id = m.conversation_id) as chat_status
+             from messages m where m.session_id = $1 and m.client_id = $2`,
+          [session.id, input.client_id],
+        );
+        if (stored) return { message: stored.m, created: false, chatStatus: stored.chat_status };
+        let c: Row | null;
+        if (input.conversation_id) {
+          c = await this.conversations.ofVisitor(now, input.conversation_id, q);
+          if (FINISHED.includes(c.chat_status)) throw new HttpError(409, 'chat_finished', `Chat ${input.conversation_id} is finished or dismissed; create a new chat`);
+        } else {
+          c = await this.conversations.current(now, q);
+          if (!c || c.status === 'closed' || FINISHED.includes(c.chat_status)) c = await this.conversations.open(q, emit, now, { fields: input.conversation_fields ?? {} });
+        }
+        const message = await this.insert(q, c, { author: 'visitor', content: input.content, client_id: input.client_id, session_id: session.id, file_id: input.file_id ?? null });
+        await q.query(
+          `update conversations set updated_at = now(), visitor_read_seq = $2, status = case when status = 'pending' then 'open' else status end where id = $1`,
+          [c.id, message.seq],
+        );
+        emit(forOperators(c, 'message', { message }));
+        emit(forVisitor(c, 'message', { message }));
+        return { message, created: true, chatStatus: c.chat_status as string };
+      });
+    try {
+      return await run();
+    } catch (error) {
+      // Two requests raced with one client id: the other stored it; answer with that one.
+      if ((error as { code?: string }).code === '23505') return run();
+      throw error;
+    }
+  }
+
+  /** An operator's reply or internal note; the first reply of a person moves a waiting chat to assigned. */
+  async operator(workspaceId: string, conversationId: string, author: { id: string | null; name: string | null }, input: { content: string; internal?: boolean }): Promise<Row> {
+    return this.stream.write(async (q, emit) => {
+      let c = await this.conversations.byId(workspaceId, conversationId, q);
+      const internal = input.internal ?? false;
+      const message = await this.insert(q, c, { author: 'agent', author_id: author.id, author_name: author.name, content: input.content, internal });
+      await q.query('update conversations set updated_at = now(), operator_read_seq = $2 where id = $1', [c.id, message.seq]);
+      emit(forOperators(c, 'message', { message }));
+      if (internal) return message;
+      emit(forVisitor(c, 'message', { message }));
+      const [agent] = author.id ? await q.query<{ person: boolean }>(`select kind = 'person' as person from agents where id = $1`, [author.id]) : [];
+      if ((agent?.person ?? true) && ['queued', 'va_assigned'].includes(c.chat_status)) {
+        [c] = await q.query(
+          `update conversations set chat_status = 'assigned', assigned_at = now(), assignee_id = coalesce(assignee_id, $2) where id = $1 returning *`,
+          [c.id, author.id],
+        ) as [Row];
+        emit(forVisitor(c, 'chat.member_joined', { chat_id: c.id, member: { id: author.id, name: author.name, type: 'agent' } }));
+        emit(forVisitor(c, 'chat.updated', { chat_id: c.id, status: c.chat_status }));
+        emit(forOperators(c, 'conversation.updated', { conversation: { id: c.id, status: c.status, chat_status: c.chat_status, assignee_id: c.assignee_id } }));
+      }
+      return message;
+    });
+  }
+
+  /** A message from the system (a booking confirmed...), seen by the visitor and the operators. */
+  async system(conversation: Row, content: string, data: Row | null = null): Promise<void> {
+    await this.#shared(conversation, { author: 'system', content, data });
+  }
+
+  /** The virtual agent's answer in a chat it holds. */
+  async bot(conversation: Row, content: string, data: Row | null): Promise<void> {
+    await this.#shared(conversation, { author: 'bot', author_name: 'Virtual agent', content, data });
+  }
+
+  /** A note for the operators only (a `>cs @mention`), in the caller's transaction. */
+  async note(q: Queryable, emit: Emit, c: Row, m: { author_name: string; content: string; data: Row }): Promise<void> {
+    const message = await this.insert(q, c, { author: 'system', internal: true, ...m });
+    emit(forOperators(c, 'message', { message }));
+  }
+
+  /** Typing indicators: stored like every realtime event (so they fan out across processes), shown for a few seconds. */
+  async visitorTyping(session: Session, typing: boolean): Promise<boolean> {
+    const conversation = await this.conversations.current(session);
+    if (!conversation) return false;
+    await this.stream.emit(forOperators(conversation, 'typing', { conversation_id: conversation.id, typing, who: 'visitor' }));
+    return true;
+  }
+
+  async operatorTyping(workspaceId: string, conversationId: string, name: string | null, typing: boolean): Promise<void> {
+    const c = await this.conversations.byId(workspaceId, conversationId);
+    await this.stream.emit(forVisitor(c, 'typing', { chat_id: c.id, typing, name }));
+  }
+
+  async markReadByVisitor(session: Session): Promise<void> {
+    const conversation = await this.conversations.current(session);
+    if (!conversation) return;
+    await this.db.query(`update conversations set visitor_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1`, [conversation.id]);
+  }
+
+  /** An operator read the conversation: the visitor sees "Seen" under their messages up to the last one. */
+  async markReadByOperator(workspaceId: string, id: string): Promise<void> {
+    const c = await this.conversations.byId(workspaceId, id);
+    await this.stream.write(async (q, emit) => {
+      const [last] = await q.query(
+        `update conversations set operator_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1
+         returning (select id from messages where conversation_id = $1 and author = 'visitor' order by seq desc limit 1) as message_id`,
+        [id],
+      );
+      if (last?.message_id) emit(forVisitor(c, 'read', { chat_id: c.id, message_id: last.message_id }));
+    });
+  }
+}
