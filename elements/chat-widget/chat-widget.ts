@@ -2,24 +2,22 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { localized, msg } from '@lit/localize';
-import { Commands, type IdentityInput, type WidgetOptions } from '../../src/commands/commands.js';
-import { ChatClient } from '../../src/client/chat-client.js';
-import { bindClient } from '../../src/client/bind.js';
-import { ConsentStorage, type StoragePolicy } from '../../src/client/consent-storage.js';
-import { syncTabs } from '../../src/client/tabs.js';
-import { UNREAD_KEY } from '../../src/client/storage-keys.js';
+import type { CommandName, IdentityInput, WidgetOptions } from '../../src/commands/commands.js';
+import type { ChatClient } from '../../src/client/chat-client.js';
+import type { StoragePolicy } from '../../src/client/consent-storage.js';
+import { WidgetRuntime } from '../../src/runtime/runtime.js';
 import { commandsContext, stateContext } from '../../src/context.js';
-import { eventsBetween, type CloseSource } from '../../src/state/events.js';
-import { Store } from '../../src/state/store.js';
+import { eventsBetween } from '../../src/state/events.js';
 import { whenIdle } from '../../src/idle.js';
-import { initialState, type ChatMessage, type Theme, type WidgetState } from '../../src/state/types.js';
+import type { ChatMessage, Theme, WidgetState } from '../../src/state/types.js';
 import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { emit } from '../shared/emit.js';
 import '../shared/events.js';
 import { applyLocale, directionOf } from '../shared/localize.js';
 import { chime } from '../shared/sound.js';
 import '../chat-launcher/chat-launcher.js';
-import type { ChatPanel } from '../chat-panel/chat-panel.js';
+import { FocusController } from './focus.controller.js';
+import { ViewportController } from './viewport.controller.js';
 import { hostStyles } from './host.styles.js';
 import { widgetStyles } from './chat-widget.styles.js';
 
@@ -30,12 +28,6 @@ import { widgetStyles } from './chat-widget.styles.js';
  */
 let panelModule: Promise<unknown> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
-
-function deepActiveElement(): HTMLElement | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active instanceof HTMLElement ? active : null;
-}
 
 /**
  * The messenger: a launcher bubble and a panel with the conversation. It owns
@@ -138,23 +130,25 @@ export class ChatWidget extends LitElement {
    */
   @property() storage: StoragePolicy | '' = '';
 
-  readonly #store = new Store<WidgetState>(initialState);
-  readonly #commands = new Commands(this.#store);
+  readonly #runtime = new WidgetRuntime({
+    requestClose: (source) => emit(this, 'chat-request-close', { source }, { cancelable: true }),
+    ready: () => this.#markReady(),
+  });
+  readonly #store = this.#runtime.store;
+  readonly #commands = this.#runtime.commands;
   readonly #stateProvider = new ContextProvider(this, { context: stateContext, initialValue: this.#store.state });
   readonly #commandsProvider = new ContextProvider(this, { context: commandsContext, initialValue: this.#commands });
+  readonly #focus = new FocusController(this, loadPanel);
+  readonly #viewport = new ViewportController(this);
   #resolveReady!: () => void;
   readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
   #everOpened = false;
-  #client: ChatClient | null = null;
-  #unbind: (() => void) | null = null;
-  #returnFocus: HTMLElement | null = null;
   #ownsDir = false;
 
   constructor() {
     super();
     void this.#commandsProvider;
     this.#store.subscribe((next, prev) => this.#onState(next, prev));
-    this.#commands.closeGuard = (source) => this.#requestClose(source);
     this.#commands.notices.on('error', (detail) => emit(this, 'chat-error', detail));
     this.#commands.notices.on('identify', (detail) => emit(this, 'chat-identify', detail));
     this.addEventListener('keydown', (event) => {
@@ -193,7 +187,7 @@ export class ChatWidget extends LitElement {
 
   /** The widget's ChatClient (null without a public key): the one path to the server. */
   get client(): ChatClient | null {
-    return this.#client;
+    return this.#runtime.client;
   }
 
   /** The current snapshot of the widget's state (immutable). */
@@ -386,11 +380,9 @@ export class ChatWidget extends LitElement {
     this.requestUpdate();
     this.#stateProvider.setValue(next);
     if (next.locale !== prev.locale) this.#applyLocale(next.locale);
-    if (next.open && !prev.open) this.#onOpen();
-    if (!next.open && prev.open) this.#onClose();
-    // Another view while open (the topic picker arriving, a command landing on the conversation):
-    // focus that was in the view it replaced moves to the new view's first control.
-    if (next.open && prev.open && next.view !== prev.view && !next.embedded && this.#focusInside()) this.#focusView(true);
+    if (next.open) this.#everOpened = true;
+    this.#viewport.follow(next.open);
+    this.#focus.stateChanged(next, prev);
     for (const [name, detail] of eventsBetween(prev, next)) {
       emit(this, name, detail as never);
       // A sound for an operator's new message, unless muted or already in view.
@@ -399,17 +391,6 @@ export class ChatWidget extends LitElement {
       }
     }
   }
-
-  /**
-   * On a phone the panel fills the visual viewport, so that the composer stays
-   * above the on-screen keyboard (which shrinks the visual viewport, not the layout one).
-   */
-  #followViewport = () => {
-    const vv = window.visualViewport;
-    if (!vv) return;
-    this.style.setProperty('--_vv-height', `${vv.height}px`);
-    this.style.setProperty('--_vv-top', `${vv.offsetTop}px`);
-  };
 
   #applyLocale(locale: string): void {
     const dir = directionOf(locale);
@@ -425,61 +406,6 @@ export class ChatWidget extends LitElement {
     applyLocale(locale).catch((error) => console.error('chat-widget: could not switch locale', error));
   }
 
-  #onOpen(): void {
-    this.#everOpened = true;
-    window.visualViewport?.addEventListener('resize', this.#followViewport);
-    window.visualViewport?.addEventListener('scroll', this.#followViewport);
-    this.#followViewport();
-    if (this.#store.state.embedded) return;
-    this.#returnFocus = deepActiveElement();
-    this.#focusView();
-  }
-
-  /** Focus moves into the panel: the first control of the view that shows (the composer, a topic button...). */
-  #focusView(onlyIfLost = false): void {
-    void Promise.all([this.updateComplete, loadPanel()]).then(async () => {
-      const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
-      await panel?.updateComplete;
-      // A view that replaced another: focus that stayed (on the panel's tabs, say) stays.
-      const active = deepActiveElement();
-      if (onlyIfLost && active && active !== document.body && active.isConnected) return;
-      // (A panel not upgraded: the widget left the page before the panel's code came.)
-      if (this.#store.state.open && this.isConnected && panel && 'focusView' in panel) await panel.focusView();
-    });
-  }
-
-  /** Whether focus is in the widget (its shadow tree or a slotted launcher), or nowhere (the body). */
-  #focusInside(): boolean {
-    const active = deepActiveElement();
-    if (active === null || active === document.body) return true;
-    // Up through the shadow roots that hold it (a view inside the panel inside this widget).
-    for (let node: Node = active; ; ) {
-      const root = node.getRootNode();
-      if (root === this.renderRoot) return true;
-      if (!(root instanceof ShadowRoot)) return this.contains(node);
-      node = root.host;
-    }
-  }
-
-  #onClose(): void {
-    window.visualViewport?.removeEventListener('resize', this.#followViewport);
-    window.visualViewport?.removeEventListener('scroll', this.#followViewport);
-    const focusWasInside = this.#focusInside();
-    const back = this.#returnFocus?.isConnected ? this.#returnFocus : null;
-    this.#returnFocus = null;
-    if (!focusWasInside) return;
-    // Back to the launcher (however the panel closed: its button, Esc, a command); without
-    // a visible launcher, back to what had focus before the panel opened.
-    void this.updateComplete.then(() => {
-      if (this.#store.state.launcherVisible || !back || back === document.body) this.#focusLauncher();
-      else back.focus();
-    });
-  }
-
-  #requestClose(source: CloseSource): boolean {
-    return emit(this, 'chat-request-close', { source }, { cancelable: true });
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     void this.updateComplete.then(() => this.#connectServer());
@@ -492,10 +418,7 @@ export class ChatWidget extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unbind?.();
-    this.#unbind = null;
-    this.#client?.destroy();
-    this.#client = null;
+    this.#runtime.disconnect();
   }
 
   #isReady = false;
@@ -506,67 +429,10 @@ export class ChatWidget extends LitElement {
     emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId });
   }
 
-  /** With a public key, opens the session through a ChatClient; without one, the widget works locally. */
+  /** With a public key, the runtime opens the session through a ChatClient; without one, the widget works locally. */
   #connectServer(): void {
-    if (!this.isConnected || this.#client) return;
-    const publicKey = this.effectivePublicKey;
-    if (!publicKey) {
-      this.#markReady();
-      return;
-    }
-    const policy: StoragePolicy = this.storage === 'none' || this.storage === 'session' ? this.storage : 'local';
-    if (this.storage && !['none', 'session', 'local'].includes(this.storage)) {
-      console.error(`chat-widget: storage must be "none", "session" or "local", got ${JSON.stringify(this.storage)}; using "local" after the first interaction`);
-    }
-    const consent = new ConsentStorage(policy, ['none', 'session', 'local'].includes(this.storage));
-    // A returning visitor (a session kept from an earlier interaction) consented then.
-    if (!consent.allowed && consent.getItem(`chat-widget:${publicKey}:session`)) consent.allow();
-    let client: ChatClient;
-    try {
-      client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, storage: consent, ...(this.locale ? { locale: this.locale } : {}) });
-    } catch (error) {
-      this.#commands.error('invalid_configuration', (error as Error).message);
-      this.#markReady();
-      return;
-    }
-    this.#client = client;
-    const unbind = bindClient(this.#commands, client);
-    const unsync = syncTabs(this.#commands, client, consent);
-    const offInteraction = this.#commands.notices.on('interaction', () => consent.allow());
-    // The script tag's bootstrap answers `Convot.get('chat:unread:count')` from this before the elements arrive.
-    const offUnread = this.#store.subscribe((next, prev) => {
-      if (next.unreadCount !== prev.unreadCount) consent.setItem(UNREAD_KEY(publicKey), String(next.unreadCount));
-    });
-    this.#unbind = () => {
-      offUnread();
-      offInteraction();
-      unsync();
-      unbind();
-    };
-    // Ready once the session and its history are loaded.
-    client.on('chat.history', () => this.#markReady());
-    // Nothing connects before the visitor interacts, or before an unread check is due
-    // (a returning visitor with a session: checked when the browser is idle).
-    const connect = () =>
-      void client.connect().catch(() => {
-        /* reported as chat-error; the client retries */
-      });
-    const offFirst = this.#commands.notices.on('interaction', () => {
-      offFirst();
-      connect();
-    });
-    if (consent.getItem(`chat-widget:${publicKey}:session`)) whenIdle(connect);
-    this.#identifyFromLink();
-  }
-
-  /** A page opened with `?convot_identity=TOKEN` identifies the visitor, and the token leaves the address bar. */
-  #identifyFromLink(): void {
-    const url = new URL(location.href);
-    const token = url.searchParams.get('convot_identity');
-    if (!token) return;
-    url.searchParams.delete('convot_identity');
-    history.replaceState(history.state, '', url.href);
-    void this.#commands.identify({ jwt: token }).catch(() => {});
+    if (!this.isConnected) return;
+    this.#runtime.connect({ publicKey: this.effectivePublicKey, api: this.effectiveApi, storage: this.storage, locale: this.locale });
   }
 
   // ---- rendering ----
@@ -578,15 +444,11 @@ export class ChatWidget extends LitElement {
       if (painted.activeElement) {
         void this.updateComplete
           .then(() => this.renderRoot.querySelector('chat-launcher')?.updateComplete)
-          .then(() => this.#focusLauncher());
+          .then(() => this.#focus.focusLauncher());
       }
       painted.replaceChildren();
     }
     return super.createRenderRoot();
-  }
-
-  #focusLauncher(): void {
-    ((this.querySelector('[slot="launcher"]') as HTMLElement | null) ?? this.renderRoot.querySelector('chat-launcher'))?.focus();
   }
 
   override render() {
@@ -624,6 +486,9 @@ export class ChatWidget extends LitElement {
     </div>`;
   }
 }
+
+/** Checked by the compiler: every canonical command of the registry (src/commands/registry.ts) is a method of the element. */
+export type ChatWidgetCommands = Pick<ChatWidget, CommandName>;
 
 if (!customElements.get('chat-widget')) customElements.define('chat-widget', ChatWidget);
 
