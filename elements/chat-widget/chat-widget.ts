@@ -13,11 +13,11 @@ import type { ChatMessage, Theme, WidgetState } from '../../src/state/types.js';
 import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { emit } from '../shared/emit.js';
 import '../shared/events.js';
-import { applyLocale, directionOf } from '../shared/localize.js';
+import { applyHostLocale } from '../shared/localize.js';
 import { chime } from '../shared/sound.js';
 import '../chat-launcher/chat-launcher.js';
-import { FocusController } from './focus.controller.js';
-import { ViewportController } from './viewport.controller.js';
+import { FocusController } from '../shared/focus.controller.js';
+import { ViewportController } from '../shared/viewport.controller.js';
 import { hostStyles } from './host.styles.js';
 import { widgetStyles } from './chat-widget.styles.js';
 
@@ -28,6 +28,19 @@ import { widgetStyles } from './chat-widget.styles.js';
  */
 let panelModule: Promise<unknown> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
+
+/** The options that attributes set (through `configure`), and their value in a snapshot. */
+const ATTRIBUTE_OPTIONS = {
+  theme: (s: WidgetState) => s.theme,
+  launcherHidden: (s: WidgetState) => !s.launcherVisible,
+  position: (s: WidgetState) => s.position,
+  locale: (s: WidgetState) => s.locale,
+  hideOnMobile: (s: WidgetState) => s.hideOnMobile,
+  muted: (s: WidgetState) => s.muted,
+  brandColor: (s: WidgetState) => s.brandColor,
+} satisfies { [K in keyof WidgetOptions]?: (s: WidgetState) => WidgetOptions[K] };
+type OptionKey = keyof typeof ATTRIBUTE_OPTIONS;
+const OPTION_KEYS = Object.keys(ATTRIBUTE_OPTIONS) as OptionKey[];
 
 /**
  * The messenger: a launcher bubble and a panel with the conversation. It owns
@@ -132,7 +145,7 @@ export class ChatWidget extends LitElement {
 
   readonly #runtime = new WidgetRuntime({
     requestClose: (source) => emit(this, 'chat-request-close', { source }, { cancelable: true }),
-    ready: () => this.#markReady(),
+    ready: () => emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId }),
   });
   readonly #store = this.#runtime.store;
   readonly #commands = this.#runtime.commands;
@@ -140,8 +153,6 @@ export class ChatWidget extends LitElement {
   readonly #commandsProvider = new ContextProvider(this, { context: commandsContext, initialValue: this.#commands });
   readonly #focus = new FocusController(this, loadPanel);
   readonly #viewport = new ViewportController(this);
-  #resolveReady!: () => void;
-  readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
   #everOpened = false;
   #ownsDir = false;
 
@@ -162,151 +173,85 @@ export class ChatWidget extends LitElement {
   // ---- read-only properties ----
 
   /** Whether the panel is open. */
-  get isOpen(): boolean {
-    return this.#store.state.open;
-  }
+  get isOpen(): boolean { return this.#store.state.open; }
 
   /** Messages from others that the visitor has not seen. */
-  get unreadCount(): number {
-    return this.#store.state.unreadCount;
-  }
+  get unreadCount(): number { return this.#store.state.unreadCount; }
 
   /** The visitor's session id, once loaded. */
-  get sessionId(): string | null {
-    return this.#store.state.sessionId;
-  }
+  get sessionId(): string | null { return this.#store.state.sessionId; }
 
   /**
    * Resolves when the widget is ready: its session and history loaded, when it has a
    * server. A session is made on the visitor's first interaction (or a page's call that
    * needs the server, or `client.connect()`), or at once for a returning visitor.
    */
-  get ready(): Promise<void> {
-    return this.#ready;
-  }
+  get ready(): Promise<void> { return this.#runtime.ready; }
 
   /** The widget's ChatClient (null without a public key): the one path to the server. */
-  get client(): ChatClient | null {
-    return this.#runtime.client;
-  }
+  get client(): ChatClient | null { return this.#runtime.client; }
 
   /** The current snapshot of the widget's state (immutable). */
-  get state(): WidgetState {
-    return this.#store.state;
-  }
+  get state(): WidgetState { return this.#store.state; }
 
   /** The effective public key (`public-key` or `data-public-key`). */
-  get effectivePublicKey(): string {
-    return this.publicKey || this.dataPublicKey;
-  }
+  get effectivePublicKey(): string { return this.publicKey || this.dataPublicKey; }
 
   /** The effective API base URL: `api` or `data-api`, with a trailing `/messages` taken off. */
-  get effectiveApi(): string {
-    return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, '');
-  }
+  get effectiveApi(): string { return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, ''); }
 
   // ---- methods (each also reachable through the dialects) ----
 
   /** Opens the panel. */
-  show(): void {
-    this.#commands.show();
-  }
+  show(): void { this.#commands.show(); }
   /** Closes the panel. */
-  hide(): void {
-    this.#commands.hide();
-  }
+  hide(): void { this.#commands.hide(); }
   /** Opens the panel if closed, closes it if open. */
-  toggle(): void {
-    this.#commands.toggle();
-  }
+  toggle(): void { this.#commands.toggle(); }
   /** Shows the launcher bubble. */
-  showLauncher(): void {
-    this.#commands.showLauncher();
-  }
+  showLauncher(): void { this.#commands.showLauncher(); }
   /** Hides the launcher bubble. */
-  hideLauncher(): void {
-    this.#commands.hideLauncher();
-  }
+  hideLauncher(): void { this.#commands.hideLauncher(); }
   /** Sets the theme: `light`, `dark` or `auto`. */
-  setTheme(theme: Theme): void {
-    this.#commands.setTheme(theme);
-  }
+  setTheme(theme: Theme): void { this.#commands.setTheme(theme); }
   /** Sets several options at once: theme, position, locale, brandColor, muted, hideOnMobile, launcherHidden, zIndex, title. */
-  configure(options: WidgetOptions): void {
-    this.#commands.configure(options);
-  }
+  configure(options: WidgetOptions): void { this.#commands.configure(options); }
   /** Opens the panel with `text` in the composer. */
-  showNewMessage(text?: string): void {
-    this.#commands.showNewMessage(text);
-  }
+  showNewMessage(text?: string): void { this.#commands.showNewMessage(text); }
   /** Puts `text` in the composer without opening the panel. */
-  setMessageText(text: string): void {
-    this.#commands.setMessageText(text);
-  }
+  setMessageText(text: string): void { this.#commands.setMessageText(text); }
   /** Sends a message as the visitor. */
-  sendMessage(message: string | { content: string }): ChatMessage {
-    return this.#commands.sendMessage(message);
-  }
+  sendMessage(message: string | { content: string }): ChatMessage { return this.#commands.sendMessage(message); }
   /** Sends a message on the visitor's behalf; a `>cs ` message is a command for the server, never a chat bubble. */
-  sendClientMessage(text: string): Promise<void> | ChatMessage {
-    return this.#commands.sendClientMessage(text);
-  }
+  sendClientMessage(text: string): Promise<void> | ChatMessage { return this.#commands.sendClientMessage(text); }
   /** Shows a message as if an operator wrote it (local only). */
-  showAgentMessage(text: string, name?: string): ChatMessage {
-    return this.#commands.showAgentMessage(text, name);
-  }
+  showAgentMessage(text: string, name?: string): ChatMessage { return this.#commands.showAgentMessage(text, name); }
   /** Marks every message as read. */
-  markRead(): void {
-    this.#commands.markRead();
-  }
+  markRead(): void { this.#commands.markRead(); }
   /** Attaches metadata to the next new conversation (merged). */
-  setConversationFields(fields: Record<string, unknown>): void {
-    this.#commands.setConversationFields(fields);
-  }
+  setConversationFields(fields: Record<string, unknown>): void { this.#commands.setConversationFields(fields); }
   /** Merges data into the visitor's session data. */
-  setSessionData(data: Record<string, unknown>): void {
-    this.#commands.setSessionData(data);
-  }
+  setSessionData(data: Record<string, unknown>): void { this.#commands.setSessionData(data); }
   /** Replaces the visitor's segments. */
-  setSegments(list: string[]): void {
-    this.#commands.setSegments(list);
-  }
+  setSegments(list: string[]): void { this.#commands.setSegments(list); }
   /** Records an event of the visitor's. */
-  trackEvent(name: string, data?: Record<string, unknown>): void {
-    this.#commands.trackEvent(name, data);
-  }
+  trackEvent(name: string, data?: Record<string, unknown>): void { this.#commands.trackEvent(name, data); }
   /** Opens a ticket form by key (e.g. "bug_report"). */
-  showTicketForm(key: string): void {
-    this.#commands.showTicketForm(key);
-  }
+  showTicketForm(key: string): void { this.#commands.showTicketForm(key); }
   /** Prefills ticket form fields. */
-  setTicketFormFields(fields: Record<string, unknown>): void {
-    this.#commands.setTicketFormFields(fields);
-  }
+  setTicketFormFields(fields: Record<string, unknown>): void { this.#commands.setTicketFormFields(fields); }
   /** Limits the ticket forms the visitor sees; null shows them all. */
-  setVisibleTicketForms(keys: string[] | null): void {
-    this.#commands.setVisibleTicketForms(keys);
-  }
+  setVisibleTicketForms(keys: string[] | null): void { this.#commands.setVisibleTicketForms(keys); }
   /** Opens the help center, searching for `query` when given. */
-  openHelp(query?: string): Promise<boolean> {
-    return this.#commands.openHelp(query);
-  }
+  openHelp(query?: string): Promise<boolean> { return this.#commands.openHelp(query); }
   /** Opens one help article. */
-  openArticle(article: { locale: string; slug: string }): Promise<boolean> {
-    return this.#commands.openArticle(article);
-  }
+  openArticle(article: { locale: string; slug: string }): Promise<boolean> { return this.#commands.openArticle(article); }
   /** Opens the messenger on the booking flow, with `meeting_type_id` preselected. */
-  openScheduling(options?: { meeting_type_id?: number }): Promise<boolean> {
-    return this.#commands.openScheduling(options);
-  }
+  openScheduling(options?: { meeting_type_id?: number }): Promise<boolean> { return this.#commands.openScheduling(options); }
   /** Connects the visitor to a customer identity: plain, or verified with `user_hash`, `email_hash` or `jwt`. */
-  identify(identity: IdentityInput): Promise<void> {
-    return this.#commands.identify(identity);
-  }
+  identify(identity: IdentityInput): Promise<void> { return this.#commands.identify(identity); }
   /** A short-lived signed token for a verified visitor (for `?convot_identity=` links), or null. */
-  identityToken(): Promise<string | null> {
-    return this.#commands.identityToken();
-  }
+  identityToken(): Promise<string | null> { return this.#commands.identityToken(); }
   /** Forgets the visitor in place (a new anonymous session); `{reload: true}` also reloads the page. */
   async resetSession(options: { reload?: boolean } = {}): Promise<void> {
     await this.#commands.resetSession();
@@ -319,31 +264,11 @@ export class ChatWidget extends LitElement {
     // Read every attribute-driven value first: applying one publishes a
     // snapshot, which is mirrored back onto all of them.
     const s = this.#store.state;
-    const want = {
-      open: this.open,
-      embedded: this.embedded,
-      options: {
-        theme: this.theme,
-        launcherHidden: this.launcherHidden,
-        position: this.position,
-        locale: this.locale,
-        hideOnMobile: this.hideOnMobile,
-        muted: this.muted,
-        brandColor: this.brandColor,
-      } satisfies WidgetOptions,
-    };
-    const current: Required<Pick<WidgetOptions, keyof typeof want.options>> = {
-      theme: s.theme,
-      launcherHidden: !s.launcherVisible,
-      position: s.position,
-      locale: s.locale,
-      hideOnMobile: s.hideOnMobile,
-      muted: s.muted,
-      brandColor: s.brandColor,
-    };
-    if (changed.has('embedded') && want.embedded !== s.embedded) this.#commands.setEmbedded(want.embedded);
-    for (const [key, value] of Object.entries(want.options) as [keyof typeof current, unknown][]) {
-      if (!changed.has(key) || Object.is(value, current[key])) continue;
+    const { open, embedded } = this;
+    const want = OPTION_KEYS.map((key) => [key, this[key]] as const);
+    if (changed.has('embedded') && embedded !== s.embedded) this.#commands.setEmbedded(embedded);
+    for (const [key, value] of want) {
+      if (!changed.has(key) || Object.is(value, ATTRIBUTE_OPTIONS[key](s))) continue;
       try {
         this.#commands.configure({ [key]: value });
       } catch (error) {
@@ -351,8 +276,8 @@ export class ChatWidget extends LitElement {
         console.error((error as Error).message);
       }
     }
-    if (changed.has('open') && want.open !== this.#store.state.open) {
-      if (want.open) this.#commands.show();
+    if (changed.has('open') && open !== this.#store.state.open) {
+      if (open) this.#commands.show();
       else this.#commands.hide();
     }
     this.#mirror(this.#store.state);
@@ -361,14 +286,8 @@ export class ChatWidget extends LitElement {
   /** Copies the snapshot onto the reflected properties (and the host's inline custom properties). */
   #mirror(s: WidgetState): void {
     this.open = s.open;
-    this.theme = s.theme;
-    this.launcherHidden = !s.launcherVisible;
-    this.position = s.position;
-    this.locale = s.locale;
     this.embedded = s.embedded;
-    this.hideOnMobile = s.hideOnMobile;
-    this.muted = s.muted;
-    this.brandColor = s.brandColor;
+    for (const key of OPTION_KEYS) (this as Record<OptionKey, unknown>)[key] = ATTRIBUTE_OPTIONS[key](s);
     if (s.brandColor) this.style.setProperty('--chat-brand', s.brandColor);
     else this.style.removeProperty('--chat-brand');
     if (s.zIndex !== null) this.style.setProperty('--chat-z-index', String(s.zIndex));
@@ -379,7 +298,7 @@ export class ChatWidget extends LitElement {
     this.#mirror(next);
     this.requestUpdate();
     this.#stateProvider.setValue(next);
-    if (next.locale !== prev.locale) this.#applyLocale(next.locale);
+    if (next.locale !== prev.locale) this.#ownsDir = applyHostLocale(this, next.locale, this.#ownsDir);
     if (next.open) this.#everOpened = true;
     this.#viewport.follow(next.open);
     this.#focus.stateChanged(next, prev);
@@ -390,20 +309,6 @@ export class ChatWidget extends LitElement {
         chime();
       }
     }
-  }
-
-  #applyLocale(locale: string): void {
-    const dir = directionOf(locale);
-    if (!this.hasAttribute('dir') || this.#ownsDir) {
-      if (locale) {
-        this.setAttribute('dir', dir);
-        this.#ownsDir = true;
-      } else if (this.#ownsDir) {
-        this.removeAttribute('dir');
-        this.#ownsDir = false;
-      }
-    }
-    applyLocale(locale).catch((error) => console.error('chat-widget: could not switch locale', error));
   }
 
   override connectedCallback(): void {
@@ -419,14 +324,6 @@ export class ChatWidget extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#runtime.disconnect();
-  }
-
-  #isReady = false;
-  #markReady(): void {
-    if (this.#isReady) return;
-    this.#isReady = true;
-    this.#resolveReady();
-    emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId });
   }
 
   /** With a public key, the runtime opens the session through a ChatClient; without one, the widget works locally. */

@@ -13,7 +13,7 @@ import { syncTabs } from './tabs.js';
 export interface RuntimeHost {
   /** Before a close that the visitor starts: fires the cancelable `chat-request-close`; false vetoes. */
   requestClose(source: CloseSource): boolean;
-  /** The widget is ready: its session and history loaded, or it works without a server. */
+  /** The widget is ready (once): its session and history loaded, or it works without a server. */
   ready(): void;
 }
 
@@ -37,6 +37,10 @@ export class WidgetRuntime {
   readonly commands: Commands;
   #client: ChatClient | null = null;
   #unbind: (() => void) | null = null;
+  #resolveReady!: () => void;
+  #isReady = false;
+  /** Resolves when the widget is ready: its session and history loaded, when it has a server. */
+  readonly ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
 
   constructor(readonly host: RuntimeHost) {
     this.commands = new Commands(this.store, { requestClose: (source) => host.requestClose(source) });
@@ -51,7 +55,7 @@ export class WidgetRuntime {
   connect({ publicKey, api, storage, locale }: ServerOptions): void {
     if (this.#client) return;
     if (!publicKey) {
-      this.host.ready();
+      this.#markReady();
       return;
     }
     const policy: StoragePolicy = storage === 'none' || storage === 'session' ? storage : 'local';
@@ -67,7 +71,7 @@ export class WidgetRuntime {
       client = new ChatClient({ publicKey, api: api || `${location.origin}/api/widget`, storage: consent, ...(locale ? { locale } : {}) });
     } catch (error) {
       this.commands.error('invalid_configuration', (error as Error).message);
-      this.host.ready();
+      this.#markReady();
       return;
     }
     this.#client = client;
@@ -80,7 +84,7 @@ export class WidgetRuntime {
       if (next.unreadCount !== prev.unreadCount) consent.setItem(UNREAD_KEY(publicKey), String(next.unreadCount));
     });
     // Ready once the session and its history are loaded.
-    const offReady = client.on('chat.history', () => this.host.ready());
+    const offReady = client.on('chat.history', () => this.#markReady());
     // Nothing connects before the visitor interacts, or before an unread check is due
     // (a returning visitor with a session: checked when the browser is idle).
     const open = () =>
@@ -101,6 +105,13 @@ export class WidgetRuntime {
     };
     if (consent.getItem(sessionKey)) whenIdle(open);
     this.#identifyFromLink();
+  }
+
+  #markReady(): void {
+    if (this.#isReady) return;
+    this.#isReady = true;
+    this.#resolveReady();
+    this.host.ready();
   }
 
   /** Lets go of the client (the element left the page). */
