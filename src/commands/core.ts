@@ -28,6 +28,7 @@ export type Ports = MessagingPort & IdentityPort & TicketsPort & HelpPort & Sche
 /** What one feature calls of the others (the dispatcher provides them; named here so that each feature's type stands alone). */
 export interface Cross {
   show(): void;
+  openWith(patch: Partial<WidgetState>): void;
   hide(): void;
   sendMessage(input: unknown): ChatMessage;
   receive(incoming: readonly ChatMessage[], patch?: Partial<WidgetState>): void;

@@ -13,8 +13,7 @@ export const help = (core: Core, c: Cross) => ({
   /** Opens the help view, searching for `query` when given. */
   openHelp(query?: unknown): Promise<boolean> {
     const q = query === undefined ? '' : v.string('openHelp(query)', query, { max: 500 });
-    core.store.update({ view: 'help', help: Object.freeze({ query: q, results: null, article: null }), notice: null });
-    c.show();
+    c.openWith({ view: 'help', help: Object.freeze({ query: q, results: null, article: null }), notice: null });
     return c.searchHelp(q);
   },
 
@@ -30,8 +29,7 @@ export const help = (core: Core, c: Cross) => ({
     const given = v.plainObject('openArticle({locale, slug})', article) as { locale?: unknown; slug?: unknown };
     const locale = v.locale('openArticle({locale})', given.locale ?? 'en');
     const slug = v.string('openArticle({slug})', given.slug, { max: 100, empty: false });
-    core.store.update((s) => ({ view: 'help', help: Object.freeze({ ...s.help, article: null }), notice: null }));
-    c.show();
+    c.openWith({ view: 'help', help: Object.freeze({ ...core.state.help, article: null }), notice: null });
     return core.run('help', async (port) => {
       const found = await port.getArticle(locale, slug);
       core.store.update((s) => ({ help: Object.freeze({ ...s.help, article: Object.freeze(found) }) }));

@@ -25,8 +25,7 @@ export const messaging = (core: Core, c: Cross) => ({
   /** Opens the panel on the conversation, with `text` in the composer. */
   showNewMessage(text?: unknown): void {
     const draft = text === undefined ? core.state.draft : v.string('showNewMessage(text)', text, { max: MAX_MESSAGE_LENGTH });
-    core.store.update({ draft, view: 'conversation' });
-    c.show();
+    c.openWith({ draft, view: 'conversation' });
   },
 
   setMessageText(text: unknown): void {

@@ -37,9 +37,14 @@ const OPTION_CHECKS: { [K in keyof Required<WidgetOptions>]: (value: unknown) =>
 /** The panel: open and closed, the launcher, the options, the view shown. */
 export const panel = (core: Core, c: Cross) => ({
   show(): void {
+    c.openWith({});
+  },
+
+  /** Opens the panel with `patch` (a view, a draft...) in the same snapshot; the messages are read. */
+  openWith(patch: Partial<WidgetState>): void {
     core.notices.emit('interaction', {});
     const hadUnread = core.state.unreadCount > 0;
-    core.store.update({ open: true, unreadCount: 0, preview: null });
+    core.store.update({ ...patch, open: true, unreadCount: 0, preview: null });
     if (hadUnread) core.port?.markRead();
   },
 
@@ -94,8 +99,7 @@ export const panel = (core: Core, c: Cross) => ({
 
   /** Opens the panel on the conversation (the preview card of an operator's reply), not the view shown before. */
   showConversation(): void {
-    core.store.update({ view: 'conversation' });
-    c.show();
+    c.openWith({ view: 'conversation' });
   },
 
   /** Hides the preview card; the messages stay unread. */

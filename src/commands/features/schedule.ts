@@ -55,8 +55,7 @@ export const schedule = (core: Core, c: Cross) => {
         v.fail('openScheduling({meeting_type_id})', 'expected a meeting type id (a positive whole number)', given.meeting_type_id);
       }
       const wanted = (given.meeting_type_id as number | undefined) ?? null;
-      core.store.update({ view: 'booking', notice: null, schedule: fresh('booking', null, wanted) });
-      c.show();
+      c.openWith({ view: 'booking', notice: null, schedule: fresh('booking', null, wanted) });
       return core.run('schedule', async (port) => {
         const types = await port.meetingTypes(lang(core.state));
         if (!types.length) throw Object.assign(new Error('no-meeting-types'), { code: 'no_meeting_types' });

@@ -24,8 +24,7 @@ export const tickets = (core: Core, c: Cross) => ({
       unknownForm(core, formKey, s.ticketForms);
       return;
     }
-    core.store.update({ view: 'tickets', ticket: Object.freeze({ key: formKey, values: s.ticketPrefill, errors: Object.freeze({}), sentId: null }), notice: null });
-    c.show();
+    c.openWith({ view: 'tickets', ticket: Object.freeze({ key: formKey, values: s.ticketPrefill, errors: Object.freeze({}), sentId: null }), notice: null });
   },
 
   /** Prefills ticket form fields (merged); applies to the open form too. */
