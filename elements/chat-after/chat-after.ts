@@ -41,14 +41,14 @@ export class ChatAfter extends LitElement {
         </div>
       </fieldset>
       <label>${msg('Anything to add? (optional)')}<textarea name="feedback" maxlength="2000"></textarea></label>
-      <button class="primary" ?disabled=${s.busy}>${msg('Send rating')}</button>
+      <button class="primary" ?disabled=${s.pending.lifecycle}>${msg('Send rating')}</button>
     </form>`;
   }
 
   #survey(s: WidgetState) {
     return html`<form @submit=${this.#answer}>
       ${s.survey!.questions.map((q) => this.#question(q))}
-      <button class="primary" ?disabled=${s.busy}>${msg('Send answers')}</button>
+      <button class="primary" ?disabled=${s.pending.lifecycle}>${msg('Send answers')}</button>
     </form>`;
   }
 
@@ -67,7 +67,7 @@ export class ChatAfter extends LitElement {
   #transcript(s: WidgetState) {
     return html`<form @submit=${this.#mail}>
       <label>${msg('Email me the transcript')}<input name="email" type="email" autocomplete="email" required maxlength="320" /></label>
-      <button ?disabled=${s.busy}>${msg('Send transcript')}</button>
+      <button ?disabled=${s.pending.lifecycle}>${msg('Send transcript')}</button>
     </form>`;
   }
 

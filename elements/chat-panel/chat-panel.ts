@@ -119,7 +119,7 @@ export class ChatPanel extends LitElement {
     return html`<div class="cobrowse" role="group" aria-label=${msg('Share your screen')}>
       <p>${msg('An operator will see this page as you do, but not what you type. The recording stops when you stop it or leave the page.')}</p>
       ${c.code ? html`<p>${msg('Your code:')} <strong class="code">${c.code}</strong></p>` : nothing}
-      <button class="text-button" type="button" ?disabled=${s.busy || !c.code} @click=${() => this.#context.commands?.allowCobrowse()}>${msg('Allow')}</button>
+      <button class="text-button" type="button" ?disabled=${s.pending.cobrowse || !c.code} @click=${() => this.#context.commands?.allowCobrowse()}>${msg('Allow')}</button>
       <button class="text-button" type="button" @click=${() => this.#context.commands?.stopCobrowse()}>${msg('Cancel')}</button>
     </div>`;
   }
@@ -182,7 +182,7 @@ export class ChatPanel extends LitElement {
           <h2 id="title">${s.title || msg('Chat with us')}</h2>
           <p class="status" role="status" data-connection=${s.connection}>${status}</p>
         </div>
-        ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.busy} @click=${() => this.#context.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
+        ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.pending.lifecycle} @click=${() => this.#context.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
         ${s.sessionId && !s.cobrowse
           ? html`<button class="icon-button share" type="button" aria-label=${msg('Share your screen')} @click=${() => this.#context.commands?.shareScreen()}>
               <svg viewBox="0 0 24 24" aria-hidden="true">${screenIcon}</svg>
@@ -284,7 +284,7 @@ export class ChatPanel extends LitElement {
       <form part="composer" @submit=${this.#onSubmit}>
         ${canAttach
           ? html`<input class="file" type="file" tabindex="-1" aria-hidden="true" @change=${this.#onFile} />
-              <button class="icon-button attach" type="button" aria-label=${msg('Attach a file')} ?disabled=${s.busy}
+              <button class="icon-button attach" type="button" aria-label=${msg('Attach a file')} ?disabled=${s.pending.lifecycle}
                 @click=${() => this.renderRoot.querySelector<HTMLInputElement>('input.file')?.click()}>
                 <svg viewBox="0 0 24 24" aria-hidden="true">${attachIcon}</svg>
               </button>`

@@ -66,7 +66,7 @@ export class ChatSchedule extends LitElement {
       </label>
       ${schedule.slots === null ? html`<p class="muted" role="status">${msg('Loading the free times…')}</p>` : nothing}
       ${this.#error(s)}
-      <button class="primary" ?disabled=${s.busy}>${msg('Call me back')}</button>
+      <button class="primary" ?disabled=${s.pending.schedule}>${msg('Call me back')}</button>
     </form>`;
   }
 
@@ -103,7 +103,7 @@ export class ChatSchedule extends LitElement {
         ? html`<form @submit=${this.#submitBooking}>
             <label>${msg('Your name')}<input name="name" autocomplete="name" required maxlength="200" /></label>
             <label>${msg('Your email')}<input name="email" type="email" autocomplete="email" required maxlength="320" /></label>
-            <button class="primary" ?disabled=${s.busy}>${msg(str`Book ${this.#when(schedule.slot, s.locale)}`)}</button>
+            <button class="primary" ?disabled=${s.pending.schedule}>${msg(str`Book ${this.#when(schedule.slot, s.locale)}`)}</button>
           </form>`
         : nothing}`;
   }

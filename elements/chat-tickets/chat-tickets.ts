@@ -72,7 +72,7 @@ export class ChatTickets extends LitElement {
       })}
       ${s.notice?.kind === 'error' && !Object.keys(errors).length ? html`<p role="alert">${s.notice.text}</p>` : nothing}
       ${Object.keys(errors).length ? html`<p role="alert">${msg('Please correct the fields marked above.')}</p>` : nothing}
-      <button class="primary" ?disabled=${s.busy}>${msg('Send ticket')}</button>
+      <button class="primary" ?disabled=${s.pending.tickets}>${msg('Send ticket')}</button>
     </form>`;
   }
 

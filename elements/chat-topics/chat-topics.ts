@@ -39,7 +39,7 @@ export class ChatTopics extends LitElement {
     return html`<li>
       ${t.children.length
         ? html`<span>${t.name}</span><ul>${t.children.map((c) => this.#topic(c, s))}</ul>`
-        : html`<button type="button" ?disabled=${s.busy || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>${t.name}</button>
+        : html`<button type="button" ?disabled=${s.pending.lifecycle || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>${t.name}</button>
             ${t.channels.includes('voice_call')
               ? html`<button type="button" class="callback" @click=${() => this.#context.commands?.requestCallback(t.id)}>${msg('Call me back')}</button>`
               : nothing}`}
@@ -65,7 +65,7 @@ export class ChatTopics extends LitElement {
             </label>
             <label>${msg('Message')}<textarea name="content" required maxlength="10000"></textarea></label>
             ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
-            <button class="primary" ?disabled=${s.busy}>${msg('Send email')}</button>
+            <button class="primary" ?disabled=${s.pending.lifecycle}>${msg('Send email')}</button>
           </form>`}
     `;
   }

@@ -2,24 +2,22 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { localized, msg } from '@lit/localize';
-import { Commands, type IdentityInput, type WidgetOptions } from '../../src/commands/commands.js';
-import { ChatClient } from '../../src/client/chat-client.js';
-import { bindClient } from '../../src/client/bind.js';
-import { ConsentStorage, type StoragePolicy } from '../../src/client/consent-storage.js';
-import { syncTabs } from '../../src/client/tabs.js';
-import { UNREAD_KEY } from '../../src/client/storage-keys.js';
+import type { CommandName, IdentityInput, WidgetOptions } from '../../src/commands/commands.js';
+import type { ChatClient } from '../../src/client/chat-client.js';
+import type { StoragePolicy } from '../../src/client/consent-storage.js';
+import { WidgetRuntime } from '../../src/runtime/runtime.js';
 import { commandsContext, stateContext } from '../../src/context.js';
-import { eventsBetween, type CloseSource } from '../../src/state/events.js';
-import { Store } from '../../src/state/store.js';
+import { eventsBetween } from '../../src/state/events.js';
 import { whenIdle } from '../../src/idle.js';
-import { initialState, type ChatMessage, type Theme, type WidgetState } from '../../src/state/types.js';
+import type { ChatMessage, Theme, WidgetState } from '../../src/state/types.js';
 import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { emit } from '../shared/emit.js';
 import '../shared/events.js';
-import { applyLocale, directionOf } from '../shared/localize.js';
+import { applyHostLocale } from '../shared/localize.js';
 import { chime } from '../shared/sound.js';
 import '../chat-launcher/chat-launcher.js';
-import type { ChatPanel } from '../chat-panel/chat-panel.js';
+import { FocusController } from '../shared/focus.controller.js';
+import { ViewportController } from '../shared/viewport.controller.js';
 import { hostStyles } from './host.styles.js';
 import { widgetStyles } from './chat-widget.styles.js';
 
@@ -31,11 +29,18 @@ import { widgetStyles } from './chat-widget.styles.js';
 let panelModule: Promise<unknown> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
 
-function deepActiveElement(): HTMLElement | null {
-  let active = document.activeElement;
-  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-  return active instanceof HTMLElement ? active : null;
-}
+/** The options that attributes set (through `configure`), and their value in a snapshot. */
+const ATTRIBUTE_OPTIONS = {
+  theme: (s: WidgetState) => s.theme,
+  launcherHidden: (s: WidgetState) => !s.launcherVisible,
+  position: (s: WidgetState) => s.position,
+  locale: (s: WidgetState) => s.locale,
+  hideOnMobile: (s: WidgetState) => s.hideOnMobile,
+  muted: (s: WidgetState) => s.muted,
+  brandColor: (s: WidgetState) => s.brandColor,
+} satisfies { [K in keyof WidgetOptions]?: (s: WidgetState) => WidgetOptions[K] };
+type OptionKey = keyof typeof ATTRIBUTE_OPTIONS;
+const OPTION_KEYS = Object.keys(ATTRIBUTE_OPTIONS) as OptionKey[];
 
 /**
  * The messenger: a launcher bubble and a panel with the conversation. It owns
@@ -138,23 +143,23 @@ export class ChatWidget extends LitElement {
    */
   @property() storage: StoragePolicy | '' = '';
 
-  readonly #store = new Store<WidgetState>(initialState);
-  readonly #commands = new Commands(this.#store);
+  readonly #runtime = new WidgetRuntime({
+    requestClose: (source) => emit(this, 'chat-request-close', { source }, { cancelable: true }),
+    ready: () => emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId }),
+  });
+  readonly #store = this.#runtime.store;
+  readonly #commands = this.#runtime.commands;
   readonly #stateProvider = new ContextProvider(this, { context: stateContext, initialValue: this.#store.state });
   readonly #commandsProvider = new ContextProvider(this, { context: commandsContext, initialValue: this.#commands });
-  #resolveReady!: () => void;
-  readonly #ready = new Promise<void>((resolve) => (this.#resolveReady = resolve));
+  readonly #focus = new FocusController(this, loadPanel);
+  readonly #viewport = new ViewportController(this);
   #everOpened = false;
-  #client: ChatClient | null = null;
-  #unbind: (() => void) | null = null;
-  #returnFocus: HTMLElement | null = null;
   #ownsDir = false;
 
   constructor() {
     super();
     void this.#commandsProvider;
     this.#store.subscribe((next, prev) => this.#onState(next, prev));
-    this.#commands.closeGuard = (source) => this.#requestClose(source);
     this.#commands.notices.on('error', (detail) => emit(this, 'chat-error', detail));
     this.#commands.notices.on('identify', (detail) => emit(this, 'chat-identify', detail));
     this.addEventListener('keydown', (event) => {
@@ -168,151 +173,85 @@ export class ChatWidget extends LitElement {
   // ---- read-only properties ----
 
   /** Whether the panel is open. */
-  get isOpen(): boolean {
-    return this.#store.state.open;
-  }
+  get isOpen(): boolean { return this.#store.state.open; }
 
   /** Messages from others that the visitor has not seen. */
-  get unreadCount(): number {
-    return this.#store.state.unreadCount;
-  }
+  get unreadCount(): number { return this.#store.state.unreadCount; }
 
   /** The visitor's session id, once loaded. */
-  get sessionId(): string | null {
-    return this.#store.state.sessionId;
-  }
+  get sessionId(): string | null { return this.#store.state.sessionId; }
 
   /**
    * Resolves when the widget is ready: its session and history loaded, when it has a
    * server. A session is made on the visitor's first interaction (or a page's call that
    * needs the server, or `client.connect()`), or at once for a returning visitor.
    */
-  get ready(): Promise<void> {
-    return this.#ready;
-  }
+  get ready(): Promise<void> { return this.#runtime.ready; }
 
   /** The widget's ChatClient (null without a public key): the one path to the server. */
-  get client(): ChatClient | null {
-    return this.#client;
-  }
+  get client(): ChatClient | null { return this.#runtime.client; }
 
   /** The current snapshot of the widget's state (immutable). */
-  get state(): WidgetState {
-    return this.#store.state;
-  }
+  get state(): WidgetState { return this.#store.state; }
 
   /** The effective public key (`public-key` or `data-public-key`). */
-  get effectivePublicKey(): string {
-    return this.publicKey || this.dataPublicKey;
-  }
+  get effectivePublicKey(): string { return this.publicKey || this.dataPublicKey; }
 
   /** The effective API base URL: `api` or `data-api`, with a trailing `/messages` taken off. */
-  get effectiveApi(): string {
-    return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, '');
-  }
+  get effectiveApi(): string { return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, ''); }
 
   // ---- methods (each also reachable through the dialects) ----
 
   /** Opens the panel. */
-  show(): void {
-    this.#commands.show();
-  }
+  show(): void { this.#commands.show(); }
   /** Closes the panel. */
-  hide(): void {
-    this.#commands.hide();
-  }
+  hide(): void { this.#commands.hide(); }
   /** Opens the panel if closed, closes it if open. */
-  toggle(): void {
-    this.#commands.toggle();
-  }
+  toggle(): void { this.#commands.toggle(); }
   /** Shows the launcher bubble. */
-  showLauncher(): void {
-    this.#commands.showLauncher();
-  }
+  showLauncher(): void { this.#commands.showLauncher(); }
   /** Hides the launcher bubble. */
-  hideLauncher(): void {
-    this.#commands.hideLauncher();
-  }
+  hideLauncher(): void { this.#commands.hideLauncher(); }
   /** Sets the theme: `light`, `dark` or `auto`. */
-  setTheme(theme: Theme): void {
-    this.#commands.setTheme(theme);
-  }
+  setTheme(theme: Theme): void { this.#commands.setTheme(theme); }
   /** Sets several options at once: theme, position, locale, brandColor, muted, hideOnMobile, launcherHidden, zIndex, title. */
-  configure(options: WidgetOptions): void {
-    this.#commands.configure(options);
-  }
+  configure(options: WidgetOptions): void { this.#commands.configure(options); }
   /** Opens the panel with `text` in the composer. */
-  showNewMessage(text?: string): void {
-    this.#commands.showNewMessage(text);
-  }
+  showNewMessage(text?: string): void { this.#commands.showNewMessage(text); }
   /** Puts `text` in the composer without opening the panel. */
-  setMessageText(text: string): void {
-    this.#commands.setMessageText(text);
-  }
+  setMessageText(text: string): void { this.#commands.setMessageText(text); }
   /** Sends a message as the visitor. */
-  sendMessage(message: string | { content: string }): ChatMessage {
-    return this.#commands.sendMessage(message);
-  }
+  sendMessage(message: string | { content: string }): ChatMessage { return this.#commands.sendMessage(message); }
   /** Sends a message on the visitor's behalf; a `>cs ` message is a command for the server, never a chat bubble. */
-  sendClientMessage(text: string): Promise<void> | ChatMessage {
-    return this.#commands.sendClientMessage(text);
-  }
+  sendClientMessage(text: string): Promise<void> | ChatMessage { return this.#commands.sendClientMessage(text); }
   /** Shows a message as if an operator wrote it (local only). */
-  showAgentMessage(text: string, name?: string): ChatMessage {
-    return this.#commands.showAgentMessage(text, name);
-  }
+  showAgentMessage(text: string, name?: string): ChatMessage { return this.#commands.showAgentMessage(text, name); }
   /** Marks every message as read. */
-  markRead(): void {
-    this.#commands.markRead();
-  }
+  markRead(): void { this.#commands.markRead(); }
   /** Attaches metadata to the next new conversation (merged). */
-  setConversationFields(fields: Record<string, unknown>): void {
-    this.#commands.setConversationFields(fields);
-  }
+  setConversationFields(fields: Record<string, unknown>): void { this.#commands.setConversationFields(fields); }
   /** Merges data into the visitor's session data. */
-  setSessionData(data: Record<string, unknown>): void {
-    this.#commands.setSessionData(data);
-  }
+  setSessionData(data: Record<string, unknown>): void { this.#commands.setSessionData(data); }
   /** Replaces the visitor's segments. */
-  setSegments(list: string[]): void {
-    this.#commands.setSegments(list);
-  }
+  setSegments(list: string[]): void { this.#commands.setSegments(list); }
   /** Records an event of the visitor's. */
-  trackEvent(name: string, data?: Record<string, unknown>): void {
-    this.#commands.trackEvent(name, data);
-  }
+  trackEvent(name: string, data?: Record<string, unknown>): void { this.#commands.trackEvent(name, data); }
   /** Opens a ticket form by key (e.g. "bug_report"). */
-  showTicketForm(key: string): void {
-    this.#commands.showTicketForm(key);
-  }
+  showTicketForm(key: string): void { this.#commands.showTicketForm(key); }
   /** Prefills ticket form fields. */
-  setTicketFormFields(fields: Record<string, unknown>): void {
-    this.#commands.setTicketFormFields(fields);
-  }
+  setTicketFormFields(fields: Record<string, unknown>): void { this.#commands.setTicketFormFields(fields); }
   /** Limits the ticket forms the visitor sees; null shows them all. */
-  setVisibleTicketForms(keys: string[] | null): void {
-    this.#commands.setVisibleTicketForms(keys);
-  }
+  setVisibleTicketForms(keys: string[] | null): void { this.#commands.setVisibleTicketForms(keys); }
   /** Opens the help center, searching for `query` when given. */
-  openHelp(query?: string): Promise<boolean> {
-    return this.#commands.openHelp(query);
-  }
+  openHelp(query?: string): Promise<boolean> { return this.#commands.openHelp(query); }
   /** Opens one help article. */
-  openArticle(article: { locale: string; slug: string }): Promise<boolean> {
-    return this.#commands.openArticle(article);
-  }
+  openArticle(article: { locale: string; slug: string }): Promise<boolean> { return this.#commands.openArticle(article); }
   /** Opens the messenger on the booking flow, with `meeting_type_id` preselected. */
-  openScheduling(options?: { meeting_type_id?: number }): Promise<boolean> {
-    return this.#commands.openScheduling(options);
-  }
+  openScheduling(options?: { meeting_type_id?: number }): Promise<boolean> { return this.#commands.openScheduling(options); }
   /** Connects the visitor to a customer identity: plain, or verified with `user_hash`, `email_hash` or `jwt`. */
-  identify(identity: IdentityInput): Promise<void> {
-    return this.#commands.identify(identity);
-  }
+  identify(identity: IdentityInput): Promise<void> { return this.#commands.identify(identity); }
   /** A short-lived signed token for a verified visitor (for `?convot_identity=` links), or null. */
-  identityToken(): Promise<string | null> {
-    return this.#commands.identityToken();
-  }
+  identityToken(): Promise<string | null> { return this.#commands.identityToken(); }
   /** Forgets the visitor in place (a new anonymous session); `{reload: true}` also reloads the page. */
   async resetSession(options: { reload?: boolean } = {}): Promise<void> {
     await this.#commands.resetSession();
@@ -325,31 +264,11 @@ export class ChatWidget extends LitElement {
     // Read every attribute-driven value first: applying one publishes a
     // snapshot, which is mirrored back onto all of them.
     const s = this.#store.state;
-    const want = {
-      open: this.open,
-      embedded: this.embedded,
-      options: {
-        theme: this.theme,
-        launcherHidden: this.launcherHidden,
-        position: this.position,
-        locale: this.locale,
-        hideOnMobile: this.hideOnMobile,
-        muted: this.muted,
-        brandColor: this.brandColor,
-      } satisfies WidgetOptions,
-    };
-    const current: Required<Pick<WidgetOptions, keyof typeof want.options>> = {
-      theme: s.theme,
-      launcherHidden: !s.launcherVisible,
-      position: s.position,
-      locale: s.locale,
-      hideOnMobile: s.hideOnMobile,
-      muted: s.muted,
-      brandColor: s.brandColor,
-    };
-    if (changed.has('embedded') && want.embedded !== s.embedded) this.#commands.setEmbedded(want.embedded);
-    for (const [key, value] of Object.entries(want.options) as [keyof typeof current, unknown][]) {
-      if (!changed.has(key) || Object.is(value, current[key])) continue;
+    const { open, embedded } = this;
+    const want = OPTION_KEYS.map((key) => [key, this[key]] as const);
+    if (changed.has('embedded') && embedded !== s.embedded) this.#commands.setEmbedded(embedded);
+    for (const [key, value] of want) {
+      if (!changed.has(key) || Object.is(value, ATTRIBUTE_OPTIONS[key](s))) continue;
       try {
         this.#commands.configure({ [key]: value });
       } catch (error) {
@@ -357,8 +276,8 @@ export class ChatWidget extends LitElement {
         console.error((error as Error).message);
       }
     }
-    if (changed.has('open') && want.open !== this.#store.state.open) {
-      if (want.open) this.#commands.show();
+    if (changed.has('open') && open !== this.#store.state.open) {
+      if (open) this.#commands.show();
       else this.#commands.hide();
     }
     this.#mirror(this.#store.state);
@@ -367,14 +286,8 @@ export class ChatWidget extends LitElement {
   /** Copies the snapshot onto the reflected properties (and the host's inline custom properties). */
   #mirror(s: WidgetState): void {
     this.open = s.open;
-    this.theme = s.theme;
-    this.launcherHidden = !s.launcherVisible;
-    this.position = s.position;
-    this.locale = s.locale;
     this.embedded = s.embedded;
-    this.hideOnMobile = s.hideOnMobile;
-    this.muted = s.muted;
-    this.brandColor = s.brandColor;
+    for (const key of OPTION_KEYS) (this as Record<OptionKey, unknown>)[key] = ATTRIBUTE_OPTIONS[key](s);
     if (s.brandColor) this.style.setProperty('--chat-brand', s.brandColor);
     else this.style.removeProperty('--chat-brand');
     if (s.zIndex !== null) this.style.setProperty('--chat-z-index', String(s.zIndex));
@@ -385,12 +298,10 @@ export class ChatWidget extends LitElement {
     this.#mirror(next);
     this.requestUpdate();
     this.#stateProvider.setValue(next);
-    if (next.locale !== prev.locale) this.#applyLocale(next.locale);
-    if (next.open && !prev.open) this.#onOpen();
-    if (!next.open && prev.open) this.#onClose();
-    // Another view while open (the topic picker arriving, a command landing on the conversation):
-    // focus that was in the view it replaced moves to the new view's first control.
-    if (next.open && prev.open && next.view !== prev.view && !next.embedded && this.#focusInside()) this.#focusView(true);
+    if (next.locale !== prev.locale) this.#ownsDir = applyHostLocale(this, next.locale, this.#ownsDir);
+    if (next.open) this.#everOpened = true;
+    this.#viewport.follow(next.open);
+    this.#focus.stateChanged(next, prev);
     for (const [name, detail] of eventsBetween(prev, next)) {
       emit(this, name, detail as never);
       // A sound for an operator's new message, unless muted or already in view.
@@ -398,86 +309,6 @@ export class ChatWidget extends LitElement {
         chime();
       }
     }
-  }
-
-  /**
-   * On a phone the panel fills the visual viewport, so that the composer stays
-   * above the on-screen keyboard (which shrinks the visual viewport, not the layout one).
-   */
-  #followViewport = () => {
-    const vv = window.visualViewport;
-    if (!vv) return;
-    this.style.setProperty('--_vv-height', `${vv.height}px`);
-    this.style.setProperty('--_vv-top', `${vv.offsetTop}px`);
-  };
-
-  #applyLocale(locale: string): void {
-    const dir = directionOf(locale);
-    if (!this.hasAttribute('dir') || this.#ownsDir) {
-      if (locale) {
-        this.setAttribute('dir', dir);
-        this.#ownsDir = true;
-      } else if (this.#ownsDir) {
-        this.removeAttribute('dir');
-        this.#ownsDir = false;
-      }
-    }
-    applyLocale(locale).catch((error) => console.error('chat-widget: could not switch locale', error));
-  }
-
-  #onOpen(): void {
-    this.#everOpened = true;
-    window.visualViewport?.addEventListener('resize', this.#followViewport);
-    window.visualViewport?.addEventListener('scroll', this.#followViewport);
-    this.#followViewport();
-    if (this.#store.state.embedded) return;
-    this.#returnFocus = deepActiveElement();
-    this.#focusView();
-  }
-
-  /** Focus moves into the panel: the first control of the view that shows (the composer, a topic button...). */
-  #focusView(onlyIfLost = false): void {
-    void Promise.all([this.updateComplete, loadPanel()]).then(async () => {
-      const panel = this.renderRoot.querySelector<ChatPanel>('chat-panel');
-      await panel?.updateComplete;
-      // A view that replaced another: focus that stayed (on the panel's tabs, say) stays.
-      const active = deepActiveElement();
-      if (onlyIfLost && active && active !== document.body && active.isConnected) return;
-      // (A panel not upgraded: the widget left the page before the panel's code came.)
-      if (this.#store.state.open && this.isConnected && panel && 'focusView' in panel) await panel.focusView();
-    });
-  }
-
-  /** Whether focus is in the widget (its shadow tree or a slotted launcher), or nowhere (the body). */
-  #focusInside(): boolean {
-    const active = deepActiveElement();
-    if (active === null || active === document.body) return true;
-    // Up through the shadow roots that hold it (a view inside the panel inside this widget).
-    for (let node: Node = active; ; ) {
-      const root = node.getRootNode();
-      if (root === this.renderRoot) return true;
-      if (!(root instanceof ShadowRoot)) return this.contains(node);
-      node = root.host;
-    }
-  }
-
-  #onClose(): void {
-    window.visualViewport?.removeEventListener('resize', this.#followViewport);
-    window.visualViewport?.removeEventListener('scroll', this.#followViewport);
-    const focusWasInside = this.#focusInside();
-    const back = this.#returnFocus?.isConnected ? this.#returnFocus : null;
-    this.#returnFocus = null;
-    if (!focusWasInside) return;
-    // Back to the launcher (however the panel closed: its button, Esc, a command); without
-    // a visible launcher, back to what had focus before the panel opened.
-    void this.updateComplete.then(() => {
-      if (this.#store.state.launcherVisible || !back || back === document.body) this.#focusLauncher();
-      else back.focus();
-    });
-  }
-
-  #requestClose(source: CloseSource): boolean {
-    return emit(this, 'chat-request-close', { source }, { cancelable: true });
   }
 
   override connectedCallback(): void {
@@ -492,81 +323,13 @@ export class ChatWidget extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unbind?.();
-    this.#unbind = null;
-    this.#client?.destroy();
-    this.#client = null;
+    this.#runtime.disconnect();
   }
 
-  #isReady = false;
-  #markReady(): void {
-    if (this.#isReady) return;
-    this.#isReady = true;
-    this.#resolveReady();
-    emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId });
-  }
-
-  /** With a public key, opens the session through a ChatClient; without one, the widget works locally. */
+  /** With a public key, the runtime opens the session through a ChatClient; without one, the widget works locally. */
   #connectServer(): void {
-    if (!this.isConnected || this.#client) return;
-    const publicKey = this.effectivePublicKey;
-    if (!publicKey) {
-      this.#markReady();
-      return;
-    }
-    const policy: StoragePolicy = this.storage === 'none' || this.storage === 'session' ? this.storage : 'local';
-    if (this.storage && !['none', 'session', 'local'].includes(this.storage)) {
-      console.error(`chat-widget: storage must be "none", "session" or "local", got ${JSON.stringify(this.storage)}; using "local" after the first interaction`);
-    }
-    const consent = new ConsentStorage(policy, ['none', 'session', 'local'].includes(this.storage));
-    // A returning visitor (a session kept from an earlier interaction) consented then.
-    if (!consent.allowed && consent.getItem(`chat-widget:${publicKey}:session`)) consent.allow();
-    let client: ChatClient;
-    try {
-      client = new ChatClient({ publicKey, api: this.effectiveApi || `${location.origin}/api/widget`, storage: consent, ...(this.locale ? { locale: this.locale } : {}) });
-    } catch (error) {
-      this.#commands.error('invalid_configuration', (error as Error).message);
-      this.#markReady();
-      return;
-    }
-    this.#client = client;
-    const unbind = bindClient(this.#commands, client);
-    const unsync = syncTabs(this.#commands, client, consent);
-    const offInteraction = this.#commands.notices.on('interaction', () => consent.allow());
-    // The script tag's bootstrap answers `Convot.get('chat:unread:count')` from this before the elements arrive.
-    const offUnread = this.#store.subscribe((next, prev) => {
-      if (next.unreadCount !== prev.unreadCount) consent.setItem(UNREAD_KEY(publicKey), String(next.unreadCount));
-    });
-    this.#unbind = () => {
-      offUnread();
-      offInteraction();
-      unsync();
-      unbind();
-    };
-    // Ready once the session and its history are loaded.
-    client.on('chat.history', () => this.#markReady());
-    // Nothing connects before the visitor interacts, or before an unread check is due
-    // (a returning visitor with a session: checked when the browser is idle).
-    const connect = () =>
-      void client.connect().catch(() => {
-        /* reported as chat-error; the client retries */
-      });
-    const offFirst = this.#commands.notices.on('interaction', () => {
-      offFirst();
-      connect();
-    });
-    if (consent.getItem(`chat-widget:${publicKey}:session`)) whenIdle(connect);
-    this.#identifyFromLink();
-  }
-
-  /** A page opened with `?convot_identity=TOKEN` identifies the visitor, and the token leaves the address bar. */
-  #identifyFromLink(): void {
-    const url = new URL(location.href);
-    const token = url.searchParams.get('convot_identity');
-    if (!token) return;
-    url.searchParams.delete('convot_identity');
-    history.replaceState(history.state, '', url.href);
-    void this.#commands.identify({ jwt: token }).catch(() => {});
+    if (!this.isConnected) return;
+    this.#runtime.connect({ publicKey: this.effectivePublicKey, api: this.effectiveApi, storage: this.storage, locale: this.locale });
   }
 
   // ---- rendering ----
@@ -578,15 +341,11 @@ export class ChatWidget extends LitElement {
       if (painted.activeElement) {
         void this.updateComplete
           .then(() => this.renderRoot.querySelector('chat-launcher')?.updateComplete)
-          .then(() => this.#focusLauncher());
+          .then(() => this.#focus.focusLauncher());
       }
       painted.replaceChildren();
     }
     return super.createRenderRoot();
-  }
-
-  #focusLauncher(): void {
-    ((this.querySelector('[slot="launcher"]') as HTMLElement | null) ?? this.renderRoot.querySelector('chat-launcher'))?.focus();
   }
 
   override render() {
@@ -624,6 +383,9 @@ export class ChatWidget extends LitElement {
     </div>`;
   }
 }
+
+/** Checked by the compiler: every canonical command of the registry (src/commands/registry.ts) is a method of the element. */
+export type ChatWidgetCommands = Pick<ChatWidget, CommandName>;
 
 if (!customElements.get('chat-widget')) customElements.define('chat-widget', ChatWidget);
 

@@ -35,3 +35,21 @@ export async function applyLocale(tag: string): Promise<string> {
   if (rt && rt.getLocale() !== locale) await rt.setLocale(locale);
   return locale;
 }
+
+/**
+ * Switches the strings to `locale`, and the host's `dir` to its direction unless
+ * the page set one. Returns whether the host's `dir` is now the widget's own.
+ */
+export function applyHostLocale(host: HTMLElement, locale: string, ownsDir: boolean): boolean {
+  if (!host.hasAttribute('dir') || ownsDir) {
+    if (locale) {
+      host.setAttribute('dir', directionOf(locale));
+      ownsDir = true;
+    } else if (ownsDir) {
+      host.removeAttribute('dir');
+      ownsDir = false;
+    }
+  }
+  applyLocale(locale).catch((error) => console.error('chat-widget: could not switch locale', error));
+  return ownsDir;
+}

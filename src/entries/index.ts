@@ -15,7 +15,7 @@ export type { ChatEvents } from '../../elements/shared/events.js';
 export { Commands, COMMAND_NAMES, dispatch, type WidgetOptions, type IdentityInput } from '../commands/commands.js';
 export { Store } from '../state/store.js';
 export { ChatClient, ChatError, type ChatClientOptions, type ChatClientEvents } from '../client/chat-client.js';
-export { bindClient } from '../client/bind.js';
+export { bindClient } from '../runtime/bind.js';
 export { stateContext, commandsContext } from '../context.js';
 export type { ChatEventDetails, ChatEventName } from '../state/events.js';
 export type { ChatMessage, WidgetState, Theme, Position, VisitorIdentity, ConnectionState } from '../state/types.js';

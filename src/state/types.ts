@@ -91,6 +91,9 @@ export interface Article {
 }
 
 /** What the messenger shows in its panel. */
+/** The features whose commands wait for the server, each with its own pending flag. */
+export type PendingFeature = 'tickets' | 'help' | 'schedule' | 'cobrowse' | 'lifecycle';
+
 export type PanelView = 'conversation' | 'topics' | 'email' | 'after-chat' | 'tickets' | 'help' | 'call' | 'booking';
 
 /** The call-me-back and booking views. */
@@ -156,7 +159,9 @@ export interface WidgetState {
   readonly upload: { readonly name: string; readonly loaded: number; readonly total: number } | null;
   /** A message for the visitor about something that failed or succeeded (shown as an alert). */
   readonly notice: { readonly kind: 'error' | 'info'; readonly text: string; readonly code?: string } | null;
-  /** Something is being sent (forms show it and don't submit twice). */
+  /** What each feature is sending or loading (its forms show it and don't submit twice); features wait independently. */
+  readonly pending: Readonly<Record<PendingFeature, boolean>>;
+  /** Some feature is pending (any of `pending`). */
   readonly busy: boolean;
   /** The last of the visitor's messages an operator has read (its id), for the "Seen" receipt. */
   readonly readUpTo: string | null;
@@ -207,6 +212,7 @@ export const initialState: WidgetState = Object.freeze({
   survey: null,
   upload: null,
   notice: null,
+  pending: Object.freeze({ tickets: false, help: false, schedule: false, cobrowse: false, lifecycle: false }),
   busy: false,
   readUpTo: null,
   typing: null,

@@ -1,6 +1,8 @@
 import type { Commands } from '../commands/commands.js';
-import type { ChatClient } from './chat-client.js';
-import type { ConsentStorage } from './consent-storage.js';
+import type { ChatClient } from '../client/chat-client.js';
+import type { ConsentStorage } from '../client/consent-storage.js';
+import type { Store } from '../state/store.js';
+import type { WidgetState } from '../state/types.js';
 
 type TabMessage = { type: 'open'; open: boolean } | { type: 'read' } | { type: 'session'; token: string };
 
@@ -16,8 +18,9 @@ type TabMessage = { type: 'open'; open: boolean } | { type: 'read' } | { type: '
  * connected before (with a session of its own, not stored: the visitor had not
  * interacted yet) adopts the stored one once it may keep it (`shareSession`), and
  * every tab that may keep its session tells the others its token, which they adopt.
+ * What another tab says becomes commands here (the store is only read).
  */
-export function syncTabs(commands: Commands, client: ChatClient, storage: ConsentStorage): () => void {
+export function syncTabs(store: Store<WidgetState>, commands: Commands, client: ChatClient, storage: ConsentStorage): () => void {
   if (typeof BroadcastChannel === 'undefined' || storage.policy === 'none') return () => {};
   const channel = new BroadcastChannel(`chat-widget:${client.publicKey}`);
   let applying = false;
@@ -26,7 +29,7 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
   const post = (message: TabMessage, echo = false) => {
     if (!closed && (echo || !applying)) channel.postMessage(message);
   };
-  const offStore = commands.store.subscribe((next, prev) => {
+  const offStore = store.subscribe((next, prev) => {
     if (next.open !== prev.open) post({ type: 'open', open: next.open });
     if (next.unreadCount === 0 && prev.unreadCount > 0) post({ type: 'read' });
   });
@@ -47,7 +50,7 @@ export function syncTabs(commands: Commands, client: ChatClient, storage: Consen
         if (data.open) commands.show();
         else commands.hide();
       } else if (data.type === 'read') {
-        commands.store.update({ unreadCount: 0, preview: null });
+        commands.readElsewhere();
       } else if (data.type === 'session') {
         // Adopt first (so that this tab, allowed now, stores the shared token, not its own).
         void client.adoptSession(data.token).catch(() => {});

@@ -1,0 +1,186 @@
+import type { ChatStatus } from '../../protocol/chat.js';
+import type { ChatState, Topic, WidgetState } from '../../state/types.js';
+import { lang, type Core, type Cross } from '../core.js';
+import * as v from '../validate.js';
+
+/** A chat as the server reports it. */
+export interface ChatInfo {
+  id: string;
+  status: ChatStatus;
+  menuId: number | null;
+  rated: boolean;
+}
+
+/** What the chat lifecycle (topics, hours, a chat from start to rating) asks of the server. */
+export interface LifecyclePort {
+  topics(lang: string): Promise<readonly Topic[]>;
+  afterHours(lang: string): Promise<string | null>;
+  ongoingChat(): Promise<ChatInfo | null>;
+  trigger(): Promise<{ id: string; message: string; delay_seconds: number } | null>;
+  createChat(topicId: number, lang: string, fields: Readonly<Record<string, unknown>>): Promise<ChatInfo>;
+  waitSeconds(menuId: number): Promise<number | null>;
+  attachFile(file: File): Promise<void>;
+  finishChat(): Promise<ChatInfo>;
+  escalateChat(): Promise<ChatInfo>;
+  survey(lang: string): Promise<WidgetState['survey']>;
+  rateChat(rating: number, feedback: string): Promise<void>;
+  answerSurvey(answers: Record<string, string | number>): Promise<void>;
+  sendTranscript(email: string): Promise<void>;
+  sendEmail(input: { name?: string; email: string; content: string; topicId: number; lang: string }): Promise<void>;
+}
+
+/** The chat as the state keeps it: what the visitor did in it stays while it is the same chat. */
+const toChat = (c: ChatInfo, previous: ChatState | null): ChatState => {
+  const same = previous?.id === c.id;
+  return Object.freeze({
+    id: c.id,
+    status: c.status,
+    menuId: c.menuId,
+    waitSeconds: same ? previous.waitSeconds : null,
+    rated: same ? previous.rated : c.rated,
+    surveyed: same ? previous.surveyed : false,
+    transcriptSent: same ? previous.transcriptSent : false,
+  });
+};
+
+/** The messenger's chat lifecycle: topics and hours, starting, escalating, finishing and rating a chat. */
+export const lifecycle = (core: Core, c: Cross) => {
+  const chatPatch = (patch: Partial<ChatState>) => core.store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, ...patch }) }));
+  /** The expected wait of a queued chat, from the live queue. */
+  const refreshWait = async () => {
+    const chat = core.state.chat;
+    if (!core.port || !chat || chat.status !== 'queued' || chat.menuId === null) return;
+    chatPatch({ waitSeconds: await core.port.waitSeconds(chat.menuId).catch(() => null) });
+  };
+  const afterChat = async (chat: ChatInfo) => {
+    core.store.update((s) => ({ chat: toChat(chat, s.chat), view: 'after-chat' }));
+    const survey = await core.port?.survey(lang(core.state)).catch(() => null);
+    if (survey) core.store.update({ survey });
+  };
+  const run = (task: Parameters<Core['run']>[1]) => core.run('lifecycle', task);
+  return {
+    /** Starts a chat on a support topic (the topic picker); after hours, the email form instead. */
+    startChat(topicId: unknown): Promise<boolean> {
+      if (!Number.isInteger(topicId)) v.fail('startChat(topicId)', 'expected a topic id', topicId);
+      return run(async (port) => {
+        if (core.state.afterHours) {
+          core.store.update({ view: 'email' });
+          return;
+        }
+        const chat = await port.createChat(topicId as number, lang(core.state), core.state.conversationFields);
+        core.store.update((s) => ({ chat: toChat(chat, s.chat), view: 'conversation' }));
+        c.replaceMessages(await port.fetchMessages());
+        await refreshWait();
+      });
+    },
+
+    /** Sends a file in the current chat. */
+    attachFile(file: unknown): Promise<boolean> {
+      if (typeof File === 'undefined' || !(file instanceof File)) v.fail('attachFile(file)', 'expected a File', file);
+      return run(async (port) => {
+        try {
+          await port.attachFile(file as File);
+        } finally {
+          c.uploadProgress(null);
+        }
+      });
+    },
+
+    finishChat(): Promise<boolean> {
+      return run(async (port) => afterChat(await port.finishChat()));
+    },
+
+    escalateChat(): Promise<boolean> {
+      return run(async (port) => {
+        const chat = await port.escalateChat();
+        core.store.update((s) => ({ chat: toChat(chat, s.chat) }));
+        await refreshWait();
+      });
+    },
+
+    rateChat(rating: unknown, feedback: unknown = ''): Promise<boolean> {
+      if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) v.fail('rateChat(rating)', 'expected a whole number from 1 to 5', rating);
+      return run(async (port) => {
+        await port.rateChat(rating as number, v.string('rateChat(rating, feedback)', feedback, { max: 2000 }));
+        chatPatch({ rated: true });
+      });
+    },
+
+    answerSurvey(answers: unknown): Promise<boolean> {
+      return run(async (port) => {
+        await port.answerSurvey(v.plainObject('answerSurvey(answers)', answers) as Record<string, string | number>);
+        chatPatch({ surveyed: true });
+      });
+    },
+
+    sendTranscript(email: unknown): Promise<boolean> {
+      return run(async (port) => {
+        await port.sendTranscript(v.string('sendTranscript(email)', email, { max: 320, empty: false }));
+        chatPatch({ transcriptSent: true });
+      });
+    },
+
+    sendEmail(input: unknown): Promise<boolean> {
+      const given = v.plainObject('sendEmail(input)', input) as { name?: string; email: string; content: string; topicId: number };
+      return run(async (port) => {
+        await port.sendEmail({ ...given, lang: lang(core.state) });
+        core.store.update({ notice: { kind: 'info', text: 'email-sent' } });
+      });
+    },
+
+    // ---- what the server says ----
+
+    /** After the session loads: topics, hours, ticket forms, an ongoing chat, a proactive trigger. */
+    async sessionLoaded(): Promise<void> {
+      const port = core.port;
+      if (!port) return;
+      const l = lang(core.state);
+      const [menus, afterHours, forms] = await Promise.all([
+        port.topics(l).catch(() => null),
+        port.afterHours(l).catch(() => null),
+        port.ticketForms(l).catch(() => []),
+      ]);
+      const topics = Object.freeze([...(menus ?? [])]);
+      core.store.update({ topics, afterHours });
+      c.formsLoaded(forms);
+      // What the page set before the session existed.
+      const { sessionData, segments } = core.state;
+      if (Object.keys(sessionData).length || segments.length) port.sessionData({ data: { ...sessionData }, ...(segments.length ? { segments: [...segments] } : {}) });
+      const ongoing = topics.length ? await port.ongoingChat().catch(() => null) : null;
+      if (ongoing) {
+        // Back to the conversation from the topic picker; a view the visitor or page opened meanwhile stays.
+        core.store.update((s) => ({ chat: toChat(ongoing, s.chat), view: s.view === 'topics' ? 'conversation' : s.view }));
+        c.replaceMessages(await port.fetchMessages());
+        await refreshWait();
+      } else if (topics.length && !core.state.messages.length && core.state.view === 'conversation') {
+        core.store.update({ view: afterHours ? 'email' : 'topics' });
+      }
+      const trigger = await port.trigger().catch(() => null);
+      if (trigger?.message) {
+        setTimeout(() => {
+          if (core.state.open || core.state.messages.length) return;
+          c.receive([
+            Object.freeze({ id: `trigger-${trigger.id}`, author: 'bot' as const, content: trigger.message, createdAt: new Date().toISOString(), status: 'sent' as const, local: true }),
+          ]);
+        }, Math.max(0, trigger.delay_seconds * 1000));
+      }
+    },
+
+    /** The server changed the current chat's status (an operator took it, finished it...). */
+    chatUpdated(id: string, status: ChatStatus): void {
+      const current = core.state.chat;
+      if (!current || current.id !== id) return;
+      if (status === 'finished' && current.status !== 'finished') {
+        void afterChat({ id, status, menuId: current.menuId, rated: false });
+        return;
+      }
+      core.store.update({ chat: Object.freeze({ ...current, status }) });
+      void refreshWait();
+    },
+
+    /** The session was reset: no chat of the lifecycle any more. */
+    chatReset(): void {
+      core.store.update({ chat: null, survey: null, upload: null, notice: null, view: 'conversation' });
+    },
+  };
+};

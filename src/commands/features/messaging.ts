@@ -1,0 +1,231 @@
+import { newId } from '../../id.js';
+import type { ChatMessage, ConnectionState, WidgetState } from '../../state/types.js';
+import { MAX_MESSAGE_LENGTH, isCsCommand, parseCsCommand } from '../../protocol/index.js';
+import type { Core, Cross } from '../core.js';
+import * as v from '../validate.js';
+
+/** What messaging asks of the server. */
+export interface MessagingPort {
+  send(message: ChatMessage, conversationFields: Readonly<Record<string, unknown>>): void;
+  /** A message the server refused: send it again, or forget it. */
+  retry(clientId: string): void;
+  discard(clientId: string): void;
+  markRead(): void;
+  typing(typing: boolean): void;
+  /** A web1on1 `>cs` command for the server to apply. */
+  csCommand(text: string): Promise<void>;
+  fetchMessages(): Promise<readonly ChatMessage[]>;
+}
+
+const failedVisitorMessage = (s: WidgetState, id: string) =>
+  s.messages.find((m) => m.author === 'visitor' && (m.clientId ?? m.id) === id && m.status === 'failed');
+
+/** The conversation: the composer, sending, receiving, unread and read, typing. */
+export const messaging = (core: Core, c: Cross) => ({
+  /** Opens the panel on the conversation, with `text` in the composer. */
+  showNewMessage(text?: unknown): void {
+    const draft = text === undefined ? core.state.draft : v.string('showNewMessage(text)', text, { max: MAX_MESSAGE_LENGTH });
+    c.openWith({ draft, view: 'conversation' });
+  },
+
+  setMessageText(text: unknown): void {
+    core.store.update({ draft: v.string('setMessageText(text)', text, { max: MAX_MESSAGE_LENGTH }) });
+  },
+
+  /** The visitor typed in the composer: operators see that they are typing. */
+  visitorTyped(): void {
+    core.notices.emit('interaction', {});
+    core.port?.typing(core.state.draft.trim() !== '');
+  },
+
+  /** Sends a visitor message: it shows at once as `pending`; the delivery moves it on. */
+  sendMessage(input: unknown): ChatMessage {
+    const raw = typeof input === 'object' && input !== null && !Array.isArray(input) &&
+      Object.getPrototypeOf(input) === Object.prototype ? (input as { content?: unknown }).content : input;
+    if (typeof raw !== 'string') {
+      v.fail('sendMessage(message)', 'expected a string or {content: string}', input);
+    }
+    const content = v.string('sendMessage(message)', raw.trim(), { max: MAX_MESSAGE_LENGTH, empty: false });
+    const id = newId();
+    const message: ChatMessage = Object.freeze({
+      id,
+      clientId: id,
+      author: 'visitor',
+      content,
+      createdAt: new Date().toISOString(),
+      status: 'pending',
+    });
+    core.notices.emit('interaction', {});
+    // The panel lands on the conversation that holds it, whatever view it showed (the topic picker...).
+    core.store.update((s) => ({
+      messages: Object.freeze([...s.messages, message]),
+      draft: s.draft.trim() === content ? '' : s.draft,
+      view: 'conversation',
+    }));
+    core.port?.send(message, core.state.conversationFields);
+    core.port?.typing(false);
+    return message;
+  },
+
+  /**
+   * Sends again a visitor message that the server refused (`status: 'failed'`, its "Retry").
+   * Returns false when no failed message has this client id.
+   */
+  retryMessage(clientId: unknown): boolean {
+    const id = v.string('retryMessage(clientId)', clientId, { max: 200, empty: false });
+    const failed = failedVisitorMessage(core.state, id);
+    if (!failed) return false;
+    core.notices.emit('interaction', {});
+    core.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (m === failed ? Object.freeze({ ...m, status: 'pending' as const }) : m))) }));
+    core.port?.retry(id);
+    return true;
+  },
+
+  /**
+   * Forgets a visitor message that the server refused (its "Discard"): it leaves the
+   * list and the outbox. Returns false when no failed message has this client id.
+   */
+  discardMessage(clientId: unknown): boolean {
+    const id = v.string('discardMessage(clientId)', clientId, { max: 200, empty: false });
+    const failed = failedVisitorMessage(core.state, id);
+    if (!failed) return false;
+    core.store.update((s) => ({ messages: Object.freeze(s.messages.filter((m) => m !== failed)) }));
+    core.port?.discard(id);
+    return true;
+  },
+
+  /**
+   * Sends a message on the visitor's behalf; a `>cs ` message is a command
+   * for the server (checked here first: a malformed one is a TypeError), never
+   * a chat bubble.
+   */
+  sendClientMessage(text: unknown): Promise<void> | ChatMessage {
+    const message = v.string('sendClientMessage(text)', text, { max: MAX_MESSAGE_LENGTH, empty: false });
+    if (!isCsCommand(message)) return c.sendMessage(message);
+    try {
+      parseCsCommand(message);
+    } catch (error) {
+      v.fail('sendClientMessage(text)', (error as Error).message, message);
+    }
+    if (!core.port) return Promise.reject(new Error('sendClientMessage: a >cs command needs the server (set a public key)'));
+    return core.port.csCommand(message).catch((error: { code?: string; message?: string }) => {
+      core.error(error.code ?? 'invalid_command', error.message ?? String(error));
+      throw error;
+    });
+  },
+
+  /** Shows a message as if an operator wrote it; local only, never sent. */
+  showAgentMessage(text: unknown, name?: unknown): ChatMessage {
+    const content = v.string('showAgentMessage(text)', text, { max: MAX_MESSAGE_LENGTH, empty: false });
+    const authorName = name === undefined || name === null ? undefined : v.string('showAgentMessage(text, name)', name, { max: 200 });
+    const id = newId();
+    const message: ChatMessage = Object.freeze({
+      id,
+      author: 'agent',
+      content,
+      createdAt: new Date().toISOString(),
+      status: 'sent',
+      local: true,
+      ...(authorName ? { authorName } : {}),
+    });
+    // The panel lands on the conversation, whatever view it showed.
+    c.receive([message], { view: 'conversation' });
+    return message;
+  },
+
+  markRead(): void {
+    core.store.update({ unreadCount: 0, preview: null });
+    core.port?.markRead();
+  },
+
+  /** Another tab of the site read the messages: nothing is sent from here. */
+  readElsewhere(): void {
+    core.store.update({ unreadCount: 0, preview: null });
+  },
+
+  /**
+   * Merges messages into the list (by client id, else id): new ones are added
+   * in time order, known ones replaced (a pending message becoming sent). New
+   * messages from others raise the unread count while the panel is closed.
+   */
+  receive(incoming: readonly ChatMessage[], patch: Partial<WidgetState> = {}): void {
+    core.store.update((s) => {
+      const byKey = new Map(s.messages.map((m, i) => [m.clientId ?? m.id, i]));
+      const list = [...s.messages];
+      const fresh: ChatMessage[] = [];
+      for (const m of incoming) {
+        const at = byKey.get(m.clientId ?? m.id) ?? byKey.get(m.id);
+        if (at === undefined) {
+          byKey.set(m.clientId ?? m.id, list.length);
+          list.push(m);
+          fresh.push(m);
+        } else {
+          list[at] = m;
+        }
+      }
+      if (fresh.length) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+      const unseen = s.open ? [] : fresh.filter((m) => m.author !== 'visitor');
+      return {
+        ...patch,
+        messages: Object.freeze(list),
+        ...(fresh.some((m) => m.author === 'agent') ? { typing: null } : {}),
+        ...(unseen.length ? { unreadCount: s.unreadCount + unseen.length, preview: unseen[unseen.length - 1]! } : {}),
+      };
+    });
+  },
+
+  /**
+   * The history as the server has it. What is not on the server stays: the messages the page
+   * showed locally (`showAgentMessage`, e.g. a greeting set before the session loaded) and the
+   * visitor's own that are still pending or failed (a refused one keeps its Retry and Discard
+   * when a chat's history is loaded after it).
+   */
+  replaceMessages(messages: readonly ChatMessage[]): void {
+    const key = (m: ChatMessage) => m.clientId ?? m.id;
+    const known = new Set(messages.map(key));
+    const all = [...messages];
+    // Each kept message goes back after the one it followed (clocks of the server and the
+    // browser differ, so times alone would misplace it), or first when it was first.
+    let after: ChatMessage | null = null;
+    for (const m of core.state.messages) {
+      if (known.has(key(m))) after = m;
+      else if (m.local || m.status === 'pending' || m.status === 'failed') {
+        const at = after ? all.findIndex((x) => key(x) === key(after!)) + 1 : 0;
+        all.splice(after && at === 0 ? all.length : at, 0, m);
+        after = m;
+        known.add(key(m));
+      }
+    }
+    core.store.update({ messages: Object.freeze(all) });
+  },
+
+  // ---- what the server says (client events, through src/runtime/bind.ts) ----
+
+  /** The session is open: its id, and the unread count while the panel is closed. */
+  connected(sessionId: string, unreadCount: number): void {
+    core.store.update((s) => ({ sessionId, ...(s.open ? {} : { unreadCount }) }));
+  },
+
+  /** An operator is typing (their name, or '' when unnamed); null: nobody is. */
+  typing(name: string | null): void {
+    core.store.update({ typing: name });
+  },
+
+  /** An operator read up to this message of the visitor's. */
+  readUpTo(messageId: string): void {
+    core.store.update({ readUpTo: messageId });
+  },
+
+  connectionChanged(connection: ConnectionState): void {
+    core.store.update({ connection });
+  },
+
+  availabilityChanged(available: boolean): void {
+    core.store.update({ available });
+  },
+
+  /** A file on its way up (null: done). */
+  uploadProgress(upload: WidgetState['upload']): void {
+    core.store.update({ upload: upload && Object.freeze({ ...upload }) });
+  },
+});
