@@ -281,6 +281,6 @@ export class Session {
   }
 
   #loadHistory(): Promise<void> {
-    return this.chats.history(this.outbox.box?.entries ?? []);
+    return this.chats.history(() => this.outbox.box?.entries ?? []);
   }
 }

@@ -43,10 +43,10 @@ export class ChatsApi {
     return all;
   }
 
-  /** Emits `chat.history`: the server's messages, then those of the outbox it does not have yet. */
-  async history(outbox: readonly OutboxEntry[]): Promise<void> {
+  /** Emits `chat.history`: the server's messages, then those of the outbox (as it is once they came) it does not have yet. */
+  async history(outbox: () => readonly OutboxEntry[]): Promise<void> {
     const messages = await this.fetchMessages();
-    const pending = outbox.map((e) => outboxMessage(e, e.failed ? 'failed' : 'pending'));
+    const pending = outbox().map((e) => outboxMessage(e, e.failed ? 'failed' : 'pending'));
     const known = new Set(messages.map((m) => m.clientId));
     this.core.events.emit('chat.history', { messages: [...messages, ...pending.filter((p) => !known.has(p.clientId))] });
   }
