@@ -5,11 +5,11 @@
  * A flat facade: each method says what it does and hands over to one part (`session.ts`,
  * `realtime.ts`, `outbox.ts`, `api/*`), which share a `Core` (options, events, transport, storage).
  */
-import { ChatsApi } from './api/chats.js';
+import * as chats from './api/chats.js';
 import * as bookings from './api/bookings.js';
 import * as calls from './api/calls.js';
 import { CobrowseApi } from './api/cobrowse.js';
-import { ContentApi, type Company, type Survey, type Trigger } from './api/content.js';
+import * as content from './api/content.js';
 import { Core } from './core.js';
 import { outboxMessage, OutboxSender } from './outbox.js';
 import { Realtime } from './realtime.js';
@@ -28,8 +28,10 @@ export class ChatClient {
   readonly #outbox: OutboxSender;
   readonly #realtime: Realtime;
   readonly #session: Session;
-  readonly #chats: ChatsApi;
-  readonly #content: ContentApi;
+  readonly #typing: (typing: boolean) => Promise<void>;
+  readonly #fileRules: () => Promise<content.FileRules>;
+  readonly #trigger: () => Promise<content.Trigger | null>;
+  readonly #sessionData: (update: { data?: Record<string, unknown>; segments?: string[] }) => Promise<content.SessionData>;
   readonly #cobrowse: CobrowseApi;
   readonly #onOnline = () => {
     this.#outbox.kick();
@@ -40,11 +42,13 @@ export class ChatClient {
     const core = (this.#core = new Core(options, () => this.#session.ready()));
     this.publicKey = core.publicKey;
     this.api = core.api;
-    this.#chats = new ChatsApi(core);
-    this.#content = new ContentApi(core);
+    this.#typing = chats.typing(core);
+    this.#fileRules = content.fileRules(core);
+    this.#trigger = content.trigger(core);
+    this.#sessionData = content.sessionData(core);
     this.#cobrowse = new CobrowseApi(core);
     this.#outbox = new OutboxSender({
-      send: (entry) => this.#chats.send(entry),
+      send: (entry) => chats.send(core, entry),
       show: (message) => core.events.emit('chat.message', { message }),
       fail: (error) => core.fail(error),
       renew: () => void this.#session.renew(),
@@ -58,7 +62,7 @@ export class ChatClient {
       ready: () => this.#outbox.kick(),
       switched: (switched) => void this.#session.followSwitch(switched),
     });
-    this.#session = new Session(core, this.#outbox, this.#realtime, this.#chats);
+    this.#session = new Session(core, this.#outbox, this.#realtime);
     globalThis.addEventListener?.('online', this.#onOnline);
   }
 
@@ -130,12 +134,12 @@ export class ChatClient {
 
   /** Every message of the current conversation that the visitor may see, oldest first. */
   fetchMessages(): Promise<ChatMessage[]> {
-    return this.#chats.fetchMessages();
+    return chats.fetchMessages(this.#core);
   }
 
   /** Sends a visitor message: it waits in the persisted outbox until the server has it. */
   async sendTextMessage(text: string, options: { clientId?: string; createdAt?: string; conversationFields?: Record<string, unknown> } = {}): Promise<ChatMessage> {
-    const entry = this.#chats.draft(text, options);
+    const entry = chats.draft(this.#core, text, options);
     // Not connected yet: kept in memory until the session exists.
     if (!this.#outbox.add(entry)) void this.connect().catch(() => {});
     return outboxMessage(entry, 'pending');
@@ -153,120 +157,120 @@ export class ChatClient {
 
   /** Sends a file in the current chat, after checking it against the workspace's rules; `chat.upload` reports progress. */
   sendFileMessage(file: File | (Blob & { name?: string })): Promise<ChatMessage> {
-    return this.#content.sendFileMessage(file);
+    return content.sendFileMessage(this.#core, this.#fileRules, file);
   }
 
   /** A web1on1 `>cs` command, applied by the server to the current conversation. */
   sendCommand(command: string): Promise<{ applied: string }> {
-    return this.#chats.sendCommand(command);
+    return chats.sendCommand(this.#core, command);
   }
 
   /** Tells the operators the visitor is typing (at most every 3 s) or stopped. */
   sendTyping(typing: boolean): Promise<void> {
-    return this.#chats.sendTyping(typing);
+    return this.#typing(typing);
   }
 
   markRead(): Promise<void> {
-    return this.#chats.markRead();
+    return chats.markRead(this.#core);
   }
 
   // ---- the headless SDK's chats (see shared/seeds/headless-web-sdk.txt) ----
 
   /** Creates a chat on a menu; with deflection on, the virtual agent answers first. */
   createChat(data: ChatRequest, customData?: Record<string, unknown>): Promise<Chat> {
-    return this.#chats.createChat(data, customData);
+    return chats.createChat(this.#core, data, customData);
   }
 
   /** A chat of this visitor, by id. */
   loadChat(chatId: number | string): Promise<Chat> {
-    return this.#chats.loadChat(chatId);
+    return chats.loadChat(this.#core, chatId);
   }
 
   /** Resumes a dismissed chat. */
   resumeChat(chatId: number | string): Promise<Chat> {
-    return this.#chats.resumeChat(chatId);
+    return chats.resumeChat(this.#core, chatId);
   }
 
   /** The chat still going on (its id kept in storage, or the server's), or null. */
   loadOngoingChat(): Promise<Chat | null> {
-    return this.#chats.loadOngoingChat();
+    return chats.loadOngoingChat(this.#core);
   }
 
   /** The deflection settings of the current chat's menu, or null. */
   getChatDeflection(): Promise<{ enabled: boolean; threshold: number; keep_waiting: boolean } | null> {
-    return this.#chats.getChatDeflection();
+    return chats.getChatDeflection(this.#core);
   }
 
   /** Hands the current chat from the virtual agent to the human queue. */
   escalateChat(): Promise<Chat> {
-    return this.#chats.escalateChat();
+    return chats.escalateChat(this.#core);
   }
 
   /** Finishes the current chat; then sendChatRate and sendChatSurvey apply. */
   finishChat(): Promise<Chat> {
-    return this.#chats.finishChat();
+    return chats.finishChat(this.#core);
   }
 
   /** Dismisses the current chat (resumeChat brings it back). */
   destroyChat(): Promise<Chat> {
-    return this.#chats.destroyChat();
+    return chats.destroyChat(this.#core);
   }
 
   /** Mails the current chat's transcript to up to five addresses. */
   sendChatTranscripts(emails: string[]): Promise<{ id: string; status: string }> {
-    return this.#chats.sendChatTranscripts(emails);
+    return chats.sendChatTranscripts(this.#core, emails);
   }
 
   /** Rates the current (finished) chat: 1 to 5, with optional feedback. */
   sendChatRate(input: { rating: number; feedback?: string }): Promise<{ rating: number; feedback: string | null }> {
-    return this.#chats.sendChatRate(input);
+    return chats.sendChatRate(this.#core, input);
   }
 
   /** The survey questions, with their types and valid answers. */
-  getChatSurvey(lang?: string): Promise<Survey> {
-    return this.#content.getChatSurvey(lang);
+  getChatSurvey(lang?: string): Promise<content.Survey> {
+    return content.getChatSurvey(this.#core, lang);
   }
 
   /** Answers the survey for the current (finished) chat: `{question_id: answer}`; the server checks each answer. */
   sendChatSurvey(answers: Record<string, number | string>): Promise<{ answered: number }> {
-    return this.#chats.sendChatSurvey(answers);
+    return chats.sendChatSurvey(this.#core, answers);
   }
 
   // ---- the workspace: company, hours, menus, triggers, files ----
 
   /** The company: name, subdomain, support email, languages and feature flags. */
-  getCompany(): Promise<Company> {
-    return this.#content.getCompany();
+  getCompany(): Promise<content.Company> {
+    return content.getCompany(this.#core);
   }
 
   /** The after-hours message when outside business hours, else null. */
   getAfterHourMessage(lang?: string): Promise<string | null> {
-    return this.#content.getAfterHourMessage(lang);
+    return content.getAfterHourMessage(this.#core, lang);
   }
 
   /** The menu tree of support topics; a direct key returns that topic alone (`direct.key` true). */
   getMenus(key?: string, lang?: string): Promise<{ menus: MenuItem[]; direct: { key: boolean; user: boolean } }> {
-    return this.#content.getMenus(key, lang);
+    return content.getMenus(this.#core, key, lang);
   }
 
   /** Expected waits in seconds for the menu's chat and call channels (null: nobody online, or no such channel). */
   getWaitTimes(menuId: number | string, lang?: string): Promise<{ chat: number | null; voice_call: number | null }> {
-    return this.#content.getWaitTimes(menuId, lang);
+    return content.getWaitTimes(this.#core, menuId, lang);
   }
 
   /** The file extensions the workspace refuses. */
   getProhibitedFileTypes(): Promise<string[]> {
-    return this.#content.getProhibitedFileTypes();
+    return content.getProhibitedFileTypes(this.#fileRules);
   }
 
   /** The proactive trigger that matches this page (address, seconds on page, visits), or null. */
-  getTrigger(): Promise<Trigger | null> {
-    return this.#content.getTrigger();
+  getTrigger(): Promise<content.Trigger | null> {
+    return this.#trigger();
   }
 
   /** Creates an email ticket (with files, uploaded first). */
   createEmail(input: EmailRequest): Promise<{ id: string; status: string }> {
-    return this.#content.createEmail(input);
+    return content.createEmail(this.#core, input);
   }
 
   // ---- calls, booking and co-browsing ----
@@ -322,43 +326,43 @@ export class ChatClient {
   // ---- the full messenger: ticket forms, help center, visitor data ----
 
   getTicketForms(lang?: string): Promise<TicketForm[]> {
-    return this.#content.getTicketForms(lang);
+    return content.getTicketForms(this.#core, lang);
   }
 
   /** Submits a ticket; invalid fields reject with a ChatError whose `fields` says what is wrong with each. */
   createTicket(formKey: string, fields: Record<string, string | number | boolean | null>): Promise<{ id: string; form_key: string; status: string }> {
-    return this.#content.createTicket(formKey, fields);
+    return content.createTicket(this.#core, formKey, fields);
   }
 
   /** Help-center articles: matching `query` (full text), or all of the locale. */
   searchArticles(query: string, locale?: string): Promise<ArticleSummary[]> {
-    return this.#content.searchArticles(query, locale);
+    return content.searchArticles(this.#core, query, locale);
   }
 
   getArticle(locale: string, slug: string): Promise<ArticleSummary & { body: string }> {
-    return this.#content.getArticle(locale, slug);
+    return content.getArticle(this.#core, locale, slug);
   }
 
   /** Merges `data` into the session's data and/or replaces its segments, in the order the updates were made. */
   updateSessionData(update: { data?: Record<string, unknown>; segments?: string[] }): Promise<{ data: Record<string, unknown>; segments: string[] }> {
-    return this.#content.updateSessionData(update);
+    return this.#sessionData(update);
   }
 
   /** A short-lived signed token for a verified visitor, or null. */
   identityToken(): Promise<string | null> {
-    return this.#content.identityToken();
+    return content.identityToken(this.#core);
   }
 
   trackEvent(name: string, data?: Record<string, unknown>): Promise<void> {
-    return this.#content.trackEvent(name, data);
+    return content.trackEvent(this.#core, name, data);
   }
 
   presence(pageUrl?: string): Promise<boolean> {
-    return this.#content.presence(pageUrl);
+    return content.presence(this.#core, pageUrl);
   }
 
   /** Records a CSAT (1-5) or NPS (0-10) response. */
   sendSurveyResponse(response: { type: 'csat' | 'nps'; score: number; comment?: string }): Promise<void> {
-    return this.#content.sendSurveyResponse(response);
+    return content.sendSurveyResponse(this.#core, response);
   }
 }

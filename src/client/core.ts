@@ -1,5 +1,5 @@
 /**
- * What the client's parts share: the options, the events, the transport, the storage and the few
+ * What the client's parts share: the options, the events, the transport (it is the `Http` of the session), the storage and the few
  * facts every part reads (the session token and id, the current chat, whether the client is destroyed).
  * One instance per ChatClient; each part keeps its own state besides.
  */
@@ -18,16 +18,13 @@ function defaultStorage(): KeyValueStorage | null {
   }
 }
 
-export class Core {
+export class Core extends Http {
   readonly publicKey: string;
-  readonly api: string;
   readonly locale?: string;
   readonly events = new Emitter<ChatClientEvents>();
-  readonly http: Http;
   /** Where the session token, the chat id and the outbox are kept (null: in memory only). */
   readonly storage: KeyValueStorage | null;
   readonly #retry: { baseMs: number; maxMs: number };
-  token: string | null = null;
   sessionId: string | null = null;
   /** The current chat of the headless SDK (kept in storage for `loadOngoingChat`). */
   chatId: string | null = null;
@@ -42,12 +39,15 @@ export class Core {
     if (typeof options.api !== 'string' || !/^https?:\/\//.test(new URL(options.api, globalThis.location?.href).href)) {
       throw new TypeError('ChatClient: options.api must be the widget API URL, e.g. "https://chat.example.com/api/widget"');
     }
+    super(new URL(options.api, globalThis.location?.href).href.replace(/\/+$/, '').replace(/\/messages$/, ''));
     this.publicKey = options.publicKey;
-    this.api = new URL(options.api, globalThis.location?.href).href.replace(/\/+$/, '').replace(/\/messages$/, '');
     this.storage = options.storage === undefined ? defaultStorage() : options.storage;
     this.#retry = { baseMs: options.retry?.baseMs ?? 1000, maxMs: options.retry?.maxMs ?? 30_000 };
     this.locale = options.locale;
-    this.http = new Http(this.api, () => this.token, () => this.setConnection('offline'));
+  }
+
+  protected override offline(): void {
+    this.setConnection('offline');
   }
 
   setConnection(state: ConnectionState): void {

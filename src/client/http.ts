@@ -20,19 +20,19 @@ const parse = (text: string): any => {
   }
 };
 
+/** Requests to the widget API at `api` (no trailing slash), with the session's `token` when there is one. */
 export class Http {
-  /**
-   * @param api the widget API base, without a trailing slash
-   * @param token the session token to send (read at each request)
-   * @param offline called when the server could not be reached
-   */
-  constructor(readonly api: string, private readonly token: () => string | null, private readonly offline: () => void) {}
+  token: string | null = null;
+
+  constructor(readonly api: string) {}
+
+  /** The server could not be reached. */
+  protected offline(): void {}
 
   async request<T = any>(method: string, path: string, body?: unknown, auth = true, keepalive = false): Promise<T> {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const token = this.token();
-    if (auth && token) headers.authorization = `Bearer ${token}`;
+    if (auth && this.token) headers.authorization = `Bearer ${this.token}`;
     let res: Response;
     try {
       res = await fetch(this.api + path, {
@@ -62,7 +62,7 @@ export class Http {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', this.api + path);
-      xhr.setRequestHeader('authorization', `Bearer ${this.token()}`);
+      xhr.setRequestHeader('authorization', `Bearer ${this.token}`);
       xhr.upload.onprogress = (e) => progress(e.loaded, e.total || file.size);
       xhr.onerror = () => reject(new ChatError('network', `Could not reach ${this.api}; the file was not sent`));
       xhr.onload = () => {

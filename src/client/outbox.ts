@@ -134,7 +134,11 @@ export class OutboxSender {
   #timer: ReturnType<typeof setTimeout> | null = null;
   #attempt = 0;
 
-  constructor(private readonly hooks: SenderHooks) {}
+  readonly #hooks: SenderHooks;
+
+  constructor(hooks: SenderHooks) {
+    this.#hooks = hooks;
+  }
 
   /** Queues a message: in the session's outbox and sent, or kept until a session exists (false). */
   add(entry: OutboxEntry): boolean {
@@ -189,8 +193,8 @@ export class OutboxSender {
 
   async flush(): Promise<void> {
     // While the tabs settle on one session, nothing goes to this tab's own.
-    for (let wait = this.hooks.settling(); wait; wait = this.hooks.settling()) await wait.catch(() => {});
-    if (!this.box || this.hooks.stopped()) return;
+    for (let wait = this.#hooks.settling(); wait; wait = this.#hooks.settling()) await wait.catch(() => {});
+    if (!this.box || this.#hooks.stopped()) return;
     for (const e of this.early.splice(0)) this.box.add(e);
     if (this.#flushing) return;
     this.#flushing = true;
@@ -200,22 +204,22 @@ export class OutboxSender {
     try {
       // Entries added meanwhile included. While identify() runs, nothing new starts: an entry
       // sent after a switch would go to the new person.
-      for (let entry = this.#next(deferred); entry && !this.hooks.paused(); entry = this.#next(deferred)) {
-        if (this.box !== outbox || this.hooks.stopped()) return; // the session changed: its own flush takes over
+      for (let entry = this.#next(deferred); entry && !this.#hooks.paused(); entry = this.#next(deferred)) {
+        if (this.box !== outbox || this.#hooks.stopped()) return; // the session changed: its own flush takes over
         try {
-          const sending = this.hooks.send(entry);
+          const sending = this.#hooks.send(entry);
           this.sending = sending.catch(() => {});
           const message = await sending;
           // Reset or switched meanwhile: that message belongs to the previous visitor; nothing of it shows.
           if (this.box !== outbox) return;
           outbox.remove(entry.clientId);
           this.#attempt = 0;
-          this.hooks.show(message);
+          this.#hooks.show(message);
         } catch (error) {
           if (this.box !== outbox) return;
           const e = toChatError(error);
           if (e.code === 'network' || e.status === 401 || e.status === 429) {
-            if (e.status === 401) this.hooks.renew();
+            if (e.status === 401) this.#hooks.renew();
             this.#schedule();
             return;
           }
@@ -228,8 +232,8 @@ export class OutboxSender {
           }
           // Refused for good, or failing for too long: shown as failed, kept until retried or discarded.
           outbox.update(entry.clientId, (x) => ({ ...x, attempts, failed: { code: e.code, message: e.message } }));
-          this.hooks.show(outboxMessage(entry, 'failed'));
-          this.hooks.fail(e);
+          this.#hooks.show(outboxMessage(entry, 'failed'));
+          this.#hooks.fail(e);
         }
       }
       if (deferred.size) this.#schedule();
@@ -243,7 +247,7 @@ export class OutboxSender {
     const entry = this.#failed(clientId);
     if (!entry) return false;
     this.box!.update(clientId, ({ failed: _failed, attempts: _attempts, ...rest }) => rest);
-    this.hooks.show(outboxMessage(entry, 'pending'));
+    this.#hooks.show(outboxMessage(entry, 'pending'));
     this.kick();
     return true;
   }
@@ -265,10 +269,10 @@ export class OutboxSender {
   }
 
   #schedule(): void {
-    if (this.#timer || this.hooks.stopped()) return;
+    if (this.#timer || this.#hooks.stopped()) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.flush();
-    }, this.hooks.backoff(this.#attempt++));
+    }, this.#hooks.backoff(this.#attempt++));
   }
 }

@@ -26,7 +26,13 @@ export class Realtime {
   #stream: AbortController | null = null;
   #attempt = 0;
 
-  constructor(private readonly core: Core, private readonly hooks: RealtimeHooks) {}
+  readonly #core: Core;
+  readonly #hooks: RealtimeHooks;
+
+  constructor(core: Core, hooks: RealtimeHooks) {
+    this.#core = core;
+    this.#hooks = hooks;
+  }
 
   get isOpen(): boolean {
     return !!this.#stream;
@@ -34,7 +40,7 @@ export class Realtime {
 
   /** The wait before the next reconnection (of the stream, or of the session when unreachable). */
   nextDelay(): number {
-    return this.core.backoff(this.#attempt++);
+    return this.#core.backoff(this.#attempt++);
   }
 
   close(): void {
@@ -44,7 +50,7 @@ export class Realtime {
 
   /** Opens the stream from the last event id; reconnects with back-off and fills the gap. */
   open(): void {
-    const { core } = this;
+    const core = this.#core;
     if (core.destroyed || !core.token) return;
     this.#stream?.abort();
     const controller = new AbortController();
@@ -58,7 +64,7 @@ export class Realtime {
           cache: 'no-store',
         });
         if (res.status === 401) {
-          await this.hooks.renew();
+          await this.#hooks.renew();
           return;
         }
         if (!res.ok || !res.body) throw new ChatError('stream_failed', `The realtime stream answered ${res.status}`, res.status);
@@ -89,19 +95,19 @@ export class Realtime {
     } catch {
       return;
     }
-    const { events } = this.core;
+    const { events } = this.#core;
     switch (type as VisitorStreamEvent | 'ready') {
       case 'ready':
         this.#attempt = 0;
-        this.core.setConnection('online');
-        this.hooks.ready();
+        this.#core.setConnection('online');
+        this.#hooks.ready();
         break;
       case 'message':
-        events.emit('chat.message', { message: this.core.toMessage(payload.message as ServerMessage) });
+        events.emit('chat.message', { message: this.#core.toMessage(payload.message as ServerMessage) });
         break;
       case 'session.switched':
         // The session's identity changed: ours (identify() handles it) or another tab's.
-        this.hooks.switched(!!payload.switched);
+        this.#hooks.switched(!!payload.switched);
         break;
       case 'availability':
         events.emit('chat.availability', { available: !!payload.available });

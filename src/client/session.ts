@@ -5,7 +5,7 @@
  * a switch made by another tab, reset).
  */
 import type { IdentityInput } from '../protocol/index.js';
-import type { ChatsApi } from './api/chats.js';
+import { history } from './api/chats.js';
 import type { Core } from './core.js';
 import { ChatError } from './http.js';
 import { Outbox, type OutboxSender } from './outbox.js';
@@ -29,12 +29,15 @@ export class Session {
   #contactKey: string | null = null;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(
-    private readonly core: Core,
-    private readonly outbox: OutboxSender,
-    private readonly realtime: Realtime,
-    private readonly chats: ChatsApi,
-  ) {}
+  readonly #core: Core;
+  readonly #outbox: OutboxSender;
+  readonly #realtime: Realtime;
+
+  constructor(core: Core, outbox: OutboxSender, realtime: Realtime) {
+    this.#core = core;
+    this.#outbox = outbox;
+    this.#realtime = realtime;
+  }
 
   /** Something the outbox waits for before sending: the tabs settling on one session. */
   get settling(): Promise<unknown> | null {
@@ -47,7 +50,7 @@ export class Session {
   }
 
   async ready(): Promise<void> {
-    if (!this.core.token) await this.connect();
+    if (!this.#core.token) await this.connect();
   }
 
   connect(): Promise<void> {
@@ -56,7 +59,7 @@ export class Session {
   }
 
   async #connect(): Promise<void> {
-    const { core } = this;
+    const core = this.#core;
     core.setConnection('connecting');
     const key = core.key('session');
     let session: SessionAnswer;
@@ -65,7 +68,7 @@ export class Session {
       session = await this.#withSessionLock(async () => {
         // A session another tab stored wins; else one another tab announced; else this tab's own.
         const stored = core.read(key) ?? this.#adopted ?? core.token;
-        const created = await core.http.request<SessionAnswer>('POST', '/sessions', {
+        const created = await core.request<SessionAnswer>('POST', '/sessions', {
           public_key: core.publicKey,
           ...(stored ? { session_token: stored } : {}),
           ...(core.locale ? { locale: core.locale } : {}),
@@ -87,15 +90,15 @@ export class Session {
     core.token = session.session.token;
     core.sessionId = session.session.id;
     this.#adopted = null;
-    this.outbox.open(() => new Outbox(core.storage, core.key(`outbox:${session.session.id}`)), sameSession);
-    this.realtime.cursor = session.stream_cursor;
+    this.#outbox.open(() => new Outbox(core.storage, core.key(`outbox:${session.session.id}`)), sameSession);
+    this.#realtime.cursor = session.stream_cursor;
     core.events.emit('chat.availability', { available: session.available });
     core.events.emit('chat.connected', { sessionId: session.session.id, resumed: session.resumed, unreadCount: session.unread_count, contact: session.contact });
     this.#contactKey = contactKey(session.contact);
     if (session.contact) core.events.emit('chat.identified', { contact: session.contact, verified: !!session.contact.verified });
     await this.#loadHistory();
-    this.realtime.open();
-    void this.outbox.flush();
+    this.#realtime.open();
+    void this.#outbox.flush();
   }
 
   /**
@@ -104,7 +107,7 @@ export class Session {
    * waits in this tab's outbox goes along, into that session.
    */
   adopt(token: string): Promise<void> {
-    if (!token || token === this.core.token) return Promise.resolve();
+    if (!token || token === this.#core.token) return Promise.resolve();
     this.#adopted = token;
     const run: Promise<void> = this.#adopt(token).finally(() => {
       if (this.#adopting === run) this.#adopting = null;
@@ -116,18 +119,18 @@ export class Session {
   async #adopt(token: string): Promise<void> {
     // A connection under way ends first (it may resume that same session).
     if (this.#connecting) await this.#connecting.catch(() => {});
-    if (this.core.destroyed || this.#adopted !== token) return;
-    if (token === this.core.token) {
+    if (this.#core.destroyed || this.#adopted !== token) return;
+    if (token === this.#core.token) {
       this.#adopted = null;
       return;
     }
     // The messages not yet sent move to the shared session (its current conversation);
     // nothing is sent until the shared session is loaded (its connect sends them).
-    this.outbox.carryOut();
+    this.#outbox.carryOut();
     this.#storeToken(token);
-    this.realtime.close();
-    this.core.token = null;
-    this.core.chatId = null;
+    this.#realtime.close();
+    this.#core.token = null;
+    this.#core.chatId = null;
     await this.connect();
   }
 
@@ -142,17 +145,17 @@ export class Session {
     this.#sharing ??= (async () => {
       try {
         if (this.#connecting) await this.#connecting.catch(() => {});
-        const key = this.core.key('session');
+        const key = this.#core.key('session');
         const other = await this.#withSessionLock(async () => {
-          const stored = this.core.read(key);
-          const mine = this.#adopted ?? this.core.token;
+          const stored = this.#core.read(key);
+          const mine = this.#adopted ?? this.#core.token;
           if (stored && stored !== mine) return stored;
-          if (mine) this.core.write(key, mine);
+          if (mine) this.#core.write(key, mine);
           return null;
         });
-        if (other) await this.adopt(other).catch((error) => this.core.fail(error));
+        if (other) await this.adopt(other).catch((error) => this.#core.fail(error));
         else if (this.#adopting) await this.#adopting.catch(() => {}); // announced by another tab meanwhile
-        return this.core.token;
+        return this.#core.token;
       } finally {
         this.#sharing = null;
       }
@@ -169,7 +172,7 @@ export class Session {
     const locks = (globalThis.navigator as Navigator | undefined)?.locks;
     if (!locks?.request) return fn();
     let ran = false;
-    const held = locks.request(`chat-widget:session:${this.core.publicKey}:${this.core.api}`, () => {
+    const held = locks.request(`chat-widget:session:${this.#core.publicKey}:${this.#core.api}`, () => {
       ran = true;
       return fn();
     }) as unknown as Promise<T>;
@@ -187,8 +190,8 @@ export class Session {
    * stored one first.
    */
   #storeToken(token: string): void {
-    if ((this.core.storage as { allowed?: boolean } | null)?.allowed === false) return;
-    this.core.write(this.core.key('session'), token);
+    if ((this.#core.storage as { allowed?: boolean } | null)?.allowed === false) return;
+    this.#core.write(this.#core.key('session'), token);
   }
 
   /**
@@ -201,39 +204,39 @@ export class Session {
     let res: { contact: ClientContact; verified: boolean; switched?: boolean; unread_count: number };
     try {
       // A message being sent now goes first, as the current person; the rest waits for the answer.
-      await this.outbox.sending;
-      res = await this.core.http.request('POST', '/identify', identity);
+      await this.#outbox.sending;
+      res = await this.#core.request('POST', '/identify', identity);
     } catch (error) {
       this.#identifying--;
-      void this.outbox.flush(); // refused or unreachable: the same person still, their messages go on
+      void this.#outbox.flush(); // refused or unreachable: the same person still, their messages go on
       throw error;
     }
     this.#identifying--;
     this.#contactKey = contactKey(res.contact);
     if (res.switched) this.#switched(res.contact, res.verified, res.unread_count);
-    this.core.events.emit('chat.identified', { contact: res.contact, verified: res.verified });
+    this.#core.events.emit('chat.identified', { contact: res.contact, verified: res.verified });
     // The realtime channel follows the new identity; nothing of the previous visitor stays.
-    this.realtime.open();
+    this.#realtime.open();
     await this.#loadHistory();
-    void this.outbox.flush();
+    void this.#outbox.flush();
     return res;
   }
 
   /** Drops what belonged to the person the session held before, and says so. */
   #switched(contact: ClientContact | null, verified: boolean, unreadCount: number): void {
-    this.realtime.close();
-    this.outbox.drop();
-    this.core.chatId = null;
-    this.core.remove(this.core.key('chat'));
-    this.core.events.emit('chat.switched', { contact, verified, unreadCount });
+    this.#realtime.close();
+    this.#outbox.drop();
+    this.#core.chatId = null;
+    this.#core.remove(this.#core.key('chat'));
+    this.#core.events.emit('chat.switched', { contact, verified, unreadCount });
   }
 
   /** Another tab of this session identified (a `session.switched` we did not cause): follow it. */
   async followSwitch(switched: boolean): Promise<void> {
-    const { core } = this;
+    const core = this.#core;
     const token = core.token;
     if (!token || this.#identifying) return;
-    const s = await core.http.request<{ session: { token: string }; contact: ClientContact | null; unread_count: number }>(
+    const s = await core.request<{ session: { token: string }; contact: ClientContact | null; unread_count: number }>(
       'POST', '/sessions', { public_key: core.publicKey, session_token: token }, false,
     ).catch(() => null);
     if (!s || s.session.token !== token || token !== core.token || this.#identifying) return;
@@ -242,21 +245,21 @@ export class Session {
     this.#contactKey = key;
     if (switched) this.#switched(s.contact, !!s.contact?.verified, s.unread_count);
     if (s.contact) core.events.emit('chat.identified', { contact: s.contact, verified: !!s.contact.verified });
-    this.realtime.open();
+    this.#realtime.open();
     await this.#loadHistory();
   }
 
   /** Forgets this visitor: a new anonymous session, in place. */
   async reset(): Promise<void> {
-    const { core } = this;
-    this.realtime.close();
-    this.outbox.drop();
+    const core = this.#core;
+    this.#realtime.close();
+    this.#outbox.drop();
     core.remove(core.key('session'));
     core.remove(core.key('chat'));
     core.chatId = null;
     core.token = null;
     core.sessionId = null;
-    this.outbox.box = null;
+    this.#outbox.box = null;
     this.#contactKey = null;
     core.events.emit('chat.reset', {});
     await this.connect();
@@ -264,7 +267,7 @@ export class Session {
 
   /** The server no longer knows the token (401): a new session, or the stored one. */
   async renew(): Promise<void> {
-    this.realtime.close();
+    this.#realtime.close();
     await this.connect().catch(() => {});
   }
 
@@ -273,14 +276,14 @@ export class Session {
   }
 
   #scheduleReconnect(): void {
-    if (this.#reconnectTimer || this.core.destroyed) return;
+    if (this.#reconnectTimer || this.#core.destroyed) return;
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = null;
       void this.connect().catch(() => {});
-    }, this.realtime.nextDelay());
+    }, this.#realtime.nextDelay());
   }
 
   #loadHistory(): Promise<void> {
-    return this.chats.history(() => this.outbox.box?.entries ?? []);
+    return history(this.#core, () => this.#outbox.box?.entries ?? []);
   }
 }

@@ -10,13 +10,13 @@ export interface MeetingType {
 
 export async function getMeetingTypes(core: Core, lang = 'en'): Promise<MeetingType[]> {
   await core.ready();
-  return (await core.http.request<{ meeting_types: MeetingType[] }>('GET', `/meeting-types?lang=${encodeURIComponent(lang)}`)).meeting_types;
+  return (await core.request<{ meeting_types: MeetingType[] }>('GET', `/meeting-types?lang=${encodeURIComponent(lang)}`)).meeting_types;
 }
 
 export async function getMeetingSlots(core: Core, meetingTypeId: number): Promise<string[]> {
   checkMenuId('getMeetingSlots(meetingTypeId)', meetingTypeId);
   await core.ready();
-  return (await core.http.request<{ slots: string[] }>('GET', `/meeting-types/${meetingTypeId}/slots`)).slots;
+  return (await core.request<{ slots: string[] }>('GET', `/meeting-types/${meetingTypeId}/slots`)).slots;
 }
 
 export async function bookMeeting(
@@ -27,5 +27,5 @@ export async function bookMeeting(
   if (typeof input.name !== 'string' || !input.name.trim()) throw new TypeError('bookMeeting({name}): expected a name');
   checkEmail('bookMeeting({email})', input.email);
   await core.ready();
-  return core.http.request('POST', '/bookings', input);
+  return core.request('POST', '/bookings', input);
 }

@@ -7,7 +7,7 @@ export async function getTimeSlots(core: Core, menuId: number | string, lang = '
   checkMenuId('getTimeSlots(menuId)', menuId);
   checkLang('getTimeSlots(menuId, lang)', lang);
   await core.ready();
-  return (await core.http.request<{ slots: string[] }>('GET', `/menus/${menuId}/time-slots?lang=${encodeURIComponent(lang)}`)).slots;
+  return (await core.request<{ slots: string[] }>('GET', `/menus/${menuId}/time-slots?lang=${encodeURIComponent(lang)}`)).slots;
 }
 
 export async function createCall(core: Core, input: CallRequest): Promise<Call> {
@@ -19,7 +19,7 @@ export async function createCall(core: Core, input: CallRequest): Promise<Call> 
   }
   if (input.scheduled_at !== undefined && typeof input.scheduled_at !== 'string') throw new TypeError('createCall({scheduled_at}): expected a time such as "2023-05-31T11:45+0000"');
   await core.ready();
-  return core.http.request('POST', '/calls', { ...input, menu_id: Number(input.menu_id) });
+  return core.request('POST', '/calls', { ...input, menu_id: Number(input.menu_id) });
 }
 
 /** `GET /calls/:id` (no action) or `POST /calls/:id/<action>`. */
@@ -27,7 +27,7 @@ async function onCall(core: Core, method: string, callId: number | string, actio
   checkChatId(`${method}(callId)`, callId);
   await core.ready();
   const path = `/calls/${encodeURIComponent(String(callId))}`;
-  return action ? core.http.request('POST', `${path}/${action}`) : core.http.request('GET', path);
+  return action ? core.request('POST', `${path}/${action}`) : core.request('GET', path);
 }
 
 export const loadCall = (core: Core, callId: number | string): Promise<Call> => onCall(core, 'loadCall', callId);
