@@ -1,47 +1,11 @@
 import type { ChatStatus } from '../protocol/chat.js';
+import type { ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
 
-/** Who wrote a message, as the visitor sees it. */
-export type Author = 'visitor' | 'agent' | 'bot' | 'system';
-
-/** Where a visitor's message is on its way to the server. */
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+// The client's message, connection and identity shapes: the store holds what the client emits.
+export type { Author, DeliveryStatus, ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
 
 export type Theme = 'light' | 'dark' | 'auto';
 export type Position = 'right' | 'left';
-export type ConnectionState = 'idle' | 'connecting' | 'online' | 'offline';
-
-export interface ChatMessage {
-  /** Server id once stored; the client id until then. */
-  readonly id: string;
-  /** The id the client gave the message; the server stores a client id once. */
-  readonly clientId?: string;
-  readonly author: Author;
-  readonly authorName?: string;
-  readonly content: string;
-  /** ISO 8601. */
-  readonly createdAt: string;
-  readonly status: DeliveryStatus;
-  /** Shown locally only (`showAgentMessage`), never sent to the server. */
-  readonly local?: boolean;
-  /** A file sent with the message; `url` downloads it (for this visitor only). */
-  readonly attachment?: { readonly id: string; readonly name: string; readonly mime: string; readonly size: number; readonly url: string };
-  /** Structured content: the virtual agent's article suggestions. */
-  readonly data?: {
-    readonly articles?: readonly { readonly title: string; readonly slug: string; readonly locale: string; readonly excerpt?: string }[];
-    readonly escalate?: boolean;
-  };
-}
-
-export interface VisitorIdentity {
-  readonly external_id?: string;
-  readonly email?: string;
-  readonly name?: string;
-  readonly phone?: string;
-  readonly company?: string;
-  readonly avatar_url?: string;
-  readonly custom_data?: Readonly<Record<string, unknown>>;
-  readonly verified?: boolean;
-}
 
 export interface Topic {
   readonly id: number;
