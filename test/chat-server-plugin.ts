@@ -54,7 +54,8 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
   const ensure = () => starting ?? (app ? Promise.resolve() : (starting = start().finally(() => (starting = null))));
   const start = async () => {
     db ??= await openDb({});
-    app = await buildApp({ db, bus, pages: true, heartbeatMs: 1000, now });
+    // Every test page is one address (127.0.0.1): the per-address limits are the server tests' to check, not these.
+    app = await buildApp({ db, bus, pages: true, heartbeatMs: 1000, now, sessionsPerMinute: 100_000, messagesPerMinute: 100_000 });
     app.addHook('onRequest', async (request) => {
       const slow = /^\/dist\/widget-main\.js\?(?:.*&)?slow-main=(\d+)/.exec(request.url);
       if (slow) await new Promise((r) => setTimeout(r, Math.min(Number(slow[1]), 5000)));

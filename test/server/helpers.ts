@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { buildApp, type AppOptions } from '../../server/app.js';
 import { LocalBus, pgBus, type Bus } from '../../server/bus.js';
 import { openDb, type Db } from '../../server/db/db.js';
@@ -161,3 +162,12 @@ export async function visitor(base: string, publicKey: string) {
 }
 
 export const uuid = () => crypto.randomUUID();
+
+/** Debian's Chromium, headless, with the flags this machine needs (CHROME_PATH to use another). */
+export function launchChromium(): Promise<Browser> {
+  return puppeteer.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}

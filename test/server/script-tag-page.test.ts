@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import puppeteer, { type Browser } from 'puppeteer-core';
-import { call, clockAt, startServer, type TestServer } from './helpers.js';
+import type { Browser } from 'puppeteer-core';
+import { call, clockAt, launchChromium, startServer, type TestServer } from './helpers.js';
 
 /**
  * The one-script-tag install under the reference server's strict
@@ -11,7 +11,6 @@ import { call, clockAt, startServer, type TestServer } from './helpers.js';
  * launcher, the elements load on intent, a visitor's message reaches the
  * server, and the page reports no CSP violation and no error.
  */
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 let server: TestServer;
 let browser: Browser;
 let ws: Awaited<ReturnType<TestServer['workspace']>>;
@@ -22,11 +21,7 @@ before(async () => {
   const publicKey = `pk_${randomUUID().replace(/-/g, '')}`;
   server = await startServer({ now: clockAt('12:00'), pages: true, demoPublicKey: publicKey });
   ws = await server.workspace({ publicKey });
-  browser = await puppeteer.launch({
-    executablePath: CHROME,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -2,8 +2,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { call, startServer, type TestServer } from './helpers.js';
+import type { Browser, Page } from 'puppeteer-core';
+import { call, launchChromium, startServer, type TestServer } from './helpers.js';
 
 /**
  * A site's own pages, on their own origin (127.0.0.2, another host than the
@@ -15,7 +15,6 @@ import { call, startServer, type TestServer } from './helpers.js';
  * visitor's message reaches the server; no CSP violation, console error or
  * failed request.
  */
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const NONCE = 'c2l0ZS1ub25jZQ';
 let chat: TestServer;
 let site: Server;
@@ -88,11 +87,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
   siteBase = `http://127.0.0.2:${(site.address() as { port: number }).port}`;
-  browser = await puppeteer.launch({
-    executablePath: CHROME,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();

@@ -145,7 +145,7 @@ export const messaging = (core: Core, c: Cross) => ({
 
   /**
    * Merges messages into the list (by client id, else id): new ones are added
-   * in time order, known ones replaced (a pending message becoming sent). New
+   * in time order, known ones replaced in place (a pending message becoming sent). New
    * messages from others raise the unread count while the panel is closed.
    */
   receive(incoming: readonly ChatMessage[], patch: Partial<WidgetState> = {}): void {
@@ -156,14 +156,18 @@ export const messaging = (core: Core, c: Cross) => ({
       for (const m of incoming) {
         const at = byKey.get(m.clientId ?? m.id) ?? byKey.get(m.id);
         if (at === undefined) {
-          byKey.set(m.clientId ?? m.id, list.length);
-          list.push(m);
+          // In time order, after the last one not newer; what is on screen keeps its place (a sent
+          // message carries the server's time, a pending or failed one the browser's: re-sorting
+          // all of them would move a failed message above the ones sent before it).
+          let i = list.length;
+          while (i > 0 && list[i - 1]!.createdAt > m.createdAt) i--;
+          list.splice(i, 0, m);
+          list.forEach((x, j) => byKey.set(x.clientId ?? x.id, j));
           fresh.push(m);
         } else {
           list[at] = m;
         }
       }
-      if (fresh.length) list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       const unseen = s.open ? [] : fresh.filter((m) => m.author !== 'visitor');
       return {
         ...patch,
