@@ -56,15 +56,23 @@ export class Conversations {
    * The contact is the one the session holds now (read from its row, not from a cached look-up).
    */
   async current(session: Session, q: Queryable = this.db): Promise<Row | null> {
-    const [row] = await q.query(
-      `with s as (select contact_id from sessions where id = $2)
-       (select c.* from conversations c where c.workspace_id = $1 and c.contact_id = (select contact_id from s)
-        union all
-        select c.* from conversations c where c.session_id = $2 and c.contact_id is null and (select contact_id from s) is null)
-       order by created_at desc limit 1`,
-      [session.workspace_id, session.id],
-    );
+    const [row] = await q.query(this.currentSql('$1'), [session.id]);
     return row ?? null;
+  }
+
+  /** The query of `current()` for the session id in parameter `session` (e.g. '$1'), to use inside a larger statement. */
+  currentSql(session: string): string {
+    return `(select c.* from conversations c join sessions s on s.id = ${session}
+              where c.workspace_id = s.workspace_id and c.contact_id = s.contact_id
+             union all
+             select c.* from conversations c join sessions s on s.id = ${session}
+              where c.session_id = ${session} and c.contact_id is null and s.contact_id is null)
+            order by created_at desc limit 1`;
+  }
+
+  /** The query of `ofVisitor()` (chat `id` of the session `session`, parameters such as '$3', '$1'), to use inside a larger statement. */
+  visitorChatSql(id: string, session: string): string {
+    return `select * from conversations where id = ${id} and workspace_id = (select workspace_id from sessions where id = ${session}) and ${visitorOwns(Number(session.slice(1)))}`;
   }
 
   /** A conversation the visitor may reach (see visitorOwns), or 404. */

@@ -89,28 +89,36 @@ export class Messages {
   ): Promise<{ message: Row; created: boolean; chatStatus: string }> {
     const run = () =>
       this.stream.write(async (q, emit) => {
-        // The session as it is now (its contact may have changed since the cached look-up).
-        const [s] = await q.query('select * from sessions where id = $1', [session.id]);
-        const now = { ...session, contact_id: s!.contact_id, agent_id: s!.agent_id };
-        const [stored] = await q.query<{ m: Row; chat_status: string }>(
-          `select chat_message_json(m) as m, (select chat_status from conversations where id = m.conversation_id) as chat_status
-             from messages m where m.session_id = $1 and m.client_id = $2`,
-          [session.id, input.client_id],
+        // One statement reads what the message needs (the hot path: PGlite runs one query at a time):
+        // the session as it is now (its contact may have changed since the cached look-up), a message
+        // already stored under this client id in this session, and the conversation it goes to.
+        const [found] = await q.query<{ s: Row; stored: Row | null; c: Row | null }>(
+          `with s as (select * from sessions where id = $1)
+           select (select row_to_json(s) from s) as s,
+                  (select json_build_object('m', chat_message_json(m), 'chat_status', (select chat_status from conversations where id = m.conversation_id))
+                     from messages m where m.session_id = $1 and m.client_id = $2) as stored,
+                  (select row_to_json(c) from (${input.conversation_id ? this.conversations.visitorChatSql('$3', '$1') : this.conversations.currentSql('$1')}) c) as c`,
+          input.conversation_id ? [session.id, input.client_id, input.conversation_id] : [session.id, input.client_id],
         );
-        if (stored) return { message: stored.m, created: false, chatStatus: stored.chat_status };
-        let c: Row | null;
+        if (found!.stored) return { message: found!.stored.m as Row, created: false, chatStatus: found!.stored.chat_status as string };
+        const now = { ...session, contact_id: found!.s.contact_id, agent_id: found!.s.agent_id };
+        let c = found!.c;
         if (input.conversation_id) {
-          c = await this.conversations.ofVisitor(now, input.conversation_id, q);
+          if (!c) throw new HttpError(404, 'not_found', `Chat ${input.conversation_id} was not found`);
           if (FINISHED.includes(c.chat_status)) throw new HttpError(409, 'chat_finished', `Chat ${input.conversation_id} is finished or dismissed; create a new chat`);
-        } else {
-          c = await this.conversations.current(now, q);
-          if (!c || c.status === 'closed' || FINISHED.includes(c.chat_status)) c = await this.conversations.open(q, emit, now, { fields: input.conversation_fields ?? {} });
+        } else if (!c || c.status === 'closed' || FINISHED.includes(c.chat_status)) {
+          c = await this.conversations.open(q, emit, now, { fields: input.conversation_fields ?? {} });
         }
-        const message = await this.insert(q, c, { author: 'visitor', content: input.content, client_id: input.client_id, session_id: session.id, file_id: input.file_id ?? null });
-        await q.query(
-          `update conversations set updated_at = now(), visitor_read_seq = $2, status = case when status = 'pending' then 'open' else status end where id = $1`,
-          [c.id, message.seq],
+        // The message and the conversation's read cursor and status in one statement.
+        const [row] = await q.query<{ m: Row }>(
+          `with ins as (insert into messages (id, workspace_id, conversation_id, author, content, client_id, session_id, file_id)
+             values ($1, $2, $3, 'visitor', $4, $5, $6, $7) returning *),
+           upd as (update conversations set updated_at = now(), visitor_read_seq = (select seq from ins),
+             status = case when status = 'pending' then 'open' else status end where id = $3)
+           select chat_message_json(ins) as m from ins`,
+          [newId('msg'), c.workspace_id, c.id, input.content, input.client_id, session.id, input.file_id ?? null],
         );
+        const message = row!.m;
         emit(forOperators(c, 'message', { message }));
         emit(forVisitor(c, 'message', { message }));
         return { message, created: true, chatStatus: c.chat_status as string };
