@@ -44,7 +44,7 @@ describe('the outbox: a refused message is marked failed, and the next ones go o
       { clientId: 'after-0001', content: 'The next message', createdAt: new Date(now + 1).toISOString() },
     ]));
     const el = await connectedWidget(ws, { open: true });
-    await waitUntil(() => byClientId(el, 'refused-0001')?.status === 'failed' && byClientId(el, 'after-0001')?.status === 'sent', 'refused one failed, next one sent', { timeout: 8000 });
+    await waitUntil(() => byClientId(el, 'refused-0001')?.status === 'failed' && byClientId(el, 'after-0001')?.status === 'sent', 'refused one failed, next one sent', { timeout: 10000 }).catch(() => { throw new Error('refused one failed, next one sent: ' + JSON.stringify({ s: el.sessionId, sessionId, msgs: el.state.messages.map((m) => [m.clientId, m.content, m.status]), box: localStorage.getItem(outboxKey(ws, sessionId)), keys: Object.keys(localStorage) })); });
     expect(await serverContents(ws)).to.include('The next message');
     expect(await serverContents(ws)).not.to.include('To a chat that does not exist');
     await settled(el);
