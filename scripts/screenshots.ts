@@ -82,9 +82,7 @@ for (const v of variants) {
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: v.theme }, { name: 'prefers-reduced-motion', value: 'reduce' }]);
     await page.goto(`${siteBase}/?theme=${v.theme}${v.locale ? `&locale=${v.locale}` : ''}`, { waitUntil: 'load' });
     await page.hover('chat-widget');
-    if (process.env.DEBUG) page.on('response', (r) => r.url().includes('/api/') && console.log(r.status(), r.request().method(), r.url().replace(server, '')));
     await reach(page);
-    if (process.env.DEBUG) console.log(await page.evaluate(() => JSON.stringify((document.querySelector('chat-widget') as unknown as { state: { messages: { content: string; status: string }[] } }).state.messages.map((m) => [m.content, m.status]))));
     await new Promise((r) => setTimeout(r, 500));
     const file = `${OUT}/${view}-${v.name}.png`;
     await page.screenshot({ path: file as `${string}.png` });

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
+// The longest file name accepted (characters), as on common file systems.
+import { MAX_FILE_NAME_LENGTH as MAX_FILE_NAME } from '../../src/protocol/limits.js';
 
 /**
  * Bad bytes refused in one place, for every route: a NUL character or an
@@ -15,9 +17,6 @@ import { HttpError } from './errors.js';
  * `frameworkErrors` from here.
  */
 
-/** The longest file name accepted (characters), as on common file systems. */
-export { MAX_FILE_NAME_LENGTH as MAX_FILE_NAME } from '../../src/protocol/limits.js';
-import { MAX_FILE_NAME_LENGTH as MAX_FILE_NAME } from '../../src/protocol/limits.js';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
