@@ -98,7 +98,8 @@ after(async () => {
 
 /** Opens the site's page and collects every problem a site owner would see in the console. */
 async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage();
+  // A visitor of their own: a fresh profile (storage, cookies) for each page.
+  const page = await (await browser.createBrowserContext()).newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
@@ -143,7 +144,7 @@ describe('a site on another origin, under its own strict CSP', () => {
     const one = await call(chat.base, 'GET', `/api/agent/conversations/${conversation.id}`, { token: ws.operatorKey });
     assert.equal(one.body.contact.email, 'woes@example.com');
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.browserContext().close();
   });
 
   it('Convot: app_id and CONVOT_READY_TRIGGER before the loader; the whole surface right after it', async () => {
@@ -153,9 +154,10 @@ describe('a site on another origin, under its own strict CSP', () => {
     assert.deepEqual(early, { open: 'function', ready: false, opened: false, unread: 0 });
     assert.ok(await reachedServer('Hello from the Convot site'), 'the message reached the server');
     assert.equal(await page.evaluate(() => (window as unknown as { Convot: { is(k: string): boolean } }).Convot.is('chat:opened')), true);
-    assert.equal(await page.evaluate(() => (window as unknown as { Convot: { get(k: string): unknown } }).Convot.get('user:email')), 'convot@example.com');
+    // user:email is the visitor's once the server has the identify.
+    await page.waitForFunction(() => (window as unknown as { Convot: { get(k: string): unknown } }).Convot.get('user:email') === 'convot@example.com', { timeout: 5000 });
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.browserContext().close();
   });
 
   it('web1on1: open, a fake agent message and a client message from the line after the snippet', async () => {
@@ -169,13 +171,13 @@ describe('a site on another origin, under its own strict CSP', () => {
     assert.match(text, /Welcome to the chat/);
     assert.match(text, /Hello from the web1on1 site/);
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.browserContext().close();
   });
 
   it('two tags: the module and the element', async () => {
     const { page, problems } = await visit('/two-tags');
     assert.ok(await reachedServer('Hello from the two-tag site'), 'the message reached the server');
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.browserContext().close();
   });
 });
