@@ -24,6 +24,11 @@ export interface OutboxEntry {
  * The unsent messages of one session, persisted (localStorage by default) so
  * that a reload or a network loss loses none. The server stores a client id
  * once, so sending an entry twice is harmless.
+ *
+ * The same key may be written by another instance at the same time (another tab of
+ * the session, or a widget that was removed while its request was in flight): every
+ * change is applied to what storage holds now, by client id, never by writing this
+ * instance's whole list over it.
  */
 export class Outbox {
   #entries: OutboxEntry[];
@@ -39,13 +44,16 @@ export class Outbox {
   add(entry: OutboxEntry): void {
     if (this.#entries.some((e) => e.clientId === entry.clientId)) return;
     this.#entries = [...this.#entries, entry];
-    this.#save();
+    this.#persist((stored) => (stored.some((e) => e.clientId === entry.clientId) ? stored : [...stored, entry]));
   }
 
   /** Replaces an entry (same client id), in place. */
   update(clientId: string, change: (entry: OutboxEntry) => OutboxEntry): void {
-    this.#entries = this.#entries.map((e) => (e.clientId === clientId ? change(e) : e));
-    this.#save();
+    const entry = this.#entries.find((e) => e.clientId === clientId);
+    if (!entry) return;
+    const changed = change(entry);
+    this.#entries = this.#entries.map((e) => (e === entry ? changed : e));
+    this.#persist((stored) => stored.map((e) => (e.clientId === clientId ? changed : e))); // gone from storage: another instance sent it
   }
 
   /** Moves an entry behind the others. */
@@ -53,17 +61,19 @@ export class Outbox {
     const entry = this.#entries.find((e) => e.clientId === clientId);
     if (!entry) return;
     this.#entries = [...this.#entries.filter((e) => e !== entry), entry];
-    this.#save();
+    this.#persist((stored) => [...stored.filter((e) => e.clientId !== clientId), entry]);
   }
 
   remove(clientId: string): void {
     this.#entries = this.#entries.filter((e) => e.clientId !== clientId);
-    this.#save();
+    this.#persist((stored) => stored.filter((e) => e.clientId !== clientId));
   }
 
+  /** Removes this instance's entries (what another instance added meanwhile stays). */
   clear(): void {
+    const mine = new Set(this.#entries.map((e) => e.clientId));
     this.#entries = [];
-    this.#save();
+    this.#persist((stored) => stored.filter((e) => !mine.has(e.clientId)));
   }
 
   #load(): OutboxEntry[] {
@@ -76,9 +86,10 @@ export class Outbox {
     }
   }
 
-  #save(): void {
+  #persist(change: (stored: OutboxEntry[]) => OutboxEntry[]): void {
     try {
-      if (this.#entries.length) this.storage?.setItem(this.key, JSON.stringify(this.#entries));
+      const next = change(this.#load());
+      if (next.length) this.storage?.setItem(this.key, JSON.stringify(next));
       else this.storage?.removeItem(this.key);
     } catch {
       // Storage full or denied: the entries stay in memory.

@@ -161,6 +161,24 @@ describe('Outbox and its flush policy', () => {
     expect(new Outbox(h.storage, 'outbox:broken').entries).to.deep.equal([]);
   });
 
+  it('two instances on one key (two tabs, or a removed widget whose request was in flight) never write over each other', () => {
+    const storage = memoryStorage();
+    const mine = new Outbox(storage, 'outbox:s1');
+    mine.add(entry('a'));
+    const other = new Outbox(storage, 'outbox:s1');
+    other.add(entry('b'));
+    // `mine` learns that `a` is stored and forgets it: `b`, written meanwhile by the other, stays.
+    mine.remove('a');
+    expect(new Outbox(storage, 'outbox:s1').entries.map((e) => e.clientId)).to.deep.equal(['b']);
+    mine.update('b', (x) => ({ ...x, attempts: 1 })); // not in this instance: nothing changes
+    mine.add(entry('c'));
+    mine.clear(); // only its own entries
+    expect(new Outbox(storage, 'outbox:s1').entries.map((e) => [e.clientId, e.attempts])).to.deep.equal([['b', undefined]]);
+    other.update('b', (x) => ({ ...x, attempts: 2 }));
+    other.remove('b');
+    expect(storage.items.has('outbox:s1')).to.equal(false);
+  });
+
   it('Retry sends a failed message again; Discard forgets it; neither touches other messages', async () => {
     let refuse = true;
     const h = harness((e) => {
