@@ -1,3 +1,4 @@
+import type { LitElement } from 'lit';
 import { fixture, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import { executeServerCommand } from '@web/test-runner-commands';
@@ -22,6 +23,9 @@ export async function settled(el: ChatWidget): Promise<void> {
     await el.updateComplete;
     const parts = el.shadowRoot!.querySelectorAll<ChatPanel | ChatLauncher>('chat-panel, chat-launcher');
     await Promise.all([...parts].map((p) => p.updateComplete));
+    // A feature view's code comes on its first use: wait for it (bounded), then for its render.
+    const views = [...(panelOf(el)?.shadowRoot?.querySelectorAll<LitElement>('chat-topics, chat-after, chat-tickets, chat-help, chat-schedule') ?? [])];
+    await Promise.all(views.map((v) => Promise.race([customElements.whenDefined(v.localName), new Promise((r) => setTimeout(r, 10000))]).then(() => v.updateComplete)));
   }
 }
 

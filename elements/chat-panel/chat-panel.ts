@@ -7,15 +7,37 @@ import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
 import '../chat-topics/chat-topics.js';
-import '../chat-after/chat-after.js';
-import '../chat-tickets/chat-tickets.js';
-import '../chat-help/chat-help.js';
-import '../chat-schedule/chat-schedule.js';
 
 const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
 const screenIcon = svg`<path d="M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-7v2h3v2H7v-2h3v-2H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zm1 2v9h16V6z"/>`;
 const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/>`;
 const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
+
+/**
+ * The views most visitors never open come as chunks of their own, fetched the first
+ * time one shows (DESIGN section 3): the element renders at once and upgrades when its code is in.
+ */
+const LATER_VIEWS: Record<string, () => Promise<unknown>> = {
+  'chat-after': () => import('../chat-after/chat-after.js'),
+  'chat-tickets': () => import('../chat-tickets/chat-tickets.js'),
+  'chat-help': () => import('../chat-help/chat-help.js'),
+  'chat-schedule': () => import('../chat-schedule/chat-schedule.js'),
+};
+const loads = new Map<string, Promise<unknown>>();
+
+/** The view's code, fetched once; a view whose code failed to come is reported (and tried again next time). */
+export function loadView(tag: string): Promise<unknown> {
+  if (customElements.get(tag) || !LATER_VIEWS[tag]) return Promise.resolve();
+  let load = loads.get(tag);
+  if (!load) {
+    load = LATER_VIEWS[tag]().catch((error: unknown) => {
+      loads.delete(tag);
+      throw error;
+    });
+    loads.set(tag, load);
+  }
+  return load;
+}
 
 /**
  * The messenger panel inside `<chat-widget>`: header, message log and composer.
@@ -57,6 +79,7 @@ export class ChatPanel extends LitElement {
       return !!input;
     }
     const view = this.renderRoot.querySelector<LitElement>('chat-topics, chat-after, chat-tickets, chat-help, chat-schedule');
+    if (view) await loadView(view.localName).catch(() => {});
     await view?.updateComplete;
     const first = view?.shadowRoot ? firstControl(view.shadowRoot) : null;
     first?.focus();
@@ -145,17 +168,23 @@ export class ChatPanel extends LitElement {
       case 'email':
         return html`<chat-topics></chat-topics>`;
       case 'after-chat':
-        return html`<chat-after></chat-after>`;
+        return this.#later(html`<chat-after></chat-after>`, 'chat-after');
       case 'tickets':
-        return html`<chat-tickets></chat-tickets>`;
+        return this.#later(html`<chat-tickets></chat-tickets>`, 'chat-tickets');
       case 'help':
-        return html`<chat-help></chat-help>`;
+        return this.#later(html`<chat-help></chat-help>`, 'chat-help');
       case 'call':
       case 'booking':
-        return html`<chat-schedule></chat-schedule>`;
+        return this.#later(html`<chat-schedule></chat-schedule>`, 'chat-schedule');
       default:
         return html`${this.#messages(s)}${this.#composer(s)}`;
     }
+  }
+
+  /** A view whose code comes on first use: rendered now, upgraded when it is in; a failed fetch is a `chat-error`. */
+  #later(view: unknown, tag: string) {
+    loadView(tag).catch((error: unknown) => this.#context.commands?.error('network', `chat-widget: the ${tag} view could not load (${String(error)})`));
+    return view;
   }
 
   /** The header's second line: connection, then the chat's state, then availability. */

@@ -5,14 +5,12 @@ import type { Session, Sessions } from './sessions.js';
 import { forOperators, forVisitor, type Emit, type Stream } from './stream.js';
 
 /**
- * The conversations the session `$n` may reach: a contact's conversation
- * belongs to whoever the session holds now (read from the row, not from a
- * cached look-up); only an anonymous one (no contact) goes by session. After
- * identify switches the session from visitor A to B, A's conversations no
- * longer match by their session.
+ * Which conversations a visitor's session may reach, and which is its current one, are SQL functions
+ * (migration 011: visitor_conversations, visitor_current_conversation), written once and used by every
+ * query below and by the message path (visitor_message). A contact's conversation belongs to whoever
+ * the session holds now (read from its row, not from a cached look-up); only an anonymous one goes by
+ * session. After identify switches the session from visitor A to B, A's conversations no longer match.
  */
-const visitorOwns = (n: number) =>
-  `((contact_id is not null and contact_id = (select s.contact_id from sessions s where s.id = $${n})) or (contact_id is null and session_id = $${n}))`;
 
 /** What a new conversation may be opened with, besides its session (columns of `conversations`). */
 export interface OpenWith {
@@ -62,25 +60,12 @@ export class Conversations {
 
   /** The query of `current()` for the session id in parameter `session` (e.g. '$1'), to use inside a larger statement. */
   currentSql(session: string): string {
-    return `(select c.* from conversations c join sessions s on s.id = ${session}
-              where c.workspace_id = s.workspace_id and c.contact_id = s.contact_id
-             union all
-             select c.* from conversations c join sessions s on s.id = ${session}
-              where c.session_id = ${session} and c.contact_id is null and s.contact_id is null)
-            order by created_at desc limit 1`;
+    return `select * from visitor_current_conversation(${session})`;
   }
 
-  /** The query of `ofVisitor()` (chat `id` of the session `session`, parameters such as '$3', '$1'), to use inside a larger statement. */
-  visitorChatSql(id: string, session: string): string {
-    return `select * from conversations where id = ${id} and workspace_id = (select workspace_id from sessions where id = ${session}) and ${visitorOwns(Number(session.slice(1)))}`;
-  }
-
-  /** A conversation the visitor may reach (see visitorOwns), or 404. */
+  /** A conversation the visitor may reach, or 404. */
   async ofVisitor(session: Session, id: string, q: Queryable = this.db): Promise<Row> {
-    const [c] = await q.query(
-      `select * from conversations where id = $1 and workspace_id = $2 and ${visitorOwns(3)}`,
-      [id, session.workspace_id, session.id],
-    );
+    const [c] = await q.query('select * from visitor_conversations($1) where id = $2', [session.id, id]);
     if (!c) throw notFound(`Chat ${id}`);
     return c;
   }
@@ -88,9 +73,8 @@ export class Conversations {
   /** The visitor's chat that is still going on (not finished, dismissed or closed), if any. */
   async ongoing(session: Session): Promise<Row | null> {
     const [c] = await this.db.query(
-      `select * from conversations where workspace_id = $1 and ${visitorOwns(2)}
-         and chat_status not in ('finished', 'dismissed') and status <> 'closed' order by created_at desc limit 1`,
-      [session.workspace_id, session.id],
+      `select * from visitor_conversations($1) where chat_status not in ('finished', 'dismissed') and status <> 'closed' order by created_at desc limit 1`,
+      [session.id],
     );
     return c ?? null;
   }

@@ -17,7 +17,6 @@ interface NewMessage {
   session_id?: string;
   file_id?: string | null;
 }
-const FINISHED = ['finished', 'dismissed'];
 
 /** Messages of conversations: every author's, the history each side reads, read cursors and typing. */
 export class Messages {
@@ -89,36 +88,25 @@ export class Messages {
   ): Promise<{ message: Row; created: boolean; chatStatus: string }> {
     const run = () =>
       this.stream.write(async (q, emit) => {
-        // One statement reads what the message needs (the hot path: PGlite runs one query at a time):
-        // the session as it is now (its contact may have changed since the cached look-up), a message
-        // already stored under this client id in this session, and the conversation it goes to.
-        const [found] = await q.query<{ s: Row; stored: Row | null; c: Row | null }>(
-          `with s as (select * from sessions where id = $1)
-           select (select row_to_json(s) from s) as s,
-                  (select json_build_object('m', chat_message_json(m), 'chat_status', (select chat_status from conversations where id = m.conversation_id))
-                     from messages m where m.session_id = $1 and m.client_id = $2) as stored,
-                  (select row_to_json(c) from (${input.conversation_id ? this.conversations.visitorChatSql('$3', '$1') : this.conversations.currentSql('$1')}) c) as c`,
-          input.conversation_id ? [session.id, input.client_id, input.conversation_id] : [session.id, input.client_id],
-        );
-        if (found!.stored) return { message: found!.stored.m as Row, created: false, chatStatus: found!.stored.chat_status as string };
-        const now = { ...session, contact_id: found!.s.contact_id, agent_id: found!.s.agent_id };
-        let c = found!.c;
-        if (input.conversation_id) {
-          if (!c) throw new HttpError(404, 'not_found', `Chat ${input.conversation_id} was not found`);
-          if (FINISHED.includes(c.chat_status)) throw new HttpError(409, 'chat_finished', `Chat ${input.conversation_id} is finished or dismissed; create a new chat`);
-        } else if (!c || c.status === 'closed' || FINISHED.includes(c.chat_status)) {
-          c = await this.conversations.open(q, emit, now, { fields: input.conversation_fields ?? {} });
+        // One planned statement (migration 011, visitor_message): the hot path, on PGlite mostly planning time otherwise.
+        const write = async (conversationId: string | null) => {
+          const [row] = await q.query<{ r: Row }>('select visitor_message($1, $2, $3, $4, $5, $6) as r', [
+            session.id, input.client_id, input.content, conversationId, input.file_id ?? null, newId('msg'),
+          ]);
+          return row!.r;
+        };
+        let r = await write(input.conversation_id ?? null);
+        if (r.open) {
+          // No conversation going on: the one creator opens it (with the session as it is now), then the message goes in.
+          const s = r.session as Row;
+          const opened = await this.conversations.open(q, emit, { ...session, contact_id: s.contact_id, agent_id: s.agent_id }, { fields: input.conversation_fields ?? {} });
+          r = await write(opened.id);
         }
-        // The message and the conversation's read cursor and status in one statement.
-        const [row] = await q.query<{ m: Row }>(
-          `with ins as (insert into messages (id, workspace_id, conversation_id, author, content, client_id, session_id, file_id)
-             values ($1, $2, $3, 'visitor', $4, $5, $6, $7) returning *),
-           upd as (update conversations set updated_at = now(), visitor_read_seq = (select seq from ins),
-             status = case when status = 'pending' then 'open' else status end where id = $3)
-           select chat_message_json(ins) as m from ins`,
-          [newId('msg'), c.workspace_id, c.id, input.content, input.client_id, session.id, input.file_id ?? null],
-        );
-        const message = row!.m;
+        if (r.stored) return { message: r.stored as Row, created: false, chatStatus: r.chat_status as string };
+        if (r.missing) throw new HttpError(404, 'not_found', `Chat ${input.conversation_id} was not found`);
+        if (r.finished) throw new HttpError(409, 'chat_finished', `Chat ${input.conversation_id} is finished or dismissed; create a new chat`);
+        const message = r.message as Row;
+        const c = r.conversation as Row;
         emit(forOperators(c, 'message', { message }));
         emit(forVisitor(c, 'message', { message }));
         return { message, created: true, chatStatus: c.chat_status as string };

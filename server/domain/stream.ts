@@ -61,18 +61,8 @@ export class Stream {
       const pending: NewEvent[] = [];
       const out = await fn(q, (e) => pending.push(e));
       if (pending.length) {
-        // One statement for all of them (the message path is hot: fewer round trips), in the order emitted.
-        const rows = await q.query<StreamEvent>(
-          `insert into stream_events (workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload)
-           select workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload
-             from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::jsonb[]) with ordinality
-               as e(workspace_id, session_id, contact_id, conversation_id, type, visitor, operator, payload, n)
-            order by n returning *`,
-          [
-            pending.map((e) => e.workspace_id), pending.map((e) => e.session_id), pending.map((e) => e.contact_id), pending.map((e) => e.conversation_id),
-            pending.map((e) => e.type), pending.map((e) => e.visitor), pending.map((e) => e.operator), pending.map((e) => JSON.stringify(e.payload)),
-          ],
-        );
+        // One planned statement for all of them, in the order emitted (migration 011: stream_append).
+        const rows = await q.query<StreamEvent>('select * from stream_append($1::jsonb)', [JSON.stringify(pending)]);
         stored.push(...rows.sort((a, b) => Number(a.id) - Number(b.id)));
       }
       return out;
