@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import typescript from '@rollup/plugin-typescript';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -21,14 +21,32 @@ const cssTokens = () => ({
   },
 });
 
-/** Copies the themes to dist/themes and writes the types entry. */
+/** Copies the themes to dist/themes and writes the npm entries (dist/index.js, dist/react.js) with their types. */
 const assets = () => ({
   name: 'assets',
-  generateBundle() {
-    for (const theme of ['light', 'dark']) {
-      this.emitFile({ type: 'asset', fileName: `themes/${theme}.css`, source: readFileSync(`themes/${theme}.css`, 'utf8') });
+  writeBundle() {
+    mkdirSync('dist/themes', { recursive: true });
+    for (const theme of ['light', 'dark']) copyFileSync(`themes/${theme}.css`, `dist/themes/${theme}.css`);
+    for (const entry of ['index', 'react']) {
+      writeFileSync(`dist/${entry}.js`, `export * from './lib/${entry}.js';\n`);
+      writeFileSync(`dist/${entry}.d.ts`, `export * from './types/src/entries/${entry}.js';\n`);
     }
-    this.emitFile({ type: 'asset', fileName: 'index.d.ts', source: "export * from './types/src/entries/index.js';\n" });
+    // React 19 renders custom elements itself: `<chat-widget public-key=... onchat-show=...>` type-checks
+    // once these types are in (importing chat-widget/react, or `import type {} from 'chat-widget/react'`).
+    // The element typings are generated from the manifest (custom-elements-manifest.config.mjs).
+    writeFileSync(
+      'dist/react.d.ts',
+      [
+        "export * from './types/src/entries/react.js';",
+        "import type { CustomElements } from './frameworks/jsx.js';",
+        "declare module 'react' {",
+        '  namespace JSX {',
+        '    interface IntrinsicElements extends CustomElements {}',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
   },
 });
 
@@ -120,19 +138,19 @@ export default [
     plugins: [litLocalizeLean(), cssTokens(), nodeResolve(), ts(), minifyLiterals(), minify()],
     onwarn,
   },
-  // The reference server's operator inbox page.
+  // The npm entry: one file per source module under dist/lib/ (no hashed chunks: the app's bundler
+  // splits), Lit and the co-browsing recorder left to the app's bundler; dist/index.js re-exports it.
   {
-    input: 'server/inbox/inbox-app.ts',
-    output: { file: 'dist/inbox.js', format: 'es', inlineDynamicImports: true },
-    plugins: [nodeResolve(), ts(), minifyLiterals(), minify()],
-    onwarn,
-  },
-  // The npm entry: Lit left to the application's bundler.
-  {
-    input: 'src/entries/index.ts',
-    output: { dir: 'dist', entryFileNames: 'index.js', format: 'es', chunkFileNames: 'lib/[name]-[hash].js' },
-    preserveEntrySignatures: 'allow-extension',
-    external: (id) => /^(lit|@lit\/)/.test(id),
+    input: { index: 'src/entries/index.ts', react: 'src/entries/react.ts' },
+    output: {
+      dir: 'dist/lib',
+      format: 'es',
+      preserveModules: true,
+      preserveModulesRoot: '.',
+      entryFileNames: (chunk) => `${chunk.name.replace(/^node_modules\//, 'vendor/')}.js`,
+    },
+    preserveEntrySignatures: 'strict',
+    external: (id) => /^(lit|@lit\/|@rrweb\/record|react)/.test(id),
     plugins: [cssTokens(), nodeResolve(), ts(), assets()],
     onwarn,
   },

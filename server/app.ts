@@ -115,6 +115,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 async function pages(app: FastifyInstance, demoPublicKey: string): Promise<void> {
   await serveDist(app, `${ROOT}dist`);
   await app.register(fastifyStatic, { root: `${ROOT}demo`, prefix: '/demo/', decorateReply: false });
+  // The inbox's script, built by this package (server/rollup.config.mjs), brotli/gzip when asked.
+  await app.register(fastifyStatic, { root: `${ROOT}server/public`, prefix: '/assets/', decorateReply: false, preCompressed: true });
   const page = async (file: string) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey);
   app.get('/', async (_request, reply) => {
     reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');

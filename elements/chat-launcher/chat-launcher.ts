@@ -42,7 +42,7 @@ export class ChatLauncher extends LitElement {
   @property() label = '';
 
   /** Mirrors the widget's theme, so that a `for=` launcher is themed like it. */
-  @property({ reflect: true }) theme = 'auto';
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'auto';
 
   @consume({ context: stateContext, subscribe: true })
   @state()

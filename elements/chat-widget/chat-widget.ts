@@ -80,22 +80,22 @@ const OPTION_KEYS = Object.keys(ATTRIBUTE_OPTIONS) as OptionKey[];
  * @cssproperty --chat-offset-x - Distance from the side of the window (20px).
  * @cssproperty --chat-offset-y - Distance from the bottom of the window (20px).
  *
- * @event chat-ready - The widget is ready. `detail: {sessionId}`
- * @event chat-show - The panel opened.
- * @event chat-hide - The panel closed.
- * @event chat-request-close - Cancelable; the visitor is about to close the panel. `detail: {source}`
- * @event chat-launcher-visibility - The launcher was shown or hidden. `detail: {visible}`
- * @event chat-unread-change - The unread count changed. `detail: {count}`
- * @event chat-message-sent - The visitor sent a message (before delivery). `detail: {message}`
- * @event chat-message-received - A message from an operator, bot or the system arrived. `detail: {message}`
- * @event chat-session-loaded - The visitor's session is loaded. `detail: {sessionId}`
- * @event chat-identify - The visitor was identified. `detail: {identity}`
- * @event chat-user-change - A visitor field changed. `detail: {field, value}`
- * @event chat-availability-change - Operators came online or went offline. `detail: {available}`
- * @event chat-theme-change - The theme changed. `detail: {theme}`
- * @event chat-preview-show - The preview card appeared. `detail: {message}`
- * @event chat-preview-hide - The preview card went away.
- * @event chat-error - Something failed. `detail: {code, message}`
+ * @fires {{ sessionId: string | null }} chat-ready - The widget is ready.
+ * @fires {{}} chat-show - The panel opened.
+ * @fires {{}} chat-hide - The panel closed.
+ * @fires {ChatRequestCloseDetail} chat-request-close - Cancelable (`preventDefault()` keeps the panel open); the visitor is about to close the panel.
+ * @fires {{ visible: boolean }} chat-launcher-visibility - The launcher was shown or hidden.
+ * @fires {{ count: number }} chat-unread-change - The unread count changed.
+ * @fires {ChatMessageDetail} chat-message-sent - The visitor sent a message (before delivery).
+ * @fires {ChatMessageDetail} chat-message-received - A message from an operator, bot or the system arrived.
+ * @fires {{ sessionId: string }} chat-session-loaded - The visitor's session is loaded.
+ * @fires {ChatIdentifyDetail} chat-identify - The visitor was identified.
+ * @fires {{ field: string; value: unknown }} chat-user-change - A visitor field changed.
+ * @fires {{ available: boolean }} chat-availability-change - Operators came online or went offline.
+ * @fires {ChatThemeDetail} chat-theme-change - The theme changed.
+ * @fires {ChatMessageDetail} chat-preview-show - The preview card appeared.
+ * @fires {{}} chat-preview-hide - The preview card went away.
+ * @fires {{ code: string; message: string }} chat-error - Something failed.
  */
 @localized()
 export class ChatWidget extends LitElement {

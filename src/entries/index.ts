@@ -17,5 +17,5 @@ export { Store } from '../state/store.js';
 export { ChatClient, ChatError, type ChatClientOptions, type ChatClientEvents } from '../client/chat-client.js';
 export { bindClient } from '../runtime/bind.js';
 export { stateContext, commandsContext } from '../context.js';
-export type { ChatEventDetails, ChatEventName } from '../state/events.js';
+export type { ChatEventDetails, ChatEventName, ChatMessageDetail, ChatIdentifyDetail, ChatThemeDetail, ChatRequestCloseDetail, CloseSource } from '../state/events.js';
 export type { ChatMessage, WidgetState, Theme, Position, VisitorIdentity, ConnectionState } from '../state/types.js';

@@ -22,6 +22,18 @@ export interface ChatEventDetails {
 }
 
 export type CloseSource = 'close-button' | 'keyboard' | 'launcher';
+/** The details of the events that carry one of the package's types (named, so that the generated framework typings can import them). */
+export type ChatMessageDetail = ChatEventDetails['chat-message-sent'];
+export type ChatIdentifyDetail = ChatEventDetails['chat-identify'];
+export type ChatThemeDetail = ChatEventDetails['chat-theme-change'];
+export type ChatRequestCloseDetail = ChatEventDetails['chat-request-close'];
+
+/** Every event's name, at run time (the React wrapper's `onChat...` props are made from it). */
+export const CHAT_EVENT_NAMES = Object.keys({
+  'chat-ready': 1, 'chat-show': 1, 'chat-hide': 1, 'chat-launcher-visibility': 1, 'chat-unread-change': 1, 'chat-message-sent': 1,
+  'chat-message-received': 1, 'chat-session-loaded': 1, 'chat-identify': 1, 'chat-user-change': 1, 'chat-availability-change': 1,
+  'chat-theme-change': 1, 'chat-preview-show': 1, 'chat-preview-hide': 1, 'chat-error': 1, 'chat-request-close': 1,
+} satisfies Record<keyof ChatEventDetails, 1>) as (keyof ChatEventDetails)[];
 export type ChatEventName = keyof ChatEventDetails;
 export type ChatEventEntry = { [K in ChatEventName]: [K, ChatEventDetails[K]] }[ChatEventName];
 
