@@ -33,7 +33,8 @@ export const chromiumArgs = [
 
 // Run with `node --import tsx` (npm run test:browser) so that this config can start the TypeScript server.
 export default {
-  files: ['test/**/*.test.ts', '!test/server/**'],
+  // Browser tests only: the server, package and framework tests run in Node (node:test).
+  files: ['test/**/*.test.ts', '!test/server/**', '!test/package/**', '!test/frameworks/**'],
   nodeResolve: { exportConditions: ['development'] },
   plugins: [cssTokens, chatServerPlugin(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' })],
   browsers: [

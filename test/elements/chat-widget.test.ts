@@ -1,3 +1,5 @@
+// One file for the element's whole outward contract (DESIGN section 4: attributes, methods, events, parts,
+// theming, accessibility), so that it reads in one place; it is longer than 400 lines for that reason.
 import { expect, html, oneEvent, aTimeout, waitUntil } from '@open-wc/testing';
 import { sendKeys, emulateMedia, setViewport } from '@web/test-runner-commands';
 import { ContextEvent } from '@lit/context';
