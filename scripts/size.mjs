@@ -4,7 +4,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'n
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
-const files = ['dist/widget.js', 'dist/widget-main.js', 'dist/chat-widget.js', 'dist/index.js', ...readdirSync('dist/chunks').filter((f) => !/\.(br|gz)$/.test(f)).map((f) => join('dist/chunks', f)), ...readdirSync('dist/themes').filter((f) => !/\.(br|gz)$/.test(f)).map((f) => join('dist/themes', f))];
+const files = ['dist/widget.js', 'dist/widget-main.js', 'dist/chat-widget.js', ...readdirSync('dist/chunks').filter((f) => !/\.(br|gz)$/.test(f)).map((f) => join('dist/chunks', f)), ...readdirSync('dist/themes').filter((f) => !/\.(br|gz)$/.test(f)).map((f) => join('dist/themes', f))];
 const rows = [];
 const onWire = (file) => {
   try {
@@ -28,6 +28,15 @@ for (const file of files) {
     gzip: onWire(`${file}.gz`) ?? gzipSync(bytes, { level: 9 }).length,
     brotli: onWire(`${file}.br`) ?? brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   });
+}
+// The npm entry is one module per source (dist/lib/): what it adds to an app is what the app's bundler
+// makes of it. Measured as such: esbuild, minified, Lit and the recorder left out (the app has them).
+{
+  const { build } = await import('esbuild');
+  const out = await build({ entryPoints: ['dist/index.js'], bundle: true, minify: true, format: 'esm', write: false, splitting: true, outdir: 'bench-results/npm-entry', external: ['lit', 'lit/*', '@lit/*', '@rrweb/record'], logLevel: 'silent' });
+  const main = out.outputFiles.find((f) => f.path.endsWith('/index.js'));
+  const bytes = Buffer.from(main.contents);
+  rows.push({ file: 'dist/index.js (bundled by an app: esbuild, Lit external; its lazy parts apart)', minified: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length, brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length });
 }
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 console.log('| file | minified | gzip | brotli |\n| --- | ---: | ---: | ---: |');
