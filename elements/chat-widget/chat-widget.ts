@@ -195,10 +195,10 @@ export class ChatWidget extends LitElement {
   get state(): WidgetState { return this.#store.state; }
 
   /** The effective public key (`public-key` or `data-public-key`). */
-  get effectivePublicKey(): string { return this.publicKey || this.dataPublicKey; }
+  private get effectivePublicKey(): string { return this.publicKey || this.dataPublicKey; }
 
   /** The effective API base URL: `api` or `data-api`, with a trailing `/messages` taken off. */
-  get effectiveApi(): string { return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, ''); }
+  private get effectiveApi(): string { return (this.api || this.dataApi).replace(/\/+$/, '').replace(/\/messages$/, ''); }
 
   // ---- methods (each also reachable through the dialects) ----
 
