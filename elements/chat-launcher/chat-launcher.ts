@@ -74,11 +74,13 @@ export class ChatLauncher extends LitElement {
     this.#detach();
     const target = this.for ? (this.getRootNode() as Document | ShadowRoot).getElementById?.(this.for) ?? document.getElementById(this.for) : null;
     if (!target) {
-      // The widget may come later in the page: wait for it.
+      // The widget may come later in the page, or get its id later: wait for it. Frameworks
+      // set an element's id after it is in the page (@lit/react's ChatWidget sets `id` as a
+      // property in a layout effect), so an id given to a widget counts as well as a new one.
       this.#observer = new MutationObserver(() => {
         if (document.getElementById(this.for)) this.#attach();
       });
-      this.#observer.observe(document, { childList: true, subtree: true });
+      this.#observer.observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['id'] });
       return;
     }
     target.dispatchEvent(

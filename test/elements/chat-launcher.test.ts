@@ -35,6 +35,24 @@ describe('<chat-launcher>', () => {
     root.remove();
   });
 
+  it('with for="ID" it finds a widget that gets its id after both are in the page (as @lit/react sets id)', async () => {
+    const root = document.createElement('div');
+    root.innerHTML = '<chat-widget launcher-hidden></chat-widget><nav><chat-launcher for="late-id"></chat-launcher></nav>';
+    document.body.append(root);
+    const widget = root.querySelector<ChatWidget>('chat-widget')!;
+    const launcher = root.querySelector<ChatLauncher>('chat-launcher')!;
+    await launcher.updateComplete;
+    widget.id = 'late-id';
+    await widget.updateComplete;
+    await new Promise((r) => setTimeout(r, 10));
+    await launcher.updateComplete;
+    launcherButton(launcher).click();
+    expect(widget.isOpen).to.equal(true);
+    await launcher.updateComplete;
+    expect(launcherButton(launcher).getAttribute('aria-expanded')).to.equal('true');
+    root.remove();
+  });
+
   it('slotted into the widget, it replaces the default launcher and drives the widget', async () => {
     const el = await fixture<ChatWidget>(html`<chat-widget><chat-launcher slot="launcher" label="Help"></chat-launcher></chat-widget>`);
     await settled(el);
