@@ -1,0 +1,2 @@
+// The tags' typings for svelte-check and editors, generated from the manifest.
+import type {} from 'chat-widget/svelte';
