@@ -4,7 +4,7 @@
  * the API on 127.0.0.1), in light, dark, Arabic and at phone size, into screenshots/*.png.
  */
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import puppeteer, { type Page } from 'puppeteer-core';
 import { buildApp } from '../server/app.js';
 import { LocalBus } from '../server/bus.js';
@@ -48,6 +48,7 @@ interface Variant {
   width: number;
   height: number;
 }
+const only = process.env.VIEWS?.split(',');
 const variants: Variant[] = [
   { name: 'light', theme: 'light', width: 1280, height: 800 },
   { name: 'dark', theme: 'dark', width: 1280, height: 800 },
@@ -55,40 +56,170 @@ const variants: Variant[] = [
   { name: 'phone', theme: 'light', width: 375, height: 740 },
 ];
 
+/** The widget's element and its commands (by the Lit context protocol, as the dialects get them), in the page. */
+const IN_PAGE = `
+  window.__widget = async () => {
+    await customElements.whenDefined('chat-widget');
+    const el = document.querySelector('chat-widget');
+    await el.updateComplete;
+    let commands;
+    const ev = new Event('context-request', { bubbles: true, composed: true });
+    Object.assign(ev, { context: Symbol.for('chat-widget/commands'), contextTarget: document.body, callback: (v) => (commands = v), subscribe: false });
+    el.dispatchEvent(ev);
+    return { el, commands };
+  };
+  window.__until = async (test, ms = 8000) => {
+    for (let t = 0; t < ms; t += 100) { if (test()) return true; await new Promise((r) => setTimeout(r, 100)); }
+    console.error('screenshots: a view did not come');
+    return false;
+  };
+  window.__panel = () => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot;
+  window.__view = (tag) => window.__panel()?.querySelector(tag)?.shadowRoot;
+`;
+
+/** An operator's reply to the visitor's newest conversation (through the operator API). */
+async function operatorReply(content: string): Promise<void> {
+  const headers = { authorization: `Bearer ${ws.operatorKey}`, 'content-type': 'application/json' };
+  for (let i = 0; i < 50; i++) {
+    const list = (await (await fetch(`${server}/api/agent/conversations`, { headers })).json()) as { conversations: { id: string; last_message?: { content: string } | null }[] };
+    const c = list.conversations.find((x) => x.last_message?.content?.startsWith('Hi! Where is my order'));
+    if (c) {
+      await fetch(`${server}/api/agent/conversations/${c.id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content }) });
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.error('screenshots: no conversation to reply to');
+}
+
 /** Each view: what the page (or visitor) does to reach it. */
 const views: Record<string, (page: Page) => Promise<void>> = {
+  // The messenger as it opens: the topic picker.
+  home: async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.show();
+      await (window as any).__until(() => (window as any).__view('chat-topics')?.querySelector('button'));
+    });
+  },
+  // A conversation: the visitor's question and an operator's formatted answer.
+  conversation: async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.show();
+      el.sendMessage('Hi! Where is my order #1042? It was due yesterday.');
+    });
+    await operatorReply('Hello! Your order shipped this morning. You will get a tracking link by email within the hour.');
+    await page.evaluate(async () => (window as any).__until(() => (window as any).__panel()?.querySelector('[part="message"][data-author="agent"]')));
+  },
   // A conversation where one message was refused (shown failed, with Retry and Discard) and the next went on.
   'conversation-failed': async (page) => {
     await page.evaluate(async () => {
-      await customElements.whenDefined('chat-widget');
-      const el = document.querySelector('chat-widget') as unknown as { show(): void; sendMessage(t: string): void; updateComplete: Promise<unknown> };
-      await el.updateComplete;
+      const { el } = await (window as any).__widget();
       el.show();
       el.sendMessage('Hello, I have a question about my order');
       await new Promise((r) => setTimeout(r, 600));
       el.sendMessage('This one has a bad byte: \u0000');
       await new Promise((r) => setTimeout(r, 300));
       el.sendMessage('And this one goes through anyway');
+      await (window as any).__until(() => (window as any).__panel()?.querySelector('[data-status="failed"]'), 10000);
     });
-    await page.waitForFunction(() => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot?.querySelector('[data-status="failed"]'), { timeout: 10000 }).catch(() => console.error('no failed message shown'));
+  },
+  // A ticket form sent empty: the required fields flagged.
+  'ticket-errors': async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.show();
+      el.showTicketForm('bug_report');
+      await (window as any).__until(() => (window as any).__view('chat-tickets')?.querySelector('form'));
+      (window as any).__view('chat-tickets').querySelector('form button.primary')?.click();
+      await (window as any).__until(() => (window as any).__view('chat-tickets')?.querySelector('[aria-invalid="true"]'));
+    });
+  },
+  // Help: search results, then an article.
+  help: async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.openHelp('refund');
+      await (window as any).__until(() => (window as any).__view('chat-help')?.querySelector('li, article'));
+    });
+  },
+  article: async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.openArticle({ locale: 'en', slug: 'refunds' });
+      await (window as any).__until(() => (window as any).__view('chat-help')?.querySelector('article'));
+    });
+  },
+  // Booking a meeting: a day's free times, one picked, the form to book it.
+  booking: async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.openScheduling();
+      await (window as any).__until(() => (window as any).__view('chat-schedule')?.querySelector('.slots button'));
+      (window as any).__view('chat-schedule').querySelectorAll('.slots button')[2]?.click();
+      await (window as any).__until(() => (window as any).__view('chat-schedule')?.querySelector('form.book'));
+    });
+  },
+  // A call-back request for the Billing topic.
+  callback: async (page) => {
+    await page.evaluate(async () => {
+      const { el, commands } = await (window as any).__widget();
+      el.show();
+      await (window as any).__until(() => el.state.topics.length);
+      const billing = el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => t.channels.includes('voice_call'));
+      commands.requestCallback(billing.id);
+      await (window as any).__until(() => (window as any).__view('chat-schedule')?.querySelector('input'));
+      // A number without its country code: the visitor is told how to write it.
+      const view = (window as any).__view('chat-schedule');
+      view.querySelector('input[name="phone"]').value = '020 7946 0958';
+      view.querySelector('form button.primary').click();
+      await (window as any).__until(() => (window as any).__view('chat-schedule')?.querySelector('[role="alert"]'));
+    });
+  },
+  // The end of a chat: rating, survey, transcript, a new conversation.
+  'after-chat': async (page) => {
+    await page.evaluate(async () => {
+      const { el, commands } = await (window as any).__widget();
+      el.show();
+      el.sendMessage('Thanks, that answers it.');
+      await (window as any).__until(() => el.state.chat);
+      await commands.finishChat();
+      await (window as any).__until(() => (window as any).__view('chat-after')?.querySelector('form, button'));
+    });
   },
 };
 
 for (const v of variants) {
-  for (const [view, reach] of Object.entries(views)) {
+  for (const [view, reach] of Object.entries(views).filter(([name]) => !only || only.includes(name))) {
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
     await page.setViewport({ width: v.width, height: v.height, deviceScaleFactor: 1 });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: v.theme }, { name: 'prefers-reduced-motion', value: 'reduce' }]);
+    await page.evaluateOnNewDocument(IN_PAGE);
+    page.on('console', (m) => m.type() === 'error' && console.error(`  ${view}-${v.name}: ${m.text()}`));
     await page.goto(`${siteBase}/?theme=${v.theme}${v.locale ? `&locale=${v.locale}` : ''}`, { waitUntil: 'load' });
     await page.hover('chat-widget');
     await reach(page);
     await new Promise((r) => setTimeout(r, 500));
     const file = `${OUT}/${view}-${v.name}.png`;
-    await page.screenshot({ path: file as `${string}.png` });
+    // At desktop size, the widget's side of the window (the left one in Arabic): the messenger, not the empty page.
+    const rtl = v.locale === 'ar';
+    const clip = v.width > 600 ? { x: rtl ? 0 : v.width - 460, y: 0, width: 460, height: v.height } : undefined;
+    await page.screenshot({ path: file as `${string}.png`, ...(clip ? { clip } : {}) });
     console.log(file);
     await context.close();
   }
+}
+
+// A sheet per view (light, dark, Arabic, phone side by side) to look at them together; README's gallery uses them.
+for (const view of Object.keys(views).filter((name) => !only || only.includes(name))) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 460 * 3 + 375 + 40, height: 820, deviceScaleFactor: 1 });
+  const img = (name: string) => `<figure><img src="data:image/png;base64,${readFileSync(`${OUT}/${view}-${name}.png`).toString('base64')}"><figcaption>${name}</figcaption></figure>`;
+  await page.setContent(`<style>body{margin:0;display:flex;gap:8px;padding:8px;background:#888;font:12px system-ui}figure{margin:0}figcaption{color:#fff}</style>${variants.map((v) => img(v.name)).join('')}`);
+  await page.screenshot({ path: `${OUT}/sheet-${view}.png` as `${string}.png`, fullPage: true });
+  await page.close();
 }
 
 await browser.close();

@@ -14,8 +14,12 @@ export const panelStyles = css`
   [part='header'] {
     display: flex;
     align-items: center;
-    gap: 12px;
-    padding: 14px 16px;
+    gap: 8px;
+    /* One height whatever the state or the language: title and status stay on one line each. */
+    box-sizing: border-box;
+    block-size: 64px;
+    flex: none;
+    padding: 0 8px 0 16px;
     background: var(--_brand);
     color: var(--_brand-contrast);
   }
@@ -27,11 +31,23 @@ export const panelStyles = css`
     margin: 0;
     font-size: 17px;
     font-weight: 650;
+    line-height: 1.3;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
   }
   .status {
     margin: 0;
     font-size: 13px;
+    line-height: 1.35;
     opacity: 0.92;
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  [part='header'] .text-button {
+    flex: none;
+    white-space: nowrap;
   }
   .status[data-connection='offline'] {
     font-weight: 600;

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
+import { state } from 'lit/decorators.js';
 import { localized, msg, str } from '@lit/localize';
 import type { WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
@@ -27,8 +28,46 @@ export class ChatSchedule extends LitElement {
     return schedule.kind === 'call' ? this.#call(s) : this.#booking(s);
   }
 
+  /** The day of the slots shown (booking): the first day with free times unless the visitor picked another. */
+  @state() private day: string | null = null;
+
   #when(slot: string, locale: string): string {
     return new Intl.DateTimeFormat(locale || undefined, { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' }).format(toDate(slot));
+  }
+
+  #time(slot: string, locale: string): string {
+    return new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' }).format(toDate(slot));
+  }
+
+  /** The visitor's time zone as they would recognise it: "Europe/Paris (GMT+1)". */
+  #zone(locale: string): string {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const short = new Intl.DateTimeFormat(locale || undefined, { timeZoneName: 'short' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value;
+    return short && short !== zone ? `${zone.replace(/_/g, ' ')} (${short})` : zone;
+  }
+
+  /** The slots by the visitor's local day, in order. */
+  #days(slots: readonly string[], locale: string): { key: string; label: string; short: string; slots: string[] }[] {
+    const days = new Map<string, { key: string; label: string; short: string; slots: string[] }>();
+    const long = new Intl.DateTimeFormat(locale || undefined, { weekday: 'long', day: 'numeric', month: 'long' });
+    const short = new Intl.DateTimeFormat(locale || undefined, { weekday: 'short', day: 'numeric' });
+    for (const slot of slots) {
+      const date = toDate(slot);
+      const key = `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
+      if (!days.has(key)) days.set(key, { key, label: long.format(date), short: short.format(date), slots: [] });
+      days.get(key)!.slots.push(slot);
+    }
+    return [...days.values()];
+  }
+
+  protected override updated(): void {
+    // A slot picked: the form to book it comes into view, its first field ready.
+    const form = this.renderRoot.querySelector<HTMLFormElement>('form.book');
+    if (form && !form.dataset['shown']) {
+      form.dataset['shown'] = '1';
+      form.scrollIntoView({ block: 'nearest', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+      form.querySelector<HTMLInputElement>('input')?.focus({ preventScroll: true });
+    }
   }
 
   #error(s: WidgetState) {
@@ -40,7 +79,9 @@ export class ChatSchedule extends LitElement {
           ? msg('This meeting type does not exist.')
           : s.notice.code === 'slot_taken'
             ? msg('Someone just booked that time. Please pick another one.')
-            : s.notice.text;
+            : s.notice.code === 'invalid_phone_number'
+              ? msg('Please enter your phone number with the country code, such as +44 20 7946 0958.')
+              : s.notice.text;
     return html`<p role="alert">${text}</p>`;
   }
 
@@ -54,7 +95,8 @@ export class ChatSchedule extends LitElement {
         <button type="button" @click=${() => this.#context.commands?.setView('conversation')}>${msg('Back to messages')}</button>`;
     }
     return html`<form @submit=${this.#submitCall}>
-      <h3>${msg('Call me back')}${topic ? html` · ${topic.name}` : nothing}</h3>
+      <h3>${msg('Call me back')}</h3>
+      ${topic ? html`<p class="muted subtitle">${topic.name}</p>` : nothing}
       <label>${msg('Your phone number, with the country code')}
         <input name="phone" type="tel" autocomplete="tel" inputmode="tel" required placeholder="+14155550123" maxlength="20" />
       </label>
@@ -91,21 +133,32 @@ export class ChatSchedule extends LitElement {
       ${schedule.slots === null
         ? s.notice ? nothing : html`<p class="muted" role="status">${msg('Loading the free times…')}</p>`
         : schedule.slots.length
-          ? html`<fieldset>
-              <legend>${msg('Pick a time')}</legend>
-              <div class="slots">
-                ${schedule.slots.slice(0, 24).map((slot) => html`<button type="button" aria-pressed=${slot === schedule.slot}
-                  @click=${() => this.#context.commands?.chooseSlot(slot)}>${this.#when(slot, s.locale)}</button>`)}
-              </div>
-            </fieldset>`
+          ? this.#slots(s, schedule.slots, schedule.slot)
           : html`<p role="status">${msg('No free time in the coming week.')}</p>`}
       ${schedule.slot
-        ? html`<form @submit=${this.#submitBooking}>
+        ? html`<form class="book" @submit=${this.#submitBooking}>
             <label>${msg('Your name')}<input name="name" autocomplete="name" required maxlength="200" /></label>
             <label>${msg('Your email')}<input name="email" type="email" autocomplete="email" required maxlength="320" /></label>
             <button class="primary" ?disabled=${s.pending.schedule}>${msg(str`Book ${this.#when(schedule.slot, s.locale)}`)}</button>
           </form>`
         : nothing}`;
+  }
+
+  /** Booking's slots: a row of days, then the chosen day's times, in the visitor's time zone (named). */
+  #slots(s: WidgetState, slots: readonly string[], chosen: string | null) {
+    const days = this.#days(slots, s.locale);
+    const day = days.find((d) => d.key === this.day) ?? days[0]!;
+    return html`<fieldset>
+      <legend>${msg('Pick a time')}</legend>
+      <p class="muted zone">${msg(str`Times in your time zone: ${this.#zone(s.locale)}`)}</p>
+      <div class="days" role="group" aria-label=${msg('Day')}>
+        ${days.slice(0, 7).map((d) => html`<button type="button" aria-pressed=${d === day} title=${d.label} @click=${() => (this.day = d.key)}>${d.short}</button>`)}
+      </div>
+      <p class="day-label">${day.label}</p>
+      <div class="slots">
+        ${day.slots.map((slot) => html`<button type="button" aria-pressed=${slot === chosen} @click=${() => this.#context.commands?.chooseSlot(slot)}>${this.#time(slot, s.locale)}</button>`)}
+      </div>
+    </fieldset>`;
   }
 
   #submitCall(event: SubmitEvent): void {

@@ -40,12 +40,18 @@ export class ChatTickets extends LitElement {
 
   #form(s: WidgetState, form: TicketFormDef) {
     const { values, errors } = s.ticket;
+    const others = s.ticketForms.filter((f) => f.key !== form.key && (s.visibleTicketForms === null || s.visibleTicketForms.includes(f.key)));
     return html`<form novalidate @submit=${this.#submit}>
+      <button class="back" type="button" @click=${() => (others.length ? this.#context.commands?.showTicketForms() : this.#context.commands?.setView('conversation'))}>
+        ${others.length ? msg('‹ All forms') : msg('‹ Back to messages')}
+      </button>
       <h3>${form.title}</h3>
       ${form.fields.map((f) => {
         const id = `f-${f.name}`;
-        const error = errors[f.name];
         const value = values[f.name];
+        // A required field left empty is said in the visitor's language (the server's words are English).
+        const empty = value === undefined || value === null || value === '' || value === false;
+        const error = errors[f.name] && f.required && empty ? msg('Please fill this in.') : errors[f.name];
         const common = { id, name: f.name, invalid: error ? 'true' : 'false', describedby: error ? `${id}-error` : '' };
         let control;
         switch (f.type) {
@@ -66,7 +72,8 @@ export class ChatTickets extends LitElement {
             control = html`<input id=${common.id} name=${f.name} type=${f.type === 'email' ? 'email' : f.type === 'number' ? 'number' : 'text'} ?required=${f.required}
               aria-invalid=${common.invalid} aria-describedby=${common.describedby || nothing} .value=${String(value ?? '')} @input=${this.#input} />`;
         }
-        return html`<label for=${id}>${f.label}${f.required ? html` <span aria-hidden="true">*</span>` : nothing}</label>
+        // Label and required mark in one span: one line (the label is a grid).
+        return html`<label for=${id}><span>${f.label}${f.required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</span></label>
           ${control}
           ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : nothing}`;
       })}

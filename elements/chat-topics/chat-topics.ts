@@ -1,9 +1,11 @@
-import { LitElement, html, nothing } from 'lit';
-import { localized, msg } from '@lit/localize';
+import { LitElement, html, nothing, svg } from 'lit';
+import { localized, msg, str } from '@lit/localize';
 import type { Topic, WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
+
+const phoneIcon = svg`<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>`;
 
 /**
  * The panel's start: the support topics to choose from (a chat starts on the
@@ -27,22 +29,32 @@ export class ChatTopics extends LitElement {
   #topics(s: WidgetState) {
     return html`
       <h3 id="topics-title">${msg('What can we help you with?')}</h3>
+      ${s.afterHours ? nothing : html`<p class="muted hint">${msg('Pick a topic and we will connect you.')}</p>`}
       <ul class="topics" aria-labelledby="topics-title">
         ${s.topics.map((t) => this.#topic(t, s))}
       </ul>
-      ${s.afterHours ? nothing : html`<p class="muted">${msg('Pick a topic and we will connect you.')}</p>`}
     `;
   }
 
+  /** A group of topics reads as a heading over its own; a topic is a row, with "Call me back" beside it when it offers calls. */
   #topic(t: Topic, s: WidgetState): unknown {
+    if (t.children.length) {
+      const id = `group-${t.id}`;
+      return html`<li class="group">
+        <h4 class="group-name" id=${id}>${t.name}</h4>
+        <ul aria-labelledby=${id}>${t.children.map((c) => this.#topic(c, s))}</ul>
+      </li>`;
+    }
     const chat = t.channels.includes('chat');
-    return html`<li>
-      ${t.children.length
-        ? html`<span>${t.name}</span><ul>${t.children.map((c) => this.#topic(c, s))}</ul>`
-        : html`<button type="button" ?disabled=${s.pending.lifecycle || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>${t.name}</button>
-            ${t.channels.includes('voice_call')
-              ? html`<button type="button" class="callback" @click=${() => this.#context.commands?.requestCallback(t.id)}>${msg('Call me back')}</button>`
-              : nothing}`}
+    return html`<li class="row">
+      <button type="button" class="topic" ?disabled=${s.pending.lifecycle || !chat} @click=${() => this.#context.commands?.startChat(t.id)}>
+        <span>${t.name}</span><span class="chev" aria-hidden="true">›</span>
+      </button>
+      ${t.channels.includes('voice_call')
+        ? html`<button type="button" class="callback" aria-label=${msg(str`Call me back: ${t.name}`)} @click=${() => this.#context.commands?.requestCallback(t.id)}>
+            <svg viewBox="0 0 24 24" aria-hidden="true">${phoneIcon}</svg><span>${msg('Call me back')}</span>
+          </button>`
+        : nothing}
     </li>`;
   }
 

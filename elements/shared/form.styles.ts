@@ -85,20 +85,67 @@ export const formStyles = css`
     padding: 0;
     list-style: none;
   }
+  .hint {
+    margin-block-start: -4px;
+  }
   .topics button {
     inline-size: 100%;
     text-align: start;
   }
-  .topics .callback {
-    margin-block-start: 4px;
-    font-size: 13px;
-  }
   .topics ul {
-    margin: 8px 0 0;
-    padding-inline-start: 16px;
+    margin: 0;
+    padding: 0;
     list-style: none;
     display: grid;
+    gap: 8px;
+  }
+  .group-name {
+    margin: 8px 0 6px;
+    color: var(--_muted);
+    font-size: 12px;
+    font-weight: 650;
+    letter-spacing: 0.04em;
+    text-transform: uppercase;
+  }
+  .row {
+    display: flex;
     gap: 6px;
+  }
+  /* A topic of its own after a group: apart from the group's last one. */
+  .group + .row {
+    margin-block-start: 10px;
+  }
+  .row .topic {
+    flex: 1;
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    padding: 11px 14px;
+    font-weight: 500;
+  }
+  .row .topic:hover:not(:disabled) {
+    border-color: var(--_brand);
+  }
+  .chev {
+    color: var(--_muted);
+    font-size: 18px;
+    line-height: 1;
+  }
+  .row .callback {
+    flex: none;
+    inline-size: auto;
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    padding: 8px 10px;
+    color: var(--_brand);
+    font-size: 13px;
+  }
+  .callback svg {
+    inline-size: 16px;
+    block-size: 16px;
+    fill: currentColor;
   }
   .stars {
     display: flex;
@@ -111,26 +158,78 @@ export const formStyles = css`
   }
   .slots {
     display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
+    grid-template-columns: repeat(auto-fill, minmax(84px, 1fr));
     gap: 6px;
   }
+  .days {
+    display: flex;
+    gap: 6px;
+    overflow-x: auto;
+    padding-block-end: 2px;
+  }
+  .days button {
+    flex: none;
+    padding: 6px 10px;
+    font-size: 14px;
+  }
+  .day-label {
+    margin: 4px 0 0;
+    font-size: 14px;
+    font-weight: 600;
+  }
+  .zone {
+    margin: 0;
+    font-size: 13px;
+  }
+  .subtitle {
+    margin-block-start: -6px;
+  }
+  .days button[aria-pressed='true'],
   .slots button[aria-pressed='true'] {
     border-color: var(--_brand);
     background: var(--_brand);
     color: var(--_brand-contrast);
+  }
+  .required {
+    color: var(--_error);
+  }
+  [aria-invalid='true'] {
+    border-color: var(--_error);
+    box-shadow: 0 0 0 1px var(--_error);
   }
   .field-error {
     margin-block-start: -6px;
     color: var(--_error);
     font-size: 13px;
   }
+  .back {
+    justify-self: start;
+    padding: 4px 0;
+    border: none;
+    background: none;
+    color: var(--_brand);
+    font-size: 14px;
+  }
+  .back:hover {
+    text-decoration: underline;
+  }
   .article-body {
     white-space: pre-wrap;
   }
-  [role='alert'],
   [role='status'].notice {
     padding: 8px 10px;
     border-radius: 8px;
     background: var(--_surface);
+  }
+  /* An error the visitor must act on: in the error colour, not a grey box. */
+  [role='alert'] {
+    margin: 0;
+    padding: 8px 10px;
+    border: 1px solid var(--_error);
+    border-inline-start-width: 4px;
+    border-radius: 8px;
+    background: color-mix(in srgb, var(--_error) 8%, var(--_bg));
+    color: var(--_fg);
+    font-size: 14px;
   }
 `;

@@ -1,12 +1,11 @@
 import type { Db, Row } from '../db/db.js';
 import { HttpError, notFound } from '../http/errors.js';
-import { EMAIL } from '../../src/protocol/limits.js';
+import { E164, EMAIL } from '../../src/protocol/limits.js';
 import { isOpen, type Company } from './company.js';
 import { newId } from './ids.js';
 import type { Session } from './sessions.js';
 import { formatSlot, freeSlots, parseTime, type Hours } from './slots.js';
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 
 const callJson = (c: Row) => ({

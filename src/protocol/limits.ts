@@ -10,3 +10,6 @@ export const MAX_FILE_NAME_LENGTH = 255;
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export const isEmail = (value: unknown): value is string => typeof value === 'string' && EMAIL.test(value);
+
+/** A phone number in E.164 form: a +, the country code, then the number (7 to 15 digits in all). */
+export const E164 = /^\+[1-9]\d{6,14}$/;

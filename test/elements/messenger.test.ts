@@ -31,7 +31,7 @@ describe('the full messenger against the real server: ticket forms and help cent
     root.querySelector('#f-email')!.dispatchEvent(new Event('input'));
     root.querySelector('form')!.requestSubmit();
     await waitUntil(() => root.querySelector('#f-description-error'), 'errors shown', { timeout: 5000 });
-    expect(root.querySelector('#f-description-error')!.textContent).to.equal('This field is required');
+    expect(root.querySelector('#f-description-error')!.textContent).to.equal('Please fill this in.', 'a required field left empty, in the visitor\'s words (the server said "This field is required")');
     expect(root.querySelector('#f-email-error')!.textContent).to.equal('Expected an email address');
     expect(root.querySelector('#f-email')!.getAttribute('aria-invalid')).to.equal('true');
     expect(root.querySelector('#f-email')!.getAttribute('aria-describedby')).to.equal('f-email-error');

@@ -83,6 +83,10 @@ describe('calls, booking and co-browsing in the messenger, against the real serv
     form.requestSubmit();
     await waitUntil(() => el.state.notice?.kind === 'error', 'refused', { timeout: 5000 });
     expect(el.state.notice!.text).to.match(/E\.164/);
+    await settled(el);
+    // The visitor reads how to write it, not the SDK's words; nothing reached the server.
+    expect(schedule(el)!.querySelector('[role="alert"]')!.textContent!.trim()).to.equal('Please enter your phone number with the country code, such as +44 20 7946 0958.');
+    expect((await agent(ws, 'GET', '/calls')).body.calls).to.have.length(0);
     (form.elements.namedItem('phone') as HTMLInputElement).value = '+44 20 7946 0958';
     const select = form.elements.namedItem('slot') as HTMLSelectElement;
     select.selectedIndex = 2;

@@ -2,6 +2,7 @@
 import type { Core } from '../core.js';
 import { checkChatId, checkLang, checkMenuId } from '../validate.js';
 import type { Call, CallRequest } from '../wire.js';
+import { E164 } from '../../protocol/limits.js';
 
 export async function getTimeSlots(core: Core, menuId: number | string, lang = 'en'): Promise<string[]> {
   checkMenuId('getTimeSlots(menuId)', menuId);
@@ -14,7 +15,7 @@ export async function createCall(core: Core, input: CallRequest): Promise<Call> 
   if (!input || typeof input !== 'object') throw new TypeError('createCall(data): expected {menu_id, lang, phone_number, ...}');
   checkMenuId('createCall({menu_id})', input.menu_id);
   checkLang('createCall({lang})', input.lang);
-  if (typeof input.phone_number !== 'string' || !/^\+[1-9]\d{6,14}$/.test(input.phone_number)) {
+  if (typeof input.phone_number !== 'string' || !E164.test(input.phone_number)) {
     throw new TypeError(`createCall({phone_number}): expected an E.164 number such as "+14155550123", got ${JSON.stringify(input.phone_number)}`);
   }
   if (input.scheduled_at !== undefined && typeof input.scheduled_at !== 'string') throw new TypeError('createCall({scheduled_at}): expected a time such as "2023-05-31T11:45+0000"');

@@ -1,6 +1,7 @@
 import type { WidgetState } from '../../state/types.js';
 import { lang, type Core, type Cross } from '../core.js';
 import * as v from '../validate.js';
+import { E164 } from '../../protocol/limits.js';
 
 export interface MeetingType {
   id: number;
@@ -38,6 +39,11 @@ export const schedule = (core: Core, c: Cross) => {
       const when = slot === null || slot === '' ? null : v.string('submitCall(phone, slot)', slot, { max: 40 });
       const topicId = core.state.schedule?.topicId;
       if (topicId === null || topicId === undefined) return Promise.resolve(false);
+      // A number the server would refuse is said to the visitor at once (the view words it by its code).
+      if (!E164.test(number)) {
+        core.store.update({ notice: { kind: 'error', code: 'invalid_phone_number', text: `submitCall(phone): expected an E.164 number such as +14155550123, got ${JSON.stringify(number)}` } });
+        return Promise.resolve(false);
+      }
       return core.run('schedule', async (port) => {
         await port.requestCall({ topicId, phone: number, slot: when, lang: lang(core.state) });
         patch({ done: Object.freeze({ when }) });

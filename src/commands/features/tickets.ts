@@ -27,6 +27,11 @@ export const tickets = (core: Core, c: Cross) => ({
     c.openWith({ view: 'tickets', ticket: Object.freeze({ key: formKey, values: s.ticketPrefill, errors: Object.freeze({}), sentId: null }), notice: null });
   },
 
+  /** The list of the forms the visitor may choose from (the way back from an open form). */
+  showTicketForms(): void {
+    c.openWith({ view: 'tickets', ticket: NO_TICKET, notice: null });
+  },
+
   /** Prefills ticket form fields (merged); applies to the open form too. */
   setTicketFormFields(fields: unknown): void {
     const given = v.plainObject('setTicketFormFields(fields)', fields);
