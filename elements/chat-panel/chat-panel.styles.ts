@@ -126,7 +126,10 @@ export const panelStyles = css`
     font-size: 12px;
   }
   .author {
-    display: block;
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    margin-block-end: 2px;
     font-size: 12px;
     font-weight: 600;
     color: var(--_muted);
@@ -170,6 +173,8 @@ export const panelStyles = css`
   }
   [part='input'] {
     flex: 1;
+    /* Grows with what is typed, up to about five lines. */
+    field-sizing: content;
     min-block-size: 40px;
     max-block-size: 140px;
     padding: 8px 12px;
@@ -310,5 +315,23 @@ export const panelStyles = css`
       opacity: 0;
       transform: translateY(4px);
     }
+  }
+  [part='message'][data-continued] {
+    margin-block-start: -5px;
+  }
+  .avatar {
+    display: inline-grid;
+    place-items: center;
+    inline-size: 20px;
+    block-size: 20px;
+    border-radius: 50%;
+    background: var(--_brand);
+    color: var(--_brand-contrast);
+    font-size: 10px;
+    font-weight: 700;
+    letter-spacing: 0;
+  }
+  .avatar::before {
+    content: attr(data-initials);
   }
 `;

@@ -13,6 +13,14 @@ const screenIcon = svg`<path d="M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-7v2h3v2H
 const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/>`;
 const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
 
+/** Whether `m` continues the run of `prev`: the same author (and name), within two minutes. */
+const continues = (prev: ChatMessage | undefined, m: ChatMessage): boolean =>
+  !!prev && prev.author === m.author && prev.authorName === m.authorName && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < 120_000;
+
+/** "Ada from Support" → "AS": an operator's face when they have no picture. */
+const initials = (name: string): string =>
+  name.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]).slice(0, 2).join('') || name.slice(0, 1).toUpperCase();
+
 /**
  * The views most visitors never open come as chunks of their own, fetched the first
  * time one shows (DESIGN section 3): the element renders at once and upgrades when its code is in.
@@ -75,6 +83,12 @@ export class ChatPanel extends LitElement {
     await this.updateComplete;
     if (this.#context.state?.view === 'conversation') {
       const input = this.renderRoot.querySelector<HTMLTextAreaElement>('[part="input"]');
+      // On a touch screen focusing the field brings the keyboard up over the conversation:
+      // the panel itself takes focus there, and the visitor taps the field when they want to write.
+      if (input && matchMedia('(pointer: coarse)').matches) {
+        this.renderRoot.querySelector<HTMLElement>('[part="messages"]')?.focus({ preventScroll: true });
+        return true;
+      }
       input?.focus();
       return !!input;
     }
@@ -209,7 +223,7 @@ export class ChatPanel extends LitElement {
       <div part="header">
         <div class="titles">
           <h2 id="title">${s.title || msg('Chat with us')}</h2>
-          <p class="status" role="status" data-connection=${s.connection}>${status}</p>
+          <p class="status" role="status" data-connection=${s.connection} title=${status}>${status}</p>
         </div>
         ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.pending.lifecycle} @click=${() => this.#context.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
         ${s.sessionId && !s.cobrowse
@@ -242,18 +256,19 @@ export class ChatPanel extends LitElement {
         ${hidden
           ? html`<button class="text-button earlier" type="button" @click=${this.#showEarlier}>${msg(str`Show ${Math.min(PAGE, hidden)} earlier messages`)}</button>`
           : nothing}
-        ${repeat(shown, (m) => m.clientId ?? m.id, (m) => this.#message(m, s.locale))}
+        ${repeat(shown, (m) => m.clientId ?? m.id, (m, i) => this.#message(m, s.locale, continues(shown[i - 1], m)))}
       </div>
       <p class="typing" role="status">${s.typing === null ? '' : s.typing ? msg(str`${s.typing} is typing…`) : msg('Someone is typing…')}</p>
     `;
   }
 
-  #message(m: ChatMessage, locale: string) {
+  /** One message; one that continues its author's run (within two minutes) drops the name and sits closer. */
+  #message(m: ChatMessage, locale: string, continued: boolean) {
     const mine = m.author === 'visitor';
     const seen = mine && this.#context.state?.readUpTo === m.id;
     const meta = [this.#formatTime(m.createdAt, locale), mine ? (seen ? msg('Seen') : this.#statusLabel(m)) : ''].filter(Boolean).join(' · ');
-    return html`<div part="message" data-author=${m.author} data-status=${m.status}>${!mine && m.authorName
-        ? html`<span class="author">${m.authorName}</span>`
+    return html`<div part="message" data-author=${m.author} data-status=${m.status} ?data-continued=${continued}>${!mine && m.authorName && !continued
+        ? html`<span class="author"><span class="avatar" aria-hidden="true" data-initials=${initials(m.authorName)}></span>${m.authorName}</span>`
         : nothing}<span class="text" dir="auto">${linkify(m.content).map((seg) =>
         seg.href ? html`<a href=${seg.href} target="_blank" rel="noopener noreferrer nofollow">${seg.text}</a>` : seg.text,
       )}</span>${m.attachment

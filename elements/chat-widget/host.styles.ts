@@ -28,7 +28,9 @@ export const hostStyles = css`
     inset: auto;
     z-index: auto;
     display: block;
-    block-size: var(--_panel-height);
+    /* The container's height (a container with none gets at least 360px; --chat-panel-height sets one). */
+    block-size: var(--chat-panel-height, 100%);
+    min-block-size: min(360px, 100%);
     pointer-events: auto;
   }
   @media (max-width: 767px) {

@@ -317,6 +317,11 @@ describe('<chat-widget>', () => {
     expect(panelOf(widget)!.hidden).to.equal(false);
     expect(widget.shadowRoot!.querySelector('chat-launcher')).to.equal(null);
     expect(getComputedStyle(widget).position).to.equal('relative');
+    // It fits its container's height (500px here), header to composer.
+    expect(widget.getBoundingClientRect().height).to.equal(500);
+    const box = el.getBoundingClientRect();
+    const composer = inPanel(widget, '[part="composer"]')!.getBoundingClientRect();
+    expect(composer.bottom).to.be.at.most(box.bottom + 0.5);
     expect(inPanel(el.querySelector('chat-widget') as ChatWidget, '[part="header"] button')).to.equal(null);
     widget.hide();
     expect(widget.isOpen).to.equal(true);
