@@ -4,6 +4,7 @@ import type { SurveyQuestion, WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
+import { noticeText } from '../shared/notice.js';
 
 /**
  * After a finished chat: a rating with feedback, the workspace's survey, and
@@ -23,7 +24,7 @@ export class ChatAfter extends LitElement {
     if (!s || !chat) return nothing;
     return html`
       <h3>${msg('This chat has ended')}</h3>
-      ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+      ${s.notice?.kind === 'error' ? html`<p role="alert">${noticeText(s.notice)}</p>` : nothing}
       ${chat.rated ? html`<p class="notice" role="status">${msg('Thanks for your rating!')}</p>` : this.#rating(s)}
       ${s.survey?.questions.length && !chat.surveyed ? this.#survey(s) : nothing}
       ${chat.surveyed ? html`<p class="notice" role="status">${s.survey?.signOff ?? msg('Thank you for your feedback!')}</p>` : nothing}

@@ -4,6 +4,7 @@ import type { WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
+import { noticeText } from '../shared/notice.js';
 
 /**
  * The help center inside the messenger: a search over the workspace's
@@ -28,7 +29,7 @@ export class ChatHelp extends LitElement {
     return html`<form role="search" @submit=${this.#submit}>
         <label>${msg('Search for help')}<input name="q" type="search" .value=${s.help.query} maxlength="500" /></label>
       </form>
-      ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+      ${s.notice?.kind === 'error' ? html`<p role="alert">${noticeText(s.notice)}</p>` : nothing}
       ${results === null
         ? nothing
         : results.length

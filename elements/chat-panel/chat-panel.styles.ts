@@ -310,6 +310,12 @@ export const panelStyles = css`
     background: var(--_surface);
     font-size: 14px;
   }
+  /* A failure (a refused file, a lost connection): in the error colour, not a grey note. */
+  .notice[role='alert'] {
+    border: 1px solid var(--_error);
+    border-inline-start-width: 4px;
+    background: color-mix(in srgb, var(--_error) 8%, var(--_bg));
+  }
   @keyframes appear {
     from {
       opacity: 0;

@@ -7,6 +7,7 @@ import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
 import '../chat-topics/chat-topics.js';
+import { noticeText } from '../shared/notice.js';
 
 const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
 const screenIcon = svg`<path d="M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-7v2h3v2H7v-2h3v-2H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zm1 2v9h16V6z"/>`;
@@ -324,7 +325,7 @@ export class ChatPanel extends LitElement {
         ? html`<div class="upload"><label>${msg(str`Sending ${s.upload.name}`)}
             <progress max=${s.upload.total} .value=${s.upload.loaded}></progress></label></div>`
         : nothing}
-      ${s.notice?.kind === 'error' ? html`<p class="notice" role="alert">${s.notice.text}</p>` : nothing}
+      ${s.notice?.kind === 'error' ? html`<p class="notice" role="alert">${noticeText(s.notice)}</p>` : nothing}
       <form part="composer" @submit=${this.#onSubmit}>
         ${canAttach
           ? html`<input class="file" type="file" tabindex="-1" aria-hidden="true" @change=${this.#onFile} />

@@ -5,6 +5,7 @@ import type { WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
+import { noticeText } from '../shared/notice.js';
 
 /** "2023-05-31 11:45 +0000" (calls) or ISO 8601 (meetings) to a Date. */
 const toDate = (slot: string) => new Date(slot.includes('T') ? slot : slot.replace(' ', 'T').replace(' +0000', 'Z'));
@@ -72,16 +73,7 @@ export class ChatSchedule extends LitElement {
 
   #error(s: WidgetState) {
     if (s.notice?.kind !== 'error') return nothing;
-    const text =
-      s.notice.code === 'no_meeting_types'
-        ? msg('Booking is not available yet: there is no meeting type to book.')
-        : s.notice.code === 'unknown_meeting_type'
-          ? msg('This meeting type does not exist.')
-          : s.notice.code === 'slot_taken'
-            ? msg('Someone just booked that time. Please pick another one.')
-            : s.notice.code === 'invalid_phone_number'
-              ? msg('Please enter your phone number with the country code, such as +44 20 7946 0958.')
-              : s.notice.text;
+    const text = noticeText(s.notice);
     return html`<p role="alert">${text}</p>`;
   }
 

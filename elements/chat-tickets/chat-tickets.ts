@@ -4,6 +4,7 @@ import type { TicketFormDef, WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
+import { noticeText } from '../shared/notice.js';
 
 /**
  * Ticket forms: the choice of the forms the page lets the visitor see, and
@@ -77,7 +78,7 @@ export class ChatTickets extends LitElement {
           ${control}
           ${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : nothing}`;
       })}
-      ${s.notice?.kind === 'error' && !Object.keys(errors).length ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+      ${s.notice?.kind === 'error' && !Object.keys(errors).length ? html`<p role="alert">${noticeText(s.notice)}</p>` : nothing}
       ${Object.keys(errors).length ? html`<p role="alert">${msg('Please correct the fields marked above.')}</p>` : nothing}
       <button class="primary" ?disabled=${s.pending.tickets}>${msg('Send ticket')}</button>
     </form>`;

@@ -4,6 +4,7 @@ import type { Topic, WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
+import { noticeText } from '../shared/notice.js';
 
 const phoneIcon = svg`<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>`;
 
@@ -76,7 +77,7 @@ export class ChatTopics extends LitElement {
               </select>
             </label>
             <label>${msg('Message')}<textarea name="content" required maxlength="10000"></textarea></label>
-            ${s.notice?.kind === 'error' ? html`<p role="alert">${s.notice.text}</p>` : nothing}
+            ${s.notice?.kind === 'error' ? html`<p role="alert">${noticeText(s.notice)}</p>` : nothing}
             <button class="primary" ?disabled=${s.pending.lifecycle}>${msg('Send email')}</button>
           </form>`}
     `;

@@ -112,7 +112,9 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     input.dispatchEvent(new Event('change'));
     await waitUntil(() => el.state.notice?.kind === 'error', 'refused', { timeout: 5000 });
     await settled(el);
-    expect(inPanel(el, '[role="alert"]')!.textContent).to.contain('.exe');
+    // The page's developer gets the server's reason (chat-error, state.notice); the visitor a sentence in their language.
+    expect(el.state.notice!.text).to.contain('.exe');
+    expect(inPanel(el, '[role="alert"]')!.textContent!.trim()).to.equal('This type of file cannot be sent.');
   });
 
   it('outside business hours: the after-hours message and an email form that reaches the operators', async () => {
