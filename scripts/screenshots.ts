@@ -183,7 +183,8 @@ const views: Record<string, (page: Page) => Promise<void>> = {
       const { el, commands } = await (window as any).__widget();
       el.show();
       el.sendMessage('Thanks, that answers it.');
-      await (window as any).__until(() => el.state.chat);
+      await (window as any).__until(() => el.state.chat && el.state.messages.some((m: any) => m.status === 'sent'));
+      await new Promise((r) => setTimeout(r, 1500));
       await commands.finishChat();
       await (window as any).__until(() => (window as any).__view('chat-after')?.querySelector('form, button'));
     });

@@ -37,9 +37,7 @@ export class ChatAfter extends LitElement {
     return html`<form @submit=${this.#rate}>
       <fieldset>
         <legend>${msg('How was this chat?')}</legend>
-        <div class="stars">
-          ${[1, 2, 3, 4, 5].map((n) => html`<label><input type="radio" name="rating" value=${n} required />${msg(str`${n} of 5`)}</label>`)}
-        </div>
+        ${stars('rating', 5, true)}
       </fieldset>
       <label>${msg('Anything to add? (optional)')}<textarea name="feedback" maxlength="2000"></textarea></label>
       <button class="primary" ?disabled=${s.pending.lifecycle}>${msg('Send rating')}</button>
@@ -56,11 +54,18 @@ export class ChatAfter extends LitElement {
   #question(q: SurveyQuestion) {
     const name = `q${q.id}`;
     if (q.type === 'text') return html`<label>${q.display_text}<textarea name=${name} maxlength="2000"></textarea></label>`;
-    const options = q.type === 'rating' ? range(q.valid_answers as [number, number]) : (q.valid_answers ?? []);
+    if (q.type === 'rating') {
+      const [min, max] = q.valid_answers as [number, number];
+      // 1 to 5 (or so) as stars; a wider scale (0 to 10: NPS) as a row of numbers.
+      return html`<fieldset>
+        <legend>${q.display_text}</legend>
+        ${min === 1 && max <= 10 ? stars(name, max, false) : scale(name, range([min, max]))}
+      </fieldset>`;
+    }
     return html`<fieldset>
       <legend>${q.display_text}</legend>
-      <div class="stars">
-        ${options.map((o) => html`<label><input type="radio" name=${name} value=${String(o)} />${String(o)}</label>`)}
+      <div class="chips">
+        ${(q.valid_answers ?? []).map((o) => html`<label class="chip"><input class="sr" type="radio" name=${name} value=${String(o)} /><span>${capitalize(String(o))}</span></label>`)}
       </div>
     </fieldset>`;
   }
@@ -97,6 +102,22 @@ export class ChatAfter extends LitElement {
 }
 
 const range = ([min, max]: [number, number]) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
+const capitalize = (text: string) => text.charAt(0).toLocaleUpperCase() + text.slice(1);
+
+/** A star rating: real radio buttons (arrow keys, a name per star for screen readers), drawn as stars. */
+function stars(name: string, count: number, required: boolean) {
+  return html`<div class="stars">
+    ${range([1, count]).map((n) => html`<label class="star"><input class="sr" type="radio" name=${name} value=${n} ?required=${required} aria-label=${msg(str`${n} of ${count}`)} /><span aria-hidden="true">★</span></label>`)}
+  </div>`;
+}
+
+/** A scale of numbers (0 to 10): radio buttons drawn as a row of boxes, with its ends named. */
+function scale(name: string, values: number[]) {
+  return html`<div class="scale">
+      ${values.map((n) => html`<label class="chip"><input class="sr" type="radio" name=${name} value=${n} /><span>${n}</span></label>`)}
+    </div>
+    <div class="scale-ends muted" aria-hidden="true"><span>${msg('Not likely')}</span><span>${msg('Very likely')}</span></div>`;
+}
 
 if (!customElements.get('chat-after')) customElements.define('chat-after', ChatAfter);
 

@@ -340,4 +340,27 @@ export const panelStyles = css`
   .avatar::before {
     content: attr(data-initials);
   }
+  .confirm-end {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 8px;
+    padding: 10px 16px;
+    border-block-end: 1px solid var(--_border);
+    background: var(--_surface);
+  }
+  .confirm-end p {
+    flex: 1 1 100%;
+    margin: 0;
+    font-size: 14px;
+  }
+  .confirm-end .confirm {
+    border-color: var(--_error);
+    color: var(--_error);
+  }
+  chat-after {
+    flex: 1 1 60%;
+    max-block-size: 65%;
+    border-block-start: 1px solid var(--_border);
+  }
 `;

@@ -1,4 +1,5 @@
 import { LitElement, html, nothing, svg } from 'lit';
+import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { localized, msg, str } from '@lit/localize';
 import type { ChatMessage, WidgetState } from '../../src/state/types.js';
@@ -66,6 +67,9 @@ export class ChatPanel extends LitElement {
   static override styles = [baseStyles, panelStyles];
 
   readonly #context = new WidgetContext(this);
+
+  /** "End chat" was pressed: the panel asks first (ending cannot be undone). */
+  @state() private confirmingEnd = false;
 
   #time?: Intl.DateTimeFormat;
   #timeLocale?: string;
@@ -141,7 +145,30 @@ export class ChatPanel extends LitElement {
   override render() {
     const s = this.#context.state;
     if (!s) return nothing;
-    return html`${this.#header(s)}${this.#cobrowse(s)}${this.#tabs(s)}${this.#body(s)}`;
+    return html`${this.#header(s)}${this.#confirmEnd(s)}${this.#cobrowse(s)}${this.#tabs(s)}${this.#body(s)}`;
+  }
+
+  #askEnd = async () => {
+    this.confirmingEnd = true;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLButtonElement>('.confirm-end .keep')?.focus();
+  };
+
+  #answerEnd(end: boolean) {
+    this.confirmingEnd = false;
+    if (end) void this.#context.commands?.finishChat();
+    else void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLButtonElement>('[part="header"] .end')?.focus());
+  }
+
+  /** Ending a chat is asked first; the conversation stays readable afterwards. */
+  #confirmEnd(s: WidgetState) {
+    const chatOn = s.chat && s.view === 'conversation' && !['finished', 'dismissed'].includes(s.chat.status);
+    if (!this.confirmingEnd || !chatOn) return nothing;
+    return html`<div class="confirm-end" role="alertdialog" aria-labelledby="confirm-end-text" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (e.stopPropagation(), this.#answerEnd(false))}>
+      <p id="confirm-end-text">${msg('End this chat? You can still read it afterwards.')}</p>
+      <button class="text-button keep" type="button" @click=${() => this.#answerEnd(false)}>${msg('Keep chatting')}</button>
+      <button class="text-button confirm" type="button" @click=${() => this.#answerEnd(true)}>${msg('End chat')}</button>
+    </div>`;
   }
 
   /** Co-browsing: the consent question (with the code to read out), then a banner while the page is shared. */
@@ -183,7 +210,8 @@ export class ChatPanel extends LitElement {
       case 'email':
         return html`<chat-topics></chat-topics>`;
       case 'after-chat':
-        return this.#later(html`<chat-after></chat-after>`, 'chat-after');
+        // The conversation stays above the rating, survey and transcript.
+        return html`${this.#messages(s)}${this.#later(html`<chat-after></chat-after>`, 'chat-after')}`;
       case 'tickets':
         return this.#later(html`<chat-tickets></chat-tickets>`, 'chat-tickets');
       case 'help':
@@ -226,7 +254,7 @@ export class ChatPanel extends LitElement {
           <h2 id="title">${s.title || msg('Chat with us')}</h2>
           <p class="status" role="status" data-connection=${s.connection} title=${status}>${status}</p>
         </div>
-        ${chatOn ? html`<button class="text-button" type="button" ?disabled=${s.pending.lifecycle} @click=${() => this.#context.commands?.finishChat()}>${msg('End chat')}</button>` : nothing}
+        ${chatOn ? html`<button class="text-button end" type="button" aria-expanded=${this.confirmingEnd} ?disabled=${s.pending.lifecycle} @click=${this.#askEnd}>${msg('End chat')}</button>` : nothing}
         ${s.sessionId && !s.cobrowse
           ? html`<button class="icon-button share" type="button" aria-label=${msg('Share your screen')} @click=${() => this.#context.commands?.shareScreen()}>
               <svg viewBox="0 0 24 24" aria-hidden="true">${screenIcon}</svg>

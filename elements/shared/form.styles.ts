@@ -147,14 +147,87 @@ export const formStyles = css`
     block-size: 16px;
     fill: currentColor;
   }
+  .sr {
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
   .stars {
     display: flex;
-    gap: 4px;
-  }
-  .stars label {
-    display: inline-flex;
-    align-items: center;
     gap: 2px;
+  }
+  .star {
+    display: inline-block;
+    cursor: pointer;
+    border-radius: 6px;
+  }
+  .star span {
+    display: block;
+    padding: 0 2px;
+    color: var(--_border);
+    font-size: 30px;
+    line-height: 1;
+  }
+  /* Filled up to the chosen star (or the one under the pointer). */
+  .stars:has(input:checked) .star span,
+  .stars:hover .star span {
+    color: #f5a524;
+  }
+  .stars .star:has(input:checked) ~ .star span,
+  .stars:hover .star:hover ~ .star span {
+    color: var(--_border);
+  }
+  .star:has(input:focus-visible),
+  .chip:has(input:focus-visible) {
+    outline: 2px solid var(--_brand);
+    outline-offset: 1px;
+  }
+  .chips,
+  .scale {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+  }
+  .chip span {
+    display: inline-block;
+    min-inline-size: 24px;
+    padding: 6px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    text-align: center;
+    cursor: pointer;
+  }
+  .scale .chip span {
+    min-inline-size: 14px;
+    padding: 6px 8px;
+    border-radius: 8px;
+  }
+  .chip:has(input:checked) span {
+    border-color: var(--_brand);
+    background: var(--_brand);
+    color: var(--_brand-contrast);
+  }
+  .scale-ends {
+    display: flex;
+    justify-content: space-between;
+    font-size: 12px;
+  }
+  /* The end of a chat: one block after another, apart. */
+  :host > form + form,
+  :host > form + p,
+  :host > p + form {
+    margin-block-start: 16px;
+    padding-block-start: 16px;
+    border-block-start: 1px solid var(--_border);
+  }
+  :host > button:last-child {
+    margin-block-start: 16px;
   }
   .slots {
     display: grid;

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
-import { chatServer, connectedWidget, inPanel, panelOf, settled, type TestWorkspace } from '../helpers.js';
+import { chatServer, connectedWidget, inPanel, messageTexts, panelOf, settled, type TestWorkspace } from '../helpers.js';
 
 const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) =>
   chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
@@ -60,8 +60,22 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     await settled(el);
     await expect(el).to.be.accessible();
 
-    inPanel<HTMLButtonElement>(el, '[part="header"] .text-button')!.click();
+    // Ending is asked first: "Keep chatting" changes nothing, "End chat" ends it.
+    inPanel<HTMLButtonElement>(el, '[part="header"] .end')!.click();
+    await settled(el);
+    expect(inPanel(el, '.confirm-end')!.getAttribute('role')).to.equal('alertdialog');
+    await expect(el).to.be.accessible();
+    inPanel<HTMLButtonElement>(el, '.confirm-end .keep')!.click();
+    await settled(el);
+    expect(inPanel(el, '.confirm-end')).to.equal(null);
+    expect(el.state.chat?.status).to.equal('assigned');
+    inPanel<HTMLButtonElement>(el, '[part="header"] .end')!.click();
+    await settled(el);
+    inPanel<HTMLButtonElement>(el, '.confirm-end .confirm')!.click();
     await waitUntil(() => el.state.view === 'after-chat', 'after-chat view', { timeout: 5000 });
+    await settled(el);
+    // The conversation stays readable above the rating.
+    expect(messageTexts(el).some((t) => t.includes('Hi, a person here'))).to.equal(true);
     await waitUntil(() => partText(el, 'chat-after').includes('Did we solve it?'), 'survey shown', { timeout: 5000 });
     // The forms' buttons are disabled while the end of the chat is still being sent.
     await waitUntil(() => !el.state.busy, 'idle', { timeout: 5000 });
