@@ -182,9 +182,12 @@ const views: Record<string, (page: Page) => Promise<void>> = {
     await page.evaluate(async () => {
       const { el, commands } = await (window as any).__widget();
       el.show();
+      // A chat on a topic (the lifecycle's chat), a message in it, then the visitor ends it.
+      await (window as any).__until(() => el.state.topics.length);
+      const topic = el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => !t.children.length && t.channels.includes('chat'));
+      await commands.startChat(topic.id);
       el.sendMessage('Thanks, that answers it.');
       await (window as any).__until(() => el.state.chat && el.state.messages.some((m: any) => m.status === 'sent'));
-      await new Promise((r) => setTimeout(r, 1500));
       await commands.finishChat();
       await (window as any).__until(() => (window as any).__view('chat-after')?.querySelector('form, button'));
     });

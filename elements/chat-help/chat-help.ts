@@ -33,20 +33,26 @@ export class ChatHelp extends LitElement {
       ${results === null
         ? nothing
         : results.length
-          ? html`<ul class="topics" aria-label=${msg('Articles')}>
-              ${results.map((a) => html`<li><button type="button" @click=${() => this.#context.commands?.openArticle({ locale: a.locale, slug: a.slug })}>
-                <strong>${a.title}</strong>${a.excerpt ? html`<br /><span class="muted">${a.excerpt}</span>` : nothing}</button></li>`)}
+          ? html`<ul class="topics results" aria-label=${msg('Articles')}>
+              ${results.map((a) => html`<li><button type="button" class="result" @click=${() => this.#context.commands?.openArticle({ locale: a.locale, slug: a.slug })}>
+                <strong>${a.title}</strong>${a.excerpt ? html`<span class="muted excerpt">${a.excerpt}</span>` : nothing}</button></li>`)}
             </ul>`
           : html`<p role="status">${msg('No article matches that. Ask us in a message instead.')}</p>`}`;
   }
 
   #article(s: WidgetState) {
     const a = s.help.article!;
-    return html`<button type="button" @click=${() => this.#context.commands?.closeArticle()}>${msg('Back to the search')}</button>
+    // Paragraphs as the author wrote them (blank lines), as text: never HTML.
+    const paragraphs = (a.body ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    return html`<button class="back" type="button" @click=${() => this.#context.commands?.closeArticle()}>‹ ${msg('Back to the search')}</button>
       <article>
         <h3>${a.title}</h3>
-        <p class="article-body">${a.body}</p>
-      </article>`;
+        ${paragraphs.map((p) => html`<p class="article-body" dir="auto">${p}</p>`)}
+      </article>
+      <div class="still">
+        <p>${msg('Still need help?')}</p>
+        <button class="primary" type="button" @click=${() => this.#context.commands?.setView(s.chat || s.messages.length || !s.topics.length ? 'conversation' : 'topics')}>${msg('Chat with us')}</button>
+      </div>`;
   }
 
   #submit(event: SubmitEvent): void {

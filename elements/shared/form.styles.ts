@@ -170,7 +170,7 @@ export const formStyles = css`
   .star span {
     display: block;
     padding: 0 2px;
-    color: var(--_border);
+    color: color-mix(in srgb, var(--_muted) 55%, transparent);
     font-size: 30px;
     line-height: 1;
   }
@@ -181,7 +181,7 @@ export const formStyles = css`
   }
   .stars .star:has(input:checked) ~ .star span,
   .stars:hover .star:hover ~ .star span {
-    color: var(--_border);
+    color: color-mix(in srgb, var(--_muted) 55%, transparent);
   }
   .star:has(input:focus-visible),
   .chip:has(input:focus-visible) {
@@ -288,6 +288,36 @@ export const formStyles = css`
   }
   .article-body {
     white-space: pre-wrap;
+    line-height: 1.55;
+  }
+  .results {
+    margin-block-start: 14px;
+  }
+  .result {
+    display: grid;
+    gap: 4px;
+    padding: 10px 12px;
+  }
+  .result:hover {
+    border-color: var(--_brand);
+  }
+  .excerpt {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    overflow: hidden;
+    font-size: 14px;
+  }
+  .still {
+    display: grid;
+    gap: 8px;
+    margin-block-start: 20px;
+    padding-block-start: 16px;
+    border-block-start: 1px solid var(--_border);
+  }
+  .still p {
+    margin: 0;
+    font-weight: 600;
   }
   [role='status'].notice {
     padding: 8px 10px;

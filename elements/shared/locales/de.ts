@@ -27,6 +27,7 @@
 's1e6273d0446be63b': `Bitte füllen Sie dieses Feld aus.`,
 's1f28968993be35d5': `Neues Gespräch beginnen`,
 's218f06c2cad9bfc4': `Offline. Ihre Nachrichten werden gesendet, sobald die Verbindung zurück ist.`,
+'s226b29b0be003a8f': `Brauchen Sie weitere Hilfe?`,
 's2816940235c41ef2': `Diesen Chat beenden? Sie können ihn danach weiter lesen.`,
 's29bdd001163041ba': `Buchungen sind noch nicht möglich: Es gibt keine Terminart.`,
 's2c8189544e3ea679': `Erneut versuchen`,

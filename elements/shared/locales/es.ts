@@ -27,6 +27,7 @@
 's1e6273d0446be63b': `Rellene este campo.`,
 's1f28968993be35d5': `Iniciar una nueva conversación`,
 's218f06c2cad9bfc4': `Sin conexión. Tus mensajes se enviarán cuando vuelva la conexión.`,
+'s226b29b0be003a8f': `¿Aún necesita ayuda?`,
 's2816940235c41ef2': `¿Terminar este chat? Podrá seguir leyéndolo después.`,
 's29bdd001163041ba': `Las reservas aún no están disponibles: no hay ningún tipo de reunión.`,
 's2c8189544e3ea679': `Reintentar`,

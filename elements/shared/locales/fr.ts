@@ -27,6 +27,7 @@
 's1e6273d0446be63b': `Veuillez remplir ce champ.`,
 's1f28968993be35d5': `Commencer une nouvelle conversation`,
 's218f06c2cad9bfc4': `Hors ligne. Vos messages partiront dès le retour de la connexion.`,
+'s226b29b0be003a8f': `Besoin d’aide supplémentaire ?`,
 's2816940235c41ef2': `Terminer cette conversation ? Vous pourrez toujours la relire.`,
 's29bdd001163041ba': `La réservation n’est pas encore disponible : aucun type de rendez-vous n’est proposé.`,
 's2c8189544e3ea679': `Réessayer`,

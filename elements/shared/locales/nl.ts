@@ -27,6 +27,7 @@
 's1e6273d0446be63b': `Vul dit veld in.`,
 's1f28968993be35d5': `Nieuw gesprek beginnen`,
 's218f06c2cad9bfc4': `Offline. Je berichten worden verstuurd zodra de verbinding terug is.`,
+'s226b29b0be003a8f': `Nog hulp nodig?`,
 's2816940235c41ef2': `Deze chat beëindigen? U kunt hem daarna nog lezen.`,
 's29bdd001163041ba': `Boeken kan nog niet: er is geen type afspraak.`,
 's2c8189544e3ea679': `Opnieuw proberen`,
