@@ -4,6 +4,7 @@ import type { SurveyQuestion, WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
+import { afterStyles } from './chat-after.styles.js';
 import { noticeText } from '../shared/notice.js';
 
 /**
@@ -14,7 +15,7 @@ import { noticeText } from '../shared/notice.js';
  */
 @localized()
 export class ChatAfter extends LitElement {
-  static override styles = [baseStyles, formStyles];
+  static override styles = [baseStyles, formStyles, afterStyles];
 
   readonly #context = new WidgetContext(this);
 

@@ -3,6 +3,7 @@ import { localized, msg } from '@lit/localize';
 import type { WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
+import { helpStyles } from './chat-help.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { noticeText } from '../shared/notice.js';
 
@@ -14,7 +15,7 @@ import { noticeText } from '../shared/notice.js';
  */
 @localized()
 export class ChatHelp extends LitElement {
-  static override styles = [baseStyles, formStyles];
+  static override styles = [baseStyles, formStyles, helpStyles];
 
   readonly #context = new WidgetContext(this);
 

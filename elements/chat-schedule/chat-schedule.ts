@@ -4,6 +4,7 @@ import { localized, msg, str } from '@lit/localize';
 import type { WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
+import { scheduleStyles } from './chat-schedule.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { noticeText } from '../shared/notice.js';
 
@@ -18,7 +19,7 @@ const toDate = (slot: string) => new Date(slot.includes('T') ? slot : slot.repla
  */
 @localized()
 export class ChatSchedule extends LitElement {
-  static override styles = [baseStyles, formStyles];
+  static override styles = [baseStyles, formStyles, scheduleStyles];
 
   readonly #context = new WidgetContext(this);
 

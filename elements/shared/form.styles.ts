@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-/** Forms inside the panel: topic picker, email form, after-chat survey. */
+/** Forms inside the panel's views (topic picker, email, tickets, booking, after the chat): what they share. Each view's own look is in its *.styles.ts. */
 export const formStyles = css`
   :host {
     display: block;
@@ -158,66 +158,6 @@ export const formStyles = css`
     white-space: nowrap;
     border: 0;
   }
-  .stars {
-    display: flex;
-    gap: 2px;
-  }
-  .star {
-    display: inline-block;
-    cursor: pointer;
-    border-radius: 6px;
-  }
-  .star span {
-    display: block;
-    padding: 0 2px;
-    color: color-mix(in srgb, var(--_muted) 55%, transparent);
-    font-size: 30px;
-    line-height: 1;
-  }
-  /* Filled up to the chosen star (or the one under the pointer). */
-  .stars:has(input:checked) .star span,
-  .stars:hover .star span {
-    color: #f5a524;
-  }
-  .stars .star:has(input:checked) ~ .star span,
-  .stars:hover .star:hover ~ .star span {
-    color: color-mix(in srgb, var(--_muted) 55%, transparent);
-  }
-  .star:has(input:focus-visible),
-  .chip:has(input:focus-visible) {
-    outline: 2px solid var(--_brand);
-    outline-offset: 1px;
-  }
-  .chips,
-  .scale {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 6px;
-  }
-  .chip span {
-    display: inline-block;
-    min-inline-size: 24px;
-    padding: 6px 12px;
-    border: 1px solid var(--_border);
-    border-radius: 999px;
-    text-align: center;
-    cursor: pointer;
-  }
-  .scale .chip span {
-    min-inline-size: 14px;
-    padding: 6px 8px;
-    border-radius: 8px;
-  }
-  .chip:has(input:checked) span {
-    border-color: var(--_brand);
-    background: var(--_brand);
-    color: var(--_brand-contrast);
-  }
-  .scale-ends {
-    display: flex;
-    justify-content: space-between;
-    font-size: 12px;
-  }
   /* The end of a chat: one block after another, apart. */
   :host > form + form,
   :host > form + p,
@@ -228,40 +168,6 @@ export const formStyles = css`
   }
   :host > button:last-child {
     margin-block-start: 16px;
-  }
-  .slots {
-    display: grid;
-    grid-template-columns: repeat(auto-fill, minmax(84px, 1fr));
-    gap: 6px;
-  }
-  .days {
-    display: flex;
-    gap: 6px;
-    overflow-x: auto;
-    padding-block-end: 2px;
-  }
-  .days button {
-    flex: none;
-    padding: 6px 10px;
-    font-size: 14px;
-  }
-  .day-label {
-    margin: 4px 0 0;
-    font-size: 14px;
-    font-weight: 600;
-  }
-  .zone {
-    margin: 0;
-    font-size: 13px;
-  }
-  .subtitle {
-    margin-block-start: -6px;
-  }
-  .days button[aria-pressed='true'],
-  .slots button[aria-pressed='true'] {
-    border-color: var(--_brand);
-    background: var(--_brand);
-    color: var(--_brand-contrast);
   }
   .required {
     color: var(--_error);
@@ -285,39 +191,6 @@ export const formStyles = css`
   }
   .back:hover {
     text-decoration: underline;
-  }
-  .article-body {
-    white-space: pre-wrap;
-    line-height: 1.55;
-  }
-  .results {
-    margin-block-start: 14px;
-  }
-  .result {
-    display: grid;
-    gap: 4px;
-    padding: 10px 12px;
-  }
-  .result:hover {
-    border-color: var(--_brand);
-  }
-  .excerpt {
-    display: -webkit-box;
-    -webkit-box-orient: vertical;
-    -webkit-line-clamp: 2;
-    overflow: hidden;
-    font-size: 14px;
-  }
-  .still {
-    display: grid;
-    gap: 8px;
-    margin-block-start: 20px;
-    padding-block-start: 16px;
-    border-block-start: 1px solid var(--_border);
-  }
-  .still p {
-    margin: 0;
-    font-weight: 600;
   }
   [role='status'].notice {
     padding: 8px 10px;
