@@ -77,19 +77,20 @@ const IN_PAGE = `
   window.__view = (tag) => window.__panel()?.querySelector(tag)?.shadowRoot;
 `;
 
-/** An operator's reply to the visitor's newest conversation (through the operator API). */
-async function operatorReply(content: string): Promise<void> {
+/** An operator's reply to the conversation whose last message is the visitor's question (or to `id`); returns its id. */
+async function operatorReply(content: string, id?: string): Promise<string | undefined> {
   const headers = { authorization: `Bearer ${ws.operatorKey}`, 'content-type': 'application/json' };
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 50 && !id; i++) {
     const list = (await (await fetch(`${server}/api/agent/conversations`, { headers })).json()) as { conversations: { id: string; last_message?: { content: string } | null }[] };
-    const c = list.conversations.find((x) => x.last_message?.content?.startsWith('Hi! Where is my order'));
-    if (c) {
-      await fetch(`${server}/api/agent/conversations/${c.id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content }) });
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 100));
+    id = list.conversations.find((x) => x.last_message?.content?.startsWith('Hi! Where is my order'))?.id;
+    if (!id) await new Promise((r) => setTimeout(r, 100));
   }
-  console.error('screenshots: no conversation to reply to');
+  if (!id) {
+    console.error('screenshots: no conversation to reply to');
+    return undefined;
+  }
+  await fetch(`${server}/api/agent/conversations/${id}/messages`, { method: 'POST', headers, body: JSON.stringify({ content }) });
+  return id;
 }
 
 /** Each view: what the page (or visitor) does to reach it. */
@@ -109,7 +110,8 @@ const views: Record<string, (page: Page) => Promise<void>> = {
       el.show();
       el.sendMessage('Hi! Where is my order #1042? It was due yesterday.');
     });
-    await operatorReply('Hello! Your order shipped this morning. You will get a tracking link by email within the hour.');
+    const id = await operatorReply('Hello! Your order **shipped this morning**.\n\nWhat happens next:\n- a tracking link by email within the hour\n- delivery in *2 to 4 days*');
+    await operatorReply('Anything else I can help with?', id);
     await page.evaluate(async () => (window as any).__until(() => (window as any).__panel()?.querySelector('[part="message"][data-author="agent"]')));
   },
   // A conversation where one message was refused (shown failed, with Retry and Discard) and the next went on.

@@ -117,6 +117,37 @@ export const panelStyles = css`
   .text {
     white-space: pre-wrap;
   }
+  .formatted {
+    white-space: normal;
+    overflow-wrap: anywhere;
+  }
+  .formatted > * {
+    margin: 0;
+  }
+  .formatted > * + * {
+    margin-block-start: 6px;
+  }
+  .formatted ul,
+  .formatted ol {
+    padding-inline-start: 20px;
+  }
+  .formatted code {
+    padding: 0 4px;
+    border-radius: 4px;
+    background: color-mix(in srgb, var(--_fg) 8%, transparent);
+    font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+    font-size: 0.9em;
+  }
+  .formatted pre {
+    overflow-x: auto;
+    padding: 8px;
+    border-radius: 8px;
+    background: color-mix(in srgb, var(--_fg) 8%, transparent);
+  }
+  .formatted pre code {
+    padding: 0;
+    background: none;
+  }
   [part='message'] a {
     color: inherit;
   }

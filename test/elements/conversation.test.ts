@@ -60,6 +60,30 @@ describe('a real conversation with the reference server', () => {
     await emulateMedia({ reducedMotion: 'no-preference' });
   });
 
+  it("an operator's formatting shows (bold, lists, code, links, line breaks) and HTML stays text; the visitor's own text is not formatted", async () => {
+    const ws = await server<Workspace>({ action: 'workspace' });
+    const el = await widgetOn(ws, 'open');
+    el.sendMessage('How do I get a **refund**?');
+    await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    const conv = await operatorConversation(ws);
+    await agent(ws, 'POST', `/conversations/${conv.id}/messages`, {
+      content: 'Sure! **Two steps**:\n\n1. Open `Settings`\n2. Choose *Refunds*\n\nMore at https://example.com/refunds <img src=x onerror=alert(1)>',
+    });
+    await waitUntil(() => inPanel(el, '[part="message"][data-author="agent"] strong'), 'formatted reply', { timeout: 5000 });
+    const reply = inPanel(el, '[part="message"][data-author="agent"] .text')!;
+    expect(reply.querySelector('strong')!.textContent).to.equal('Two steps');
+    expect([...reply.querySelectorAll('ol li')].map((li) => li.textContent)).to.deep.equal(['Open Settings', 'Choose Refunds']);
+    expect(reply.querySelector('code')!.textContent).to.equal('Settings');
+    expect(reply.querySelector('em')!.textContent).to.equal('Refunds');
+    expect(reply.querySelector('a')!.getAttribute('href')).to.equal('https://example.com/refunds');
+    expect(reply.querySelector('img')).to.equal(null);
+    expect(reply.textContent).to.contain('<img src=x onerror=alert(1)>');
+    const mine = inPanel(el, '[part="message"][data-author="visitor"] .text')!;
+    expect(mine.querySelector('strong')).to.equal(null);
+    expect(mine.textContent).to.equal('How do I get a **refund**?');
+    await expect(el).to.be.accessible();
+  });
+
   it('while the panel is closed, replies raise the unread badge; opening reads them, also on the server', async () => {
     const ws = await server<Workspace>({ action: 'workspace' });
     const el = await widgetOn(ws);
