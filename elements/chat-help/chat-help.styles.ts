@@ -24,13 +24,6 @@ export const helpStyles = css`
     overflow: hidden;
     font-size: 14px;
   }
-  .still {
-    display: grid;
-    gap: 8px;
-    margin-block-start: 20px;
-    padding-block-start: 16px;
-    border-block-start: 1px solid var(--_border);
-  }
   .still p {
     margin: 0;
     font-weight: 600;

@@ -50,7 +50,7 @@ export class ChatHelp extends LitElement {
         <h3>${a.title}</h3>
         ${paragraphs.map((p) => html`<p class="article-body" dir="auto">${p}</p>`)}
       </article>
-      <div class="still">
+      <div class="ways still">
         <p>${msg('Still need help?')}</p>
         <button class="primary" type="button" @click=${() => this.#context.commands?.setView(s.chat || s.messages.length || !s.topics.length ? 'conversation' : 'topics')}>${msg('Chat with us')}</button>
       </div>`;

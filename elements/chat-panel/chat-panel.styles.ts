@@ -347,10 +347,10 @@ export const panelStyles = css`
     border-inline-start-width: 4px;
     background: color-mix(in srgb, var(--_error) 8%, var(--_bg));
   }
+  /* Movement only, no fade: text keeps its contrast from the first frame (axe checks it then too). */
   @keyframes appear {
     from {
-      opacity: 0;
-      transform: translateY(4px);
+      transform: translateY(6px);
     }
   }
   [part='message'][data-continued] {

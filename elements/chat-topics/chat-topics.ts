@@ -27,14 +27,39 @@ export class ChatTopics extends LitElement {
     return s.view === 'email' ? this.#email(s) : this.#topics(s);
   }
 
+  /**
+   * Home: the conversation to resume (when there is one), the topics, then the other ways in that
+   * the workspace offers: a help search and the ticket forms.
+   */
   #topics(s: WidgetState) {
+    const last = [...s.messages].reverse().find((m) => m.author !== 'system');
+    const forms = s.ticketForms.some((f) => s.visibleTicketForms === null || s.visibleTicketForms.includes(f.key));
     return html`
+      ${last
+        ? html`<button type="button" class="resume" @click=${() => this.#context.commands?.setView('conversation')}>
+            <span class="resume-title">${msg('Continue your conversation')}</span>
+            <span class="muted resume-text" dir="auto">${last.content}</span>
+          </button>`
+        : nothing}
       <h3 id="topics-title">${msg('What can we help you with?')}</h3>
       ${s.afterHours ? nothing : html`<p class="muted hint">${msg('Pick a topic and we will connect you.')}</p>`}
       <ul class="topics" aria-labelledby="topics-title">
         ${s.topics.map((t) => this.#topic(t, s))}
       </ul>
+      <div class="ways">
+        <form role="search" class="home-search" @submit=${this.#search}>
+          <label>${msg('Search for help')}<input name="q" type="search" maxlength="500" /></label>
+        </form>
+        ${forms
+          ? html`<button type="button" class="way" @click=${() => this.#context.commands?.setView('tickets')}>${msg('Send us a ticket')} <span class="chev" aria-hidden="true">›</span></button>`
+          : nothing}
+      </div>
     `;
+  }
+
+  #search(event: SubmitEvent): void {
+    event.preventDefault();
+    void this.#context.commands?.openHelp(String(new FormData(event.target as HTMLFormElement).get('q') ?? ''));
   }
 
   /** A group of topics reads as a heading over its own; a topic is a row, with "Call me back" beside it when it offers calls. */

@@ -208,4 +208,35 @@ export const formStyles = css`
     color: var(--_fg);
     font-size: 14px;
   }
+  /* Home: the conversation to resume, the topics, the other ways in (.ways: also help's "Still need help?"). */
+  .resume {
+    display: grid;
+    gap: 2px;
+    inline-size: 100%;
+    margin-block-end: 16px;
+    padding: 10px 14px;
+    border-color: var(--_brand);
+    text-align: start;
+  }
+  .resume-title {
+    font-weight: 600;
+  }
+  .resume-text {
+    overflow: hidden;
+    font-size: 14px;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .ways {
+    display: grid;
+    gap: 10px;
+    margin-block-start: 18px;
+    padding-block-start: 16px;
+    border-block-start: 1px solid var(--_border);
+  }
+  .way {
+    display: flex;
+    justify-content: space-between;
+    align-items: center;
+  }
 `;

@@ -309,6 +309,21 @@ describe('<chat-widget>', () => {
     expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
   });
 
+  it('axe is clean during the panel\'s entrance, not only after it (the motion moves, it does not fade)', async () => {
+    const el = await widgetFixture(html`<chat-widget></chat-widget>`);
+    await settled(el);
+    el.show();
+    await settled(el);
+    // At once: the entrance animation is still running.
+    const panel = el.shadowRoot!.querySelector('[part="panel"]')!;
+    expect(panel.getAnimations({ subtree: true }).length, 'the entrance is running').to.be.greaterThan(0);
+    await expect(el).to.be.accessible();
+    for (const a of panel.getAnimations({ subtree: true })) {
+      const frames = (a.effect as KeyframeEffect).getKeyframes();
+      expect(frames.some((f) => 'opacity' in f), 'no fade in the entrance').to.equal(false);
+    }
+  });
+
   it('embedded renders inline and always open; show and hide do nothing', async () => {
     const el = await widgetFixture(html`<div style="height: 500px"><chat-widget embedded></chat-widget></div>`);
     const widget = el.querySelector('chat-widget') as ChatWidget;

@@ -96,6 +96,34 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     expect((await agent(ws, 'GET', '/transcripts')).body.transcripts[0].recipients).to.deep.equal(['me@example.com']);
   });
 
+  it('home: a help search that opens the help view, and the conversation to resume once there is one', async () => {
+    const { ws } = await workspace();
+    const el = await connectedWidget(ws, { open: true });
+    await waitUntil(() => el.state.view === 'topics', 'topic picker', { timeout: 5000 });
+    await settled(el);
+    expect(deep(el, 'chat-topics', '.resume'), 'nothing to resume yet').to.equal(null);
+    const search = deep<HTMLFormElement>(el, 'chat-topics', '.ways form[role="search"]')!;
+    (search.elements.namedItem('q') as HTMLInputElement).value = 'password';
+    search.requestSubmit();
+    await waitUntil(() => el.state.view === 'help' && el.state.help.results?.length, 'help results', { timeout: 5000 });
+    expect(el.state.help.query).to.equal('password');
+
+    el.sendMessage('A question first');
+    await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    const commands = await new Promise<{ setView(v: string): void }>((resolve) => {
+      const ev = new Event('context-request', { bubbles: true, composed: true });
+      Object.assign(ev, { context: Symbol.for('chat-widget/commands'), contextTarget: document.body, callback: resolve, subscribe: false });
+      el.dispatchEvent(ev);
+    });
+    commands.setView('topics');
+    await settled(el);
+    const resume = deep<HTMLButtonElement>(el, 'chat-topics', '.resume')!;
+    expect(resume.textContent).to.contain('A question first');
+    await expect(el).to.be.accessible();
+    resume.click();
+    expect(el.state.view).to.equal('conversation');
+  });
+
   it('a file attached in the composer shows its progress and arrives as a download', async () => {
     const { ws } = await workspace();
     const el = await connectedWidget(ws, { open: true });

@@ -44,6 +44,7 @@
 's4a0ed56eb391ce22': `Tickets`,
 's4dc58926952b897d': `Hier gibt es kein Formular auszufüllen.`,
 's4e6ee30447bfd288': `Zeit wählen`,
+'s4f27b1d3151904c6': `Gespräch fortsetzen`,
 's5144d7806a40e0da': `Dieser Dateityp kann nicht gesendet werden.`,
 's558bfc2a9470f7ad': `Dieser Chat ist beendet`,
 's5788dc24d55d450a': `Gelesen`,

@@ -44,6 +44,7 @@
 's4a0ed56eb391ce22': `Tickets`,
 's4dc58926952b897d': `Aquí no hay ningún formulario.`,
 's4e6ee30447bfd288': `Elige una hora`,
+'s4f27b1d3151904c6': `Continuar la conversación`,
 's5144d7806a40e0da': `Este tipo de archivo no se puede enviar.`,
 's558bfc2a9470f7ad': `Esta conversación ha terminado`,
 's5788dc24d55d450a': `Visto`,

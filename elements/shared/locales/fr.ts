@@ -44,6 +44,7 @@
 's4a0ed56eb391ce22': `Tickets`,
 's4dc58926952b897d': `Il n’y a pas de formulaire à remplir ici.`,
 's4e6ee30447bfd288': `Choisissez un créneau`,
+'s4f27b1d3151904c6': `Reprendre la conversation`,
 's5144d7806a40e0da': `Ce type de fichier ne peut pas être envoyé.`,
 's558bfc2a9470f7ad': `Cette conversation est terminée`,
 's5788dc24d55d450a': `Lu`,

@@ -44,6 +44,7 @@
 's4a0ed56eb391ce22': `Tickets`,
 's4dc58926952b897d': `Er is hier geen formulier om in te vullen.`,
 's4e6ee30447bfd288': `Kies een tijd`,
+'s4f27b1d3151904c6': `Gesprek voortzetten`,
 's5144d7806a40e0da': `Dit type bestand kan niet worden verstuurd.`,
 's558bfc2a9470f7ad': `Dit gesprek is beëindigd`,
 's5788dc24d55d450a': `Gezien`,
