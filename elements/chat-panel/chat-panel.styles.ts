@@ -394,4 +394,16 @@ export const panelStyles = css`
     max-block-size: 65%;
     border-block-start: 1px solid var(--_border);
   }
+  /* An image sent or received: a thumbnail that opens the full size. */
+  .thumb {
+    display: block;
+    margin-block: 2px 4px;
+  }
+  .thumb img {
+    display: block;
+    max-inline-size: 100%;
+    max-block-size: 180px;
+    border-radius: 8px;
+    object-fit: cover;
+  }
 `;

@@ -330,10 +330,14 @@ export class ChatPanel extends LitElement {
     const meta = [this.#formatTime(m.createdAt, locale), mine ? (seen ? msg('Seen') : this.#statusLabel(m)) : ''].filter(Boolean).join(' · ');
     return html`<div part="message" data-author=${m.author} data-status=${m.status} ?data-continued=${continued}>${!mine && m.authorName && !continued
         ? html`<span class="author"><span class="avatar" aria-hidden="true" data-initials=${initials(m.authorName)}></span>${m.authorName}</span>`
-        : nothing}${mine
-        ? html`<span class="text" dir="auto">${linkify(m.content).map((seg) => (seg.href ? link(seg.href, seg.text) : seg.text))}</span>`
-        : html`<div class="text formatted" dir="auto">${format(m.content).map(block)}</div>`}${m.attachment
-        ? html`<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
+        : nothing}${m.attachment && m.content.trim() === m.attachment.name
+        ? nothing
+        : mine
+          ? html`<span class="text" dir="auto">${linkify(m.content).map((seg) => (seg.href ? link(seg.href, seg.text) : seg.text))}</span>`
+          : html`<div class="text formatted" dir="auto">${format(m.content).map(block)}</div>`}${m.attachment
+        ? html`${m.attachment.mime.startsWith('image/')
+            ? html`<a class="thumb" href=${m.attachment.url} target="_blank" rel="noopener noreferrer" aria-label=${msg(str`Open ${m.attachment.name} full size`)}><img src=${m.attachment.url} alt="" loading="lazy" /></a>`
+            : nothing}<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
         : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span>${mine && m.status === 'failed' ? this.#failedActions(m) : nothing}</div>`;
   }
 

@@ -148,6 +148,21 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     expect(link.textContent).to.contain('report.txt');
     expect((await fetch(link.href)).status).to.equal(200);
 
+    // An image: a thumbnail (loaded from the server's origin) that opens the full size, its name said once.
+    const canvas = document.createElement('canvas');
+    canvas.width = 40;
+    canvas.height = 30;
+    canvas.getContext('2d')!.fillRect(0, 0, 40, 30);
+    const png = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+    const image = new DataTransfer();
+    image.items.add(new File([png], 'screenshot.png', { type: 'image/png' }));
+    input.files = image.files;
+    input.dispatchEvent(new Event('change'));
+    await waitUntil(() => inPanel<HTMLImageElement>(el, '.thumb img')?.complete && inPanel<HTMLImageElement>(el, '.thumb img')!.naturalWidth === 40, 'thumbnail loaded', { timeout: 8000 });
+    const bubble = inPanel(el, '.thumb')!.closest('[part="message"]')!;
+    expect(bubble.textContent!.split('screenshot.png').length - 1, 'the name once (in the download link)').to.equal(1);
+    expect(inPanel(el, '.thumb')!.getAttribute('aria-label')).to.equal('Open screenshot.png full size');
+
     const bad = new DataTransfer();
     bad.items.add(new File(['MZ'], 'tool.exe'));
     input.files = bad.files;

@@ -75,6 +75,7 @@
 's8b00007e15cf1536': `Dazu passt kein Artikel. Fragen Sie uns lieber in einer Nachricht.`,
 's8f8d7d75f42dcaee': `Nachricht schreiben …`,
 's90e4463474961648': `Rückruf anfordern`,
+'s9165d890be4a3295': str`${0} in voller Größe öffnen`,
 's955ea21bc142516b': `Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.`,
 's9a370b91e213592c': str`Danke! Ihr Ticket ${0} ist bei uns eingegangen; wir melden uns.`,
 's9ba2e74507156aff': `Warten auf die nächste verfügbare Person`,

@@ -75,6 +75,7 @@
 's8b00007e15cf1536': `Ningún artículo coincide. Pregúntanos en un mensaje.`,
 's8f8d7d75f42dcaee': `Escribe un mensaje…`,
 's90e4463474961648': `Llámame`,
+'s9165d890be4a3295': str`Abrir ${0} a tamaño completo`,
 's955ea21bc142516b': `No pudimos conectar con el servidor. Compruebe su conexión e inténtelo de nuevo.`,
 's9a370b91e213592c': str`¡Gracias! Hemos recibido tu ticket ${0}; te responderemos.`,
 's9ba2e74507156aff': `Esperando a la próxima persona disponible`,

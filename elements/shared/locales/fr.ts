@@ -75,6 +75,7 @@
 's8b00007e15cf1536': `Aucun article ne correspond. Posez-nous plutôt la question dans un message.`,
 's8f8d7d75f42dcaee': `Écrivez un message…`,
 's90e4463474961648': `Rappelez-moi`,
+'s9165d890be4a3295': str`Ouvrir ${0} en taille réelle`,
 's955ea21bc142516b': `Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.`,
 's9a370b91e213592c': str`Merci ! Nous avons bien reçu votre ticket ${0} et reviendrons vers vous.`,
 's9ba2e74507156aff': `En attente de la prochaine personne disponible`,

@@ -75,6 +75,7 @@
 's8b00007e15cf1536': `Geen artikel gevonden. Stel je vraag liever in een bericht.`,
 's8f8d7d75f42dcaee': `Schrijf een bericht…`,
 's90e4463474961648': `Bel me terug`,
+'s9165d890be4a3295': str`${0} op ware grootte openen`,
 's955ea21bc142516b': `We konden de server niet bereiken. Controleer uw verbinding en probeer het opnieuw.`,
 's9a370b91e213592c': str`Bedankt! We hebben je ticket ${0} ontvangen en nemen contact met je op.`,
 's9ba2e74507156aff': `Wachten op de eerstvolgende beschikbare medewerker`,
