@@ -36,4 +36,17 @@ export const scheduleStyles = css`
     background: var(--_brand);
     color: var(--_brand-contrast);
   }
+  .booked {
+    border-inline-start: 4px solid var(--_brand);
+  }
+  .button-link {
+    display: block;
+    margin-block: 12px;
+    padding: 9px 14px;
+    border: 1px solid var(--_brand);
+    border-radius: 8px;
+    color: var(--_brand);
+    text-align: center;
+    text-decoration: none;
+  }
 `;

@@ -7,6 +7,7 @@ import { formStyles } from '../shared/form.styles.js';
 import { scheduleStyles } from './chat-schedule.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { noticeText } from '../shared/notice.js';
+import { meetingIcs } from '../../src/ics.js';
 
 /** "2023-05-31 11:45 +0000" (calls) or ISO 8601 (meetings) to a Date. */
 const toDate = (slot: string) => new Date(slot.includes('T') ? slot : slot.replace(' ', 'T').replace(' +0000', 'Z'));
@@ -108,7 +109,16 @@ export class ChatSchedule extends LitElement {
   #booking(s: WidgetState) {
     const schedule = s.schedule!;
     if (schedule.done) {
-      return html`<p class="notice" role="status">${msg(str`You are booked for ${this.#when(schedule.done.when!, s.locale)}. We sent the details to the conversation.`)}</p>
+      const type = schedule.meetingTypes.find((t) => t.id === schedule.meetingTypeId) ?? schedule.meetingTypes[0];
+      const ics = meetingIcs({
+        start: toDate(schedule.done.when!),
+        minutes: type?.duration_minutes ?? 30,
+        title: type?.name ?? msg('Meeting'),
+        uid: `${schedule.done.when}-${type?.id ?? 0}@chat-widget`,
+        now: new Date(),
+      });
+      return html`<p class="notice booked" role="status">${msg(str`You are booked for ${this.#when(schedule.done.when!, s.locale)}. We sent the details to the conversation.`)}</p>
+        <a class="button-link" href=${`data:text/calendar;charset=utf-8,${encodeURIComponent(ics)}`} download="meeting.ics">${msg('Add to my calendar')}</a>
         <button type="button" @click=${() => this.#context.commands?.setView('conversation')}>${msg('Back to messages')}</button>`;
     }
     const types = schedule.meetingTypes;

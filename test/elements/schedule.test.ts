@@ -50,6 +50,11 @@ describe('calls, booking and co-browsing in the messenger, against the real serv
     const slot = el.state.schedule!.slot!;
     form.requestSubmit();
     await waitUntil(() => el.state.schedule?.done, 'booked', { timeout: 5000 });
+    await settled(el);
+    // The confirmation offers the meeting as a calendar file: its start in UTC, the meeting type's name.
+    const ics = decodeURIComponent(schedule(el)!.querySelector<HTMLAnchorElement>('a[download="meeting.ics"]')!.href.replace(/^data:text\/calendar;charset=utf-8,/, ''));
+    expect(ics).to.contain(`DTSTART:${new Date(slot).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
+    expect(ics).to.match(/SUMMARY:Demo/);
     await waitUntil(() => el.state.messages.some((m) => m.author === 'system' && /Booked: Demo/.test(m.content)), 'confirmed in the conversation', { timeout: 5000 });
     const bookings = (await agent(ws, 'GET', '/bookings')).body.bookings;
     expect(bookings).to.have.length(1);

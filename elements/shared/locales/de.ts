@@ -58,6 +58,7 @@
 's6095b7f26d77e560': `Das Protokoll ist unterwegs.`,
 's6637dec199ae4618': `‹ Zurück zu den Nachrichten`,
 's691ca9a5b717b2a6': `Unwahrscheinlich`,
+'s69fac5393321f045': `Zu meinem Kalender hinzufügen`,
 's6a05985e8b536bd2': `Danke für Ihre Bewertung!`,
 's6a4e1fc422a8b650': str`Chat öffnen, ${0} ungelesene Nachrichten`,
 's6adba329b433a53e': `Bitte geben Sie eine gültige E-Mail-Adresse ein.`,

@@ -58,6 +58,7 @@
 's6095b7f26d77e560': `La transcripción está en camino.`,
 's6637dec199ae4618': `‹ Volver a los mensajes`,
 's691ca9a5b717b2a6': `Poco probable`,
+'s69fac5393321f045': `Añadir a mi calendario`,
 's6a05985e8b536bd2': `¡Gracias por tu valoración!`,
 's6a4e1fc422a8b650': str`Abrir el chat, ${0} mensajes sin leer`,
 's6adba329b433a53e': `Introduzca una dirección de correo válida.`,

@@ -58,6 +58,7 @@
 's6095b7f26d77e560': `La transcription est en route.`,
 's6637dec199ae4618': `‹ Retour aux messages`,
 's691ca9a5b717b2a6': `Peu probable`,
+'s69fac5393321f045': `Ajouter à mon agenda`,
 's6a05985e8b536bd2': `Merci pour votre note !`,
 's6a4e1fc422a8b650': str`Ouvrir la discussion, ${0} messages non lus`,
 's6adba329b433a53e': `Saisissez une adresse e-mail valide.`,

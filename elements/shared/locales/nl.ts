@@ -58,6 +58,7 @@
 's6095b7f26d77e560': `Het transcript is onderweg.`,
 's6637dec199ae4618': `‹ Terug naar berichten`,
 's691ca9a5b717b2a6': `Onwaarschijnlijk`,
+'s69fac5393321f045': `Toevoegen aan mijn agenda`,
 's6a05985e8b536bd2': `Bedankt voor je beoordeling!`,
 's6a4e1fc422a8b650': str`Chat openen, ${0} ongelezen berichten`,
 's6adba329b433a53e': `Vul een geldig e-mailadres in.`,
