@@ -52,7 +52,7 @@ export class ChatHelp extends LitElement {
       </article>
       <div class="ways still">
         <p>${msg('Still need help?')}</p>
-        <button class="primary" type="button" @click=${() => this.#context.commands?.setView(s.chat || s.messages.length || !s.topics.length ? 'conversation' : 'topics')}>${msg('Chat with us')}</button>
+        <button class="primary" type="button" @click=${() => this.#context.commands?.showMessages()}>${msg('Chat with us')}</button>
       </div>`;
   }
 

@@ -226,9 +226,8 @@ export class ChatPanel extends LitElement {
     const forms = s.ticketForms.some((f) => s.visibleTicketForms === null || s.visibleTicketForms.includes(f.key));
     if (!forms && !s.topics.length) return nothing;
     const tab = s.view === 'help' ? 'help' : s.view === 'tickets' ? 'tickets' : 'messages';
-    const home = s.chat || s.messages.length || !s.topics.length ? 'conversation' : s.afterHours ? 'email' : 'topics';
     return html`<nav class="tabs" aria-label=${msg('Messenger sections')}>
-      <button type="button" aria-pressed=${tab === 'messages'} @click=${() => this.#context.commands?.setView(home)}>${msg('Messages')}</button>
+      <button type="button" aria-pressed=${tab === 'messages'} @click=${() => this.#context.commands?.showMessages()}>${msg('Messages')}</button>
       <button type="button" aria-pressed=${tab === 'help'} @click=${() => this.#context.commands?.openHelp(s.help.query)}>${msg('Help')}</button>
       ${forms
         ? html`<button type="button" aria-pressed=${tab === 'tickets'} @click=${() => this.#context.commands?.setView('tickets')}>${msg('Tickets')}</button>`

@@ -54,13 +54,8 @@ export class Conversations {
    * The contact is the one the session holds now (read from its row, not from a cached look-up).
    */
   async current(session: Session, q: Queryable = this.db): Promise<Row | null> {
-    const [row] = await q.query(this.currentSql('$1'), [session.id]);
+    const [row] = await q.query('select * from visitor_current_conversation($1)', [session.id]);
     return row ?? null;
-  }
-
-  /** The query of `current()` for the session id in parameter `session` (e.g. '$1'), to use inside a larger statement. */
-  currentSql(session: string): string {
-    return `select * from visitor_current_conversation(${session})`;
   }
 
   /** A conversation the visitor may reach, or 404. */

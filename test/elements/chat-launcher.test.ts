@@ -4,6 +4,17 @@ import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
 import type { ChatLauncher } from '../../elements/chat-launcher/chat-launcher.js';
 import { launcherButton, settled } from '../helpers.js';
 
+/** A for= launcher has found its widget: a click on it opens the widget and it says so (aria-expanded). */
+async function opensFrom(widget: ChatWidget, launcher: ChatLauncher): Promise<void> {
+  await widget.updateComplete;
+  await new Promise((r) => setTimeout(r, 10));
+  await launcher.updateComplete;
+  launcherButton(launcher).click();
+  expect(widget.isOpen).to.equal(true);
+  await launcher.updateComplete;
+  expect(launcherButton(launcher).getAttribute('aria-expanded')).to.equal('true');
+}
+
 describe('<chat-launcher>', () => {
   it('with for="ID" it drives a widget elsewhere in the page, even one that comes after it', async () => {
     // Built by hand: the launcher is connected before its widget exists.
@@ -16,13 +27,7 @@ describe('<chat-launcher>', () => {
     widget.id = 'support';
     widget.setAttribute('launcher-hidden', '');
     root.append(widget);
-    await widget.updateComplete;
-    await new Promise((r) => setTimeout(r, 10));
-    await launcher.updateComplete;
-    launcherButton(launcher).click();
-    expect(widget.isOpen).to.equal(true);
-    await launcher.updateComplete;
-    expect(launcherButton(launcher).getAttribute('aria-expanded')).to.equal('true');
+    await opensFrom(widget, launcher);
     widget.hide();
     widget.showAgentMessage('Ping');
     await launcher.updateComplete;
@@ -43,13 +48,7 @@ describe('<chat-launcher>', () => {
     const launcher = root.querySelector<ChatLauncher>('chat-launcher')!;
     await launcher.updateComplete;
     widget.id = 'late-id';
-    await widget.updateComplete;
-    await new Promise((r) => setTimeout(r, 10));
-    await launcher.updateComplete;
-    launcherButton(launcher).click();
-    expect(widget.isOpen).to.equal(true);
-    await launcher.updateComplete;
-    expect(launcherButton(launcher).getAttribute('aria-expanded')).to.equal('true');
+    await opensFrom(widget, launcher);
     root.remove();
   });
 

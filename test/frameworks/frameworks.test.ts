@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { build, type PluginOption } from 'vite';
-import { call, launchChromium, startServer, type TestServer } from '../server/helpers.js';
+import { call, launchChromium, startServer, watchProblems, type TestServer } from '../server/helpers.js';
 // The tags' types in page.evaluate (HTMLElementTagNameMap); nothing of it runs here.
 import type {} from '../../elements/chat-widget/chat-widget.js';
 
@@ -263,20 +263,7 @@ for (const fw of FRAMEWORKS) {
       it(`sets the public key, api and theme from ${fw.title}`, async () => {
         started = Date.now();
         page = await (await browser.createBrowserContext()).newPage();
-        problems = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
-        });
-        page.on('pageerror', (e) => problems.push(`page: ${(e as Error).message}`));
-        page.on('requestfailed', (r) => {
-          if (!(r.failure()?.errorText === 'net::ERR_ABORTED' && r.url().includes('/api/widget/stream'))) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
-        });
-        page.on('response', (r) => {
-          if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-        });
-        await page.evaluateOnNewDocument(() => {
-          document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-        });
+        problems = await watchProblems(page);
         await page.setViewport({ width: 1280, height: 800 });
         const api = `${chat.base}/api/widget`;
         await page.goto(`${siteBase}/${fw.name}/?key=${encodeURIComponent(ws.publicKey)}&api=${encodeURIComponent(api)}`, { waitUntil: 'load', timeout: 15_000 });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import puppeteer, { type Browser } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { buildApp, type AppOptions } from '../../server/app.js';
 import { LocalBus, pgBus, type Bus } from '../../server/bus.js';
 import { openDb, type Db } from '../../server/db/db.js';
@@ -170,4 +170,27 @@ export function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+/**
+ * Collects what a site owner would see go wrong on a page (console errors, page errors, failed
+ * requests, 4xx/5xx answers, CSP violations) into the returned list; call before the page loads.
+ * A stream the client itself ends (to reopen it after identify) is not a failure.
+ */
+export async function watchProblems(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page: ${(e as Error).message}`));
+  page.on('requestfailed', (r) => {
+    if (!(r.failure()?.errorText === 'net::ERR_ABORTED' && r.url().includes('/api/widget/stream'))) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  await page.evaluateOnNewDocument(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return problems;
 }

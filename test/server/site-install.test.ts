@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'puppeteer-core';
-import { call, launchChromium, startServer, type TestServer } from './helpers.js';
+import { call, launchChromium, startServer, watchProblems, type TestServer } from './helpers.js';
 
 /**
  * A site's own pages, on their own origin (127.0.0.2, another host than the
@@ -100,21 +100,7 @@ after(async () => {
 async function visit(path: string): Promise<{ page: Page; problems: string[] }> {
   // A visitor of their own: a fresh profile (storage, cookies) for each page.
   const page = await (await browser.createBrowserContext()).newPage();
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.location().url?.endsWith('/favicon.ico')) problems.push(`console: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`page: ${(e as Error).message}`));
-  // A stream the client itself ends (to reopen it after identify) is not a failure.
-  page.on('requestfailed', (r) => {
-    if (!(r.failure()?.errorText === 'net::ERR_ABORTED' && r.url().includes('/api/widget/stream'))) problems.push(`failed: ${r.url()} ${r.failure()?.errorText}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) problems.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
-  await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-  });
+  const problems = await watchProblems(page);
   await page.goto(`${siteBase}${path}`, { waitUntil: 'load', timeout: 15000 });
   return { page, problems };
 }

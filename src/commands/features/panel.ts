@@ -107,6 +107,16 @@ export const panel = (core: Core, c: Cross) => ({
     core.store.update({ preview: null });
   },
 
+  /**
+   * The messenger's "Messages" place: the conversation once there is one (or when there is no
+   * topic to pick), else the topic picker, or the email form after hours.
+   */
+  showMessages(): void {
+    const s = core.state;
+    const view = s.chat || s.messages.length || !s.topics.length ? 'conversation' : s.afterHours ? 'email' : 'topics';
+    core.store.update({ view, notice: null });
+  },
+
   /** Shows one of the panel's views. */
   setView(view: WidgetState['view']): void {
     core.store.update({ view, notice: null });
