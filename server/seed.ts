@@ -50,6 +50,11 @@ export async function createWorkspace(db: Db, seed: WorkspaceSeed = {}): Promise
 /** What the demo workspace ships so that every feature can be tried at once: topics, help articles, a survey, a trigger. */
 export async function seedDemoContent(db: Db, workspaceId: string): Promise<void> {
   await db.tx(async (q) => {
+    // Two more faces for the messenger's home (they have no key: a demo of the team, not logins).
+    await q.query(
+      `insert into agents (id, workspace_id, name, kind) values ($2, $1, 'Ben Carter', 'person'), ($3, $1, 'Chloé Martin', 'person')`,
+      [workspaceId, newId('ag'), newId('ag')],
+    );
     await q.query(`update workspaces set subdomain = 'demo', support_email = 'support@demo.example', languages = array['en', 'fr', 'es', 'de', 'nl', 'ar'] where id = $1`, [workspaceId]);
     const [support] = await q.query(
       `insert into menus (workspace_id, position, key, names, channels) values ($1, 0, 'support', $2, array['chat', 'email']) returning id`,

@@ -303,20 +303,57 @@ export const panelStyles = css`
     font-size: 13px;
     cursor: pointer;
   }
+  .picked {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 8px;
+    margin: 0;
+    font-weight: 600;
+  }
   .earlier {
     align-self: center;
   }
   .escalate {
     display: block;
-    margin-block-start: 6px;
+    margin-block-start: 8px;
+    border: 2px solid var(--_brand);
+    font-weight: 600;
   }
   .attachment {
     display: block;
     margin-block-start: 4px;
   }
   .articles {
-    margin: 6px 0 0;
-    padding-inline-start: 18px;
+    display: grid;
+    gap: 6px;
+    margin: 8px 0 0;
+    padding: 0;
+    list-style: none;
+  }
+  .card {
+    display: grid;
+    gap: 2px;
+    inline-size: 100%;
+    padding: 8px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_bg);
+    color: inherit;
+    font: inherit;
+    font-size: 13px;
+    text-align: start;
+    cursor: pointer;
+  }
+  .card:hover {
+    border-color: var(--_brand);
+  }
+  .card span {
+    display: -webkit-box;
+    overflow: hidden;
+    color: var(--_muted);
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
   }
   .file {
     display: none;

@@ -10,6 +10,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
 import '../chat-topics/chat-topics.js';
 import { noticeText } from '../shared/notice.js';
+import { initials } from '../shared/initials.js';
 
 const closeIcon = svg`<path d="M18.3 5.7a1 1 0 0 0-1.4 0L12 10.6 7.1 5.7a1 1 0 1 0-1.4 1.4l4.9 4.9-4.9 4.9a1 1 0 1 0 1.4 1.4l4.9-4.9 4.9 4.9a1 1 0 0 0 1.4-1.4L13.4 12l4.9-4.9a1 1 0 0 0 0-1.4z"/>`;
 const screenIcon = svg`<path d="M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-7v2h3v2H7v-2h3v-2H3a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1zm1 2v9h16V6z"/>`;
@@ -51,9 +52,6 @@ const block = (b: Block) => {
 const continues = (prev: ChatMessage | undefined, m: ChatMessage): boolean =>
   !!prev && prev.author === m.author && prev.authorName === m.authorName && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < 120_000;
 
-/** "Ada from Support" → "AS": an operator's face when they have no picture. */
-const initials = (name: string): string =>
-  name.split(/\s+/).filter((w) => /^\p{Lu}/u.test(w)).map((w) => w[0]).slice(0, 2).join('') || name.slice(0, 1).toUpperCase();
 
 /**
  * The views most visitors never open come as chunks of their own, fetched the first
@@ -310,8 +308,11 @@ export class ChatPanel extends LitElement {
   #messages(s: WidgetState) {
     const hidden = Math.max(0, s.messages.length - this.#window);
     const shown = hidden ? s.messages.slice(hidden) : s.messages;
+    this.#offer = undefined;
+    for (let i = s.messages.length; i-- > 0 && !this.#offer; ) if (s.messages[i]!.data?.escalate) this.#offer = s.messages[i];
     return html`
       <div part="messages" role="log" aria-live="polite" aria-label=${msg('Messages')} tabindex="0">
+        ${s.topic !== null && !s.chat ? this.#picked(s) : nothing}
         ${s.messages.length === 0 ? html`<p class="empty">${msg('Ask us anything. We are here to help.')}</p>` : nothing}
         ${hidden
           ? html`<button class="text-button earlier" type="button" @click=${this.#showEarlier}>${msg(str`Show ${Math.min(PAGE, hidden)} earlier messages`)}</button>`
@@ -320,6 +321,19 @@ export class ChatPanel extends LitElement {
       </div>
       <p class="typing" role="status">${s.typing === null ? '' : s.typing ? msg(str`${s.typing} is typing…`) : msg('Someone is typing…')}</p>
     `;
+  }
+
+  /** The topic picked, whose chat starts with the first message: it can still be changed. */
+  #picked(s: WidgetState) {
+    const find = (list: WidgetState['topics']): string | undefined => {
+      for (const t of list) {
+        const name = t.id === s.topic ? t.name : find(t.children);
+        if (name) return name;
+      }
+      return undefined;
+    };
+    return html`<p class="picked"><span dir="auto">${find(s.topics)}</span>
+      <button class="text-button" type="button" @click=${() => this.#context.commands?.setView('topics')}>${msg('Change topic')}</button></p>`;
   }
 
   /** One message; one that continues its author's run (within two minutes) drops the name and sits closer. */
@@ -349,15 +363,19 @@ export class ChatPanel extends LitElement {
     </span>`;
   }
 
-  /** The virtual agent's article suggestions, and the way to a person. */
+  /** The virtual agent's latest answer: the one that keeps its "Talk to a person" (earlier ones don't repeat it). */
+  #offer?: ChatMessage;
+
+  /** The virtual agent's article suggestions as cards (each opens in the help view), and the way to a person. */
   #suggestions(m: ChatMessage) {
     const articles = m.data?.articles ?? [];
-    const escalate = m.data?.escalate && this.#context.state?.chat?.status === 'va_assigned';
+    const escalate = m === this.#offer && m.data?.escalate && this.#context.state?.chat?.status === 'va_assigned';
     if (!articles.length && !escalate) return nothing;
     return html`${articles.length
-      ? html`<ul class="articles">${articles.map((a) => html`<li><strong>${a.title}</strong>${a.excerpt ? html`<br /><span>${a.excerpt}</span>` : nothing}</li>`)}</ul>`
+      ? html`<ul class="articles">${articles.map((a) => html`<li><button type="button" class="card" @click=${() => this.#context.commands?.openArticle(a)}>
+          <strong dir="auto">${a.title}</strong>${a.excerpt ? html`<span dir="auto">${a.excerpt}</span>` : nothing}</button></li>`)}</ul>`
       : nothing}${escalate
-      ? html`<button class="text-button escalate" type="button" @click=${() => this.#context.commands?.escalateChat()}>${msg('Talk to a person')}</button>`
+      ? html`<button class="text-button escalate" type="button" ?disabled=${this.#context.state?.pending.lifecycle} @click=${() => this.#context.commands?.escalateChat()}>${msg('Talk to a person')}</button>`
       : nothing}`;
   }
 

@@ -5,6 +5,7 @@ import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 import { noticeText } from '../shared/notice.js';
+import { initials } from '../shared/initials.js';
 
 const phoneIcon = svg`<path d="M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z"/>`;
 
@@ -28,13 +29,24 @@ export class ChatTopics extends LitElement {
   }
 
   /**
-   * Home: the conversation to resume (when there is one), the topics, then the other ways in that
-   * the workspace offers: a help search and the ticket forms.
+   * Home: a greeting from the team (their faces, whether they are here), the conversation to resume
+   * (when there is one), the topics, then the other ways in that the workspace offers: a help search,
+   * the ticket forms, booking a meeting.
    */
   #topics(s: WidgetState) {
     const last = [...s.messages].reverse().find((m) => m.author !== 'system');
     const forms = s.ticketForms.some((f) => s.visibleTicketForms === null || s.visibleTicketForms.includes(f.key));
+    const first = s.user.name?.trim().split(/\s+/)[0];
     return html`
+      <div class="hello">
+        ${s.team.length
+          ? html`<p class="faces" role="img" aria-label=${msg(str`Our team: ${s.team.map((t) => t.name).join(', ')}`)} ?data-online=${s.available}>
+              ${s.team.map((t) => html`<span class="face" data-initials=${initials(t.name)}>${t.avatarUrl ? html`<img src=${t.avatarUrl} alt="" @error=${hide} />` : nothing}</span>`)}
+            </p>`
+          : nothing}
+        <h3 class="greeting" dir="auto">${first ? msg(str`Hi ${first}`) : msg('Hi there')}</h3>
+        <p class="muted">${s.available ? msg('We are online and reply in a few minutes.') : msg('We are away now. Leave a message and we will reply here.')}</p>
+      </div>
       ${last
         ? html`<button type="button" class="resume" @click=${() => this.#context.commands?.setView('conversation')}>
             <span class="resume-title">${msg('Continue your conversation')}</span>
@@ -52,6 +64,9 @@ export class ChatTopics extends LitElement {
         </form>
         ${forms
           ? html`<button type="button" class="way" @click=${() => this.#context.commands?.setView('tickets')}>${msg('Send us a ticket')} <span class="chev" aria-hidden="true">›</span></button>`
+          : nothing}
+        ${s.booking
+          ? html`<button type="button" class="way" @click=${() => this.#context.commands?.openScheduling()}>${msg('Book a meeting')} <span class="chev" aria-hidden="true">›</span></button>`
           : nothing}
       </div>
     `;
@@ -120,6 +135,9 @@ export class ChatTopics extends LitElement {
     });
   }
 }
+
+/** A picture that does not load (blocked by the page's policy, gone) leaves the initials under it. */
+const hide = (event: Event) => ((event.target as HTMLElement).hidden = true);
 
 function flatten(topics: readonly Topic[]): Topic[] {
   return topics.flatMap((t) => (t.children.length ? flatten(t.children) : [t]));

@@ -208,6 +208,56 @@ export const formStyles = css`
     color: var(--_fg);
     font-size: 14px;
   }
+  /* Home: the team's greeting. */
+  .hello {
+    margin-block-end: 18px;
+  }
+  .faces {
+    display: flex;
+    margin: 0 0 10px;
+  }
+  .face {
+    position: relative;
+    display: grid;
+    place-items: center;
+    inline-size: 36px;
+    block-size: 36px;
+    margin-inline-end: -8px;
+    overflow: hidden;
+    border: 2px solid var(--_bg);
+    border-radius: 50%;
+    background: var(--_brand);
+    color: var(--_brand-contrast);
+    font-size: 13px;
+    font-weight: 700;
+  }
+  .face::before {
+    content: attr(data-initials);
+  }
+  .face img {
+    position: absolute;
+    inset: 0;
+    inline-size: 100%;
+    block-size: 100%;
+    object-fit: cover;
+  }
+  .faces[data-online]::after {
+    content: '';
+    align-self: end;
+    inline-size: 10px;
+    block-size: 10px;
+    margin-inline-start: 2px;
+    border: 2px solid var(--_bg);
+    border-radius: 50%;
+    background: #1f9d55;
+  }
+  .greeting {
+    margin: 0 0 2px;
+    font-size: 20px;
+  }
+  .hello .muted {
+    margin: 0;
+  }
   /* Home: the conversation to resume, the topics, the other ways in (.ways: also help's "Still need help?"). */
   .resume {
     display: grid;

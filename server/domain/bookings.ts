@@ -17,6 +17,12 @@ export class Bookings {
     return this.stream.db;
   }
 
+  /** Whether visitors can book a meeting here (the messenger's home offers it). */
+  async offered(workspaceId: string): Promise<boolean> {
+    const [row] = await this.db.query('select exists(select 1 from meeting_types where workspace_id = $1) as offered', [workspaceId]);
+    return row!.offered;
+  }
+
   async types(workspaceId: string, lang: string) {
     const rows = await this.db.query('select * from meeting_types where workspace_id = $1 order by position, id', [workspaceId]);
     return rows.map((m) => ({ id: Number(m.id), name: pick(m.name, lang) ?? String(m.id), duration_minutes: m.duration_minutes }));

@@ -90,15 +90,33 @@ export class Chats {
     return this.messages.of(c.id, { after: 0, limit: 5000, internal: false });
   }
 
+  /**
+   * The virtual agent answers each question once, in the chat's language: the articles it has not
+   * offered yet (as `data.articles`, which the messenger shows as cards) with the way to a person
+   * (`data.escalate`). It never says the same thing twice: a second question it has nothing for
+   * hands the chat to a person.
+   */
   async #virtualAgentAnswer(session: Session, chatId: string, question: string): Promise<void> {
     const c = await this.conversations.ofVisitor(session, chatId);
     const menu = c.menu_id ? await this.company.menuById(c.menu_id) : null;
     const threshold = menu?.deflection_threshold ?? 0.05;
-    const found = (await this.content.search(session.workspace_id, question, c.lang ?? 'en')).filter((a) => a.rank >= threshold);
-    const content = found.length
-      ? `These articles may answer your question:\n${found.map((a) => `• ${a.title}`).join('\n')}\nNot what you need? Ask for a person and we will connect you.`
-      : 'I could not find an article about that. Ask for a person and we will connect you.';
-    await this.messages.bot(c, content, { articles: found.map(({ rank: _r, ...a }) => a), escalate: true });
+    const said = await this.stream.db.query(
+      `select data from messages where conversation_id = $1 and author = 'bot' and data ? 'escalate' order by seq`,
+      [c.id],
+    );
+    const offered = new Set(said.flatMap((m) => ((m.data?.articles ?? []) as { slug: string }[]).map((a) => a.slug)));
+    const relevant = (await this.content.search(session.workspace_id, question, c.lang ?? 'en')).filter((a) => a.rank >= threshold);
+    const found = relevant.filter((a) => !offered.has(a.slug));
+    const words = VA_WORDS[(c.lang ?? 'en').slice(0, 2)] ?? VA_WORDS.en!;
+    if (found.length) {
+      await this.messages.bot(c, words.found, { articles: found.map(({ rank: _r, ...a }) => a), escalate: true });
+    } else if (!said.length || said.at(-1)!.data?.articles?.length) {
+      await this.messages.bot(c, relevant.length ? words.more : words.none, { articles: [], escalate: true });
+    } else {
+      // Nothing new to offer twice in a row: a person takes over rather than the same words again.
+      await this.messages.bot(c, words.handover, { articles: [], escalate: false });
+      await this.transition(session, chatId, ['va_assigned'], 'queued', 'escalate');
+    }
   }
 
   /** Moves a chat from one of `from` to `to`; a clear 409 otherwise. */
@@ -134,3 +152,43 @@ export class Chats {
     return { enabled: m.deflection_enabled, threshold: m.deflection_threshold, keep_waiting: m.keep_waiting };
   }
 }
+
+/** What the virtual agent says, in the languages the messenger ships. */
+const VA_WORDS: Record<string, { found: string; none: string; more: string; handover: string }> = {
+  en: {
+    found: 'These articles may answer your question.',
+    none: 'I could not find an article about that. Ask in other words, or talk to a person.',
+    more: 'I have no other article about that. Ask in other words, or talk to a person.',
+    handover: 'I will pass you to a person. They will answer here.',
+  },
+  fr: {
+    found: 'Ces articles répondent peut-être à votre question.',
+    none: "Je n'ai pas trouvé d'article à ce sujet. Reformulez votre question, ou parlez à une personne.",
+    more: "Je n'ai pas d'autre article à ce sujet. Reformulez votre question, ou parlez à une personne.",
+    handover: 'Je vous passe à une personne. Elle vous répondra ici.',
+  },
+  es: {
+    found: 'Estos artículos pueden responder a tu pregunta.',
+    none: 'No encontré ningún artículo sobre eso. Pregúntalo de otra forma o habla con una persona.',
+    more: 'No tengo otro artículo sobre eso. Pregúntalo de otra forma o habla con una persona.',
+    handover: 'Te paso con una persona. Te responderá aquí.',
+  },
+  de: {
+    found: 'Diese Artikel beantworten vielleicht Ihre Frage.',
+    none: 'Dazu habe ich keinen Artikel gefunden. Fragen Sie mit anderen Worten oder sprechen Sie mit einer Person.',
+    more: 'Dazu habe ich keinen weiteren Artikel. Fragen Sie mit anderen Worten oder sprechen Sie mit einer Person.',
+    handover: 'Ich verbinde Sie mit einer Person. Sie antwortet Ihnen hier.',
+  },
+  nl: {
+    found: 'Deze artikelen beantwoorden misschien je vraag.',
+    none: 'Ik vond daar geen artikel over. Stel je vraag anders, of praat met een persoon.',
+    more: 'Ik heb daar geen ander artikel over. Stel je vraag anders, of praat met een persoon.',
+    handover: 'Ik verbind je door met een persoon. Die antwoordt je hier.',
+  },
+  ar: {
+    found: 'قد تجيب هذه المقالات عن سؤالك.',
+    none: 'لم أجد مقالة عن ذلك. اسأل بكلمات أخرى، أو تحدّث إلى شخص.',
+    more: 'ليست لدي مقالة أخرى عن ذلك. اسأل بكلمات أخرى، أو تحدّث إلى شخص.',
+    handover: 'سأحوّلك إلى شخص. سيجيبك هنا.',
+  },
+};

@@ -13,6 +13,25 @@ export class Presence {
     return row!.available;
   }
 
+  /** The faces on the messenger's home: up to three operators, those online first, then the most recently seen. */
+  async team(workspaceId: string): Promise<{ name: string; avatar_url: string | null }[]> {
+    return this.stream.db.query(
+      `select name, avatar_url from agents where workspace_id = $1 and kind = 'person'
+        order by (last_seen_at > now() - interval '90 seconds') is true desc, last_seen_at desc nulls last, name limit 3`,
+      [workspaceId],
+    );
+  }
+
+  /** An operator's name or picture, as they set it. */
+  async profile(workspaceId: string, agentId: string, change: { name?: string; avatar_url?: string | null }) {
+    const [row] = await this.stream.db.query(
+      `update agents set name = coalesce($3, name), avatar_url = case when $4 then $5 else avatar_url end
+        where id = $1 and workspace_id = $2 returning id, name, avatar_url`,
+      [agentId, workspaceId, change.name ?? null, 'avatar_url' in change, change.avatar_url ?? null],
+    );
+    return row!;
+  }
+
   /** An operator comes online or goes offline; visitors hear when the workspace's availability changes. */
   async agent(workspaceId: string, agentId: string, online: boolean): Promise<boolean> {
     return this.stream.write(async (q, emit) => {

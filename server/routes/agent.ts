@@ -26,6 +26,23 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
     },
   });
 
+  app.patch('/me', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: { name: { type: 'string', minLength: 1, maxLength: 100 }, avatar_url: { type: ['string', 'null'], maxLength: 2048, pattern: '^https://' } },
+      },
+      response: { 200: { type: 'object', properties: { agent: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, avatar_url: { type: ['string', 'null'] } } } } } },
+    },
+    handler: async (request) => {
+      const op = request.operator!;
+      if (!op.agentId) throw new HttpError(400, 'invalid_request', 'This key belongs to no agent, so it has no profile to change');
+      return { agent: await presence.profile(op.workspaceId, op.agentId, request.body as { name?: string; avatar_url?: string | null }) };
+    },
+  });
+
   app.get('/conversations', {
     schema: {
       querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^[0-9]{1,3}$' }, key: { type: 'string' } } },

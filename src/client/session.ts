@@ -93,7 +93,14 @@ export class Session {
     this.#outbox.open(() => new Outbox(core.storage, core.key(`outbox:${session.session.id}`)), sameSession);
     this.#realtime.cursor = session.stream_cursor;
     core.events.emit('chat.availability', { available: session.available });
-    core.events.emit('chat.connected', { sessionId: session.session.id, resumed: session.resumed, unreadCount: session.unread_count, contact: session.contact });
+    core.events.emit('chat.connected', {
+      sessionId: session.session.id,
+      resumed: session.resumed,
+      unreadCount: session.unread_count,
+      contact: session.contact,
+      team: (session.team ?? []).map((t) => ({ name: t.name, avatarUrl: t.avatar_url })),
+      booking: !!session.booking,
+    });
     this.#contactKey = contactKey(session.contact);
     if (session.contact) core.events.emit('chat.identified', { contact: session.contact, verified: !!session.contact.verified });
     await this.#loadHistory();

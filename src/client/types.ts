@@ -57,7 +57,17 @@ export interface ChatClientOptions {
 
 export interface ChatClientEvents {
   /** The session is loaded (created or resumed), and again when a chat is created or loaded (with `chat`). */
-  'chat.connected': { sessionId: string; resumed: boolean; unreadCount: number; contact: ClientContact | null; chat?: Chat };
+  'chat.connected': {
+    sessionId: string;
+    resumed: boolean;
+    unreadCount: number;
+    contact: ClientContact | null;
+    chat?: Chat;
+    /** Who answers (up to three operators, those online first), for a greeting. */
+    team?: readonly { name: string; avatarUrl: string | null }[];
+    /** The workspace has meetings that visitors can book. */
+    booking?: boolean;
+  };
   /** A chat's status changed. */
   'chat.updated': { chat: Pick<Chat, 'id' | 'status'> };
   /** An operator joined the chat. */

@@ -123,6 +123,10 @@ export interface SessionAnswer {
   stream_cursor: number;
   unread_count: number;
   available: boolean;
+  /** Up to three operators for the messenger's home (those online first). */
+  team?: { name: string; avatar_url: string | null }[];
+  /** The workspace has meetings to book. */
+  booking?: boolean;
   resumed: boolean;
   contact: ClientContact | null;
 }

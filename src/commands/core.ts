@@ -31,6 +31,8 @@ export interface Cross {
   openWith(patch: Partial<WidgetState>): void;
   hide(): void;
   sendMessage(input: unknown): ChatMessage;
+  /** Starts the chat on the picked topic, then sends `message` in it (the visitor's first message). */
+  startChatWith(message: ChatMessage): void;
   receive(incoming: readonly ChatMessage[], patch?: Partial<WidgetState>): void;
   replaceMessages(messages: readonly ChatMessage[]): void;
   uploadProgress(upload: WidgetState['upload']): void;

@@ -12,9 +12,9 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const disconnect = commands.connect(clientPorts(client));
   const offs = [
-    client.on('chat.connected', ({ sessionId, unreadCount, chat }) => {
+    client.on('chat.connected', ({ sessionId, unreadCount, chat, team, booking }) => {
       if (chat) return; // a chat of the lifecycle: handled where it was created
-      commands.connected(sessionId, unreadCount);
+      commands.connected(sessionId, unreadCount, { team: team ?? [], booking: !!booking });
     }),
     client.on('chat.history', () => {
       if (!lifecycleLoaded) {

@@ -102,6 +102,10 @@ export interface WidgetState {
   readonly connection: ConnectionState;
   /** At least one operator is online. */
   readonly available: boolean;
+  /** Who answers: up to three operators (those online first), shown on the home. */
+  readonly team: readonly { readonly name: string; readonly avatarUrl: string | null }[];
+  /** The workspace has meetings to book (the home offers it). */
+  readonly booking: boolean;
   readonly user: VisitorIdentity;
   /** Metadata for the next new conversation (`setConversationFields`). */
   readonly conversationFields: Readonly<Record<string, unknown>>;
@@ -116,6 +120,8 @@ export interface WidgetState {
   readonly topics: readonly Topic[];
   /** The after-hours message, when outside business hours. */
   readonly afterHours: string | null;
+  /** The topic the visitor picked: its chat starts with their first message (nothing is created before). */
+  readonly topic: number | null;
   /** The current chat of the lifecycle (topic chosen), or null for a plain conversation. */
   readonly chat: ChatState | null;
   readonly survey: { readonly signOff: string; readonly questions: readonly SurveyQuestion[] } | null;
@@ -165,6 +171,8 @@ export const initialState: WidgetState = Object.freeze({
   sessionId: null,
   connection: 'idle',
   available: false,
+  team: Object.freeze([]),
+  booking: false,
   user: Object.freeze({}),
   conversationFields: Object.freeze({}),
   sessionData: Object.freeze({}),
@@ -172,6 +180,7 @@ export const initialState: WidgetState = Object.freeze({
   view: 'conversation',
   topics: Object.freeze([]) as readonly Topic[],
   afterHours: null,
+  topic: null,
   chat: null,
   survey: null,
   upload: null,

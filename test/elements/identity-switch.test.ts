@@ -30,8 +30,9 @@ async function aliceChats(ws: TestWorkspace): Promise<{ el: ChatWidget; aliceCon
   await settled(el);
   await waitUntil(() => topicButton(el), 'topics shown', { timeout: 5000 });
   topicButton(el)!.click();
-  await waitUntil(() => el.state.chat?.status === 'queued' && el.state.view === 'conversation', 'chat started', { timeout: 5000 });
+  await waitUntil(() => el.state.view === 'conversation', 'conversation on the topic', { timeout: 5000 });
   el.sendMessage('Alice: my order 1234 is late');
+  await waitUntil(() => el.state.chat?.status === 'queued', 'the first message started the chat', { timeout: 5000 });
   await waitUntil(() => el.state.messages.some((m) => m.content.startsWith('Alice:') && m.status === 'sent'), 'sent', { timeout: 5000 });
   const aliceConv = (await conversationOf(ws, 'alice')).id;
   await agent(ws, 'POST', `/conversations/${aliceConv}/messages`, { content: 'Reply to Alice: on its way' });

@@ -12,6 +12,14 @@ function deep<T extends Element = HTMLElement>(el: ChatWidget, part: 'chat-topic
 }
 const partText = (el: ChatWidget, part: 'chat-topics' | 'chat-after') => panelOf(el)?.shadowRoot?.querySelector(part)?.shadowRoot?.textContent?.replace(/\s+/g, ' ') ?? '';
 
+/** The widget's commands, as its views reach them (the context they request). */
+const commandsOf = (el: ChatWidget) =>
+  new Promise<{ setView(v: string): void }>((resolve) => {
+    const ev = new Event('context-request', { bubbles: true, composed: true });
+    Object.assign(ev, { context: Symbol.for('chat-widget/commands'), contextTarget: document.body, callback: resolve, subscribe: false });
+    el.dispatchEvent(ev);
+  });
+
 async function workspace(options: { deflection?: boolean } = {}) {
   const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
   const menu = await agent(ws, 'POST', '/menus', { names: { en: 'Orders' }, deflection_enabled: options.deflection ?? false, channels: ['chat', 'email'] });
@@ -39,16 +47,38 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     await waitUntil(() => partText(el, 'chat-topics').includes('Orders'), 'topics shown');
     await expect(el).to.be.accessible();
     deep<HTMLButtonElement>(el, 'chat-topics', '.topics button')!.click();
-    await waitUntil(() => el.state.chat?.status === 'va_assigned' && el.state.view === 'conversation', 'chat started', { timeout: 5000 });
+    // The topic opens the conversation; nothing reaches the operators before the visitor writes.
+    await waitUntil(() => el.state.view === 'conversation', 'conversation on the topic', { timeout: 5000 });
     await settled(el);
-    expect(inPanel(el, '.status')!.textContent).to.contain('virtual assistant');
+    expect(el.state.chat).to.equal(null);
+    expect(inPanel(el, '.picked')!.textContent).to.contain('Orders');
+    expect((await agent(ws, 'GET', '/conversations')).body.conversations).to.deep.equal([]);
 
     el.sendMessage('How do I reset my password?');
+    await waitUntil(() => el.state.chat?.status === 'va_assigned', 'the first message started the chat', { timeout: 5000 });
     await waitUntil(() => el.state.messages.some((m) => m.author === 'bot'), 'virtual agent answered', { timeout: 5000 });
     await settled(el);
-    const bot = [...panelOf(el)!.shadowRoot!.querySelectorAll('[data-author="bot"]')].at(-1)!;
-    expect(bot.textContent).to.contain('Resetting your password');
-    bot.querySelector<HTMLButtonElement>('.escalate')!.click();
+    expect(inPanel(el, '.status')!.textContent).to.contain('virtual assistant');
+    expect(el.state.messages.filter((m) => m.author === 'visitor').map((m) => m.content)).to.deep.equal(['How do I reset my password?']);
+    const bots = () => [...panelOf(el)!.shadowRoot!.querySelectorAll('[data-author="bot"]')];
+    // The article as a card that opens it in the help view; "Still need help?" comes back.
+    const card = bots().at(-1)!.querySelector<HTMLButtonElement>('.articles .card')!;
+    expect(card.textContent).to.contain('Resetting your password');
+    card.click();
+    await waitUntil(() => el.state.view === 'help' && el.state.help.article?.slug === 'reset-password', 'article open', { timeout: 5000 });
+    const help = () => panelOf(el)!.shadowRoot!.querySelector('chat-help')?.shadowRoot;
+    await waitUntil(() => help()?.querySelector('button.primary'), 'Still need help?', { timeout: 5000 });
+    help()!.querySelector<HTMLButtonElement>('button.primary')!.click();
+    await waitUntil(() => el.state.view === 'conversation', 'back to the conversation');
+    // Asked again: the virtual agent does not offer the same article twice, and only its latest answer offers a person.
+    el.sendMessage('reset password');
+    await waitUntil(() => el.state.messages.filter((m) => m.author === 'bot').length === 2, 'second answer', { timeout: 5000 });
+    await settled(el);
+    expect(bots().at(-1)!.querySelector('.card')).to.equal(null);
+    expect(bots().at(-1)!.textContent).to.contain('no other article');
+    expect(panelOf(el)!.shadowRoot!.querySelectorAll('.escalate').length).to.equal(1);
+    await expect(el).to.be.accessible();
+    bots().at(-1)!.querySelector<HTMLButtonElement>('.escalate')!.click();
     await waitUntil(() => el.state.chat?.status === 'queued', 'escalated', { timeout: 5000 });
     await settled(el);
     expect(inPanel(el, '.status')!.textContent).to.match(/Waiting for the next available person|Expected wait|next in line/);
@@ -96,10 +126,28 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     expect((await agent(ws, 'GET', '/transcripts')).body.transcripts[0].recipients).to.deep.equal(['me@example.com']);
   });
 
-  it('home: a help search that opens the help view, and the conversation to resume once there is one', async () => {
+  it('home: the team greets the visitor, booking is offered, a help search opens help, and the conversation to resume once there is one', async () => {
     const { ws } = await workspace();
+    // A picture that cannot load (the page's policy, a dead host) leaves the operator's initials.
+    await agent(ws, 'PATCH', '/me', { name: 'Ada Lovelace', avatar_url: 'https://127.0.0.1:9/ada.png' });
+    await agent(ws, 'POST', '/presence', { online: true });
+    await agent(ws, 'POST', '/meeting-types', { name: { en: 'Demo' }, duration_minutes: 30 });
     const el = await connectedWidget(ws, { open: true });
+    await el.identify({ email: 'grace@example.com', name: 'Grace Hopper' });
     await waitUntil(() => el.state.view === 'topics', 'topic picker', { timeout: 5000 });
+    await waitUntil(() => partText(el, 'chat-topics').includes('Hi Grace'), 'greeting by first name', { timeout: 5000 });
+    await settled(el);
+    const faces = deep(el, 'chat-topics', '.faces')!;
+    expect(faces.getAttribute('aria-label')).to.equal('Our team: Ada Lovelace');
+    expect(faces.hasAttribute('data-online')).to.equal(true);
+    expect(deep(el, 'chat-topics', '.face')!.dataset['initials']).to.equal('AL');
+    await waitUntil(() => deep<HTMLImageElement>(el, 'chat-topics', '.face img')?.hidden, 'broken picture hidden', { timeout: 5000 });
+    expect(partText(el, 'chat-topics')).to.contain('We are online and reply in a few minutes.');
+    await expect(el).to.be.accessible();
+    const book = [...panelOf(el)!.shadowRoot!.querySelector('chat-topics')!.shadowRoot!.querySelectorAll<HTMLButtonElement>('.way')].find((b) => b.textContent!.includes('Book a meeting'))!;
+    book.click();
+    await waitUntil(() => el.state.view === 'booking', 'booking from home', { timeout: 5000 });
+    (await commandsOf(el)).setView('topics');
     await settled(el);
     expect(deep(el, 'chat-topics', '.resume'), 'nothing to resume yet').to.equal(null);
     const search = deep<HTMLFormElement>(el, 'chat-topics', '.ways form[role="search"]')!;
@@ -110,12 +158,7 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
 
     el.sendMessage('A question first');
     await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
-    const commands = await new Promise<{ setView(v: string): void }>((resolve) => {
-      const ev = new Event('context-request', { bubbles: true, composed: true });
-      Object.assign(ev, { context: Symbol.for('chat-widget/commands'), contextTarget: document.body, callback: resolve, subscribe: false });
-      el.dispatchEvent(ev);
-    });
-    commands.setView('topics');
+    (await commandsOf(el)).setView('topics');
     await settled(el);
     const resume = deep<HTMLButtonElement>(el, 'chat-topics', '.resume')!;
     expect(resume.textContent).to.contain('A question first');
@@ -130,6 +173,8 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     await waitUntil(() => el.state.view === 'topics', 'topics', { timeout: 5000 });
     await settled(el);
     deep<HTMLButtonElement>(el, 'chat-topics', '.topics button')!.click();
+    await waitUntil(() => el.state.view === 'conversation', 'conversation', { timeout: 5000 });
+    el.sendMessage('About my order');
     await waitUntil(() => el.state.chat?.status === 'queued', 'chat', { timeout: 5000 });
     // The attach button is disabled until the chat has started (as a visitor sees it).
     await waitUntil(() => !el.state.busy && !inPanel<HTMLButtonElement>(el, 'button.attach')?.disabled, 'attach enabled', { timeout: 5000 });

@@ -157,7 +157,7 @@ describe('the chat lifecycle', () => {
   });
 
   it('the virtual agent answers from the help articles, and escalation hands the chat to operators', async () => {
-    const { ws, v, menuId } = await setup({ deflection: true });
+    const { v, menuId } = await setup({ deflection: true });
     const created = await as(v.session.token, 'POST', '/chats', { menu_id: menuId, lang: 'en', greeting: 'How do I reset my password?' });
     assert.equal(created.body.status, 'va_assigned');
     const deflection = await as(v.session.token, 'GET', `/chats/${created.body.id}/deflection`);
@@ -165,12 +165,31 @@ describe('the chat lifecycle', () => {
     const messages = (await as(v.session.token, 'GET', `/chats/${created.body.id}/messages`)).body.messages;
     assert.equal(messages.length, 2);
     assert.equal(messages[1].author, 'bot');
-    assert.match(messages[1].content, /Resetting your password/);
+    assert.equal(messages[1].content, 'These articles may answer your question.');
     assert.deepEqual(messages[1].data.articles.map((a: { slug: string }) => a.slug), ['reset-password']);
-    // A question no article answers.
-    await as(v.session.token, 'POST', `/chats/${created.body.id}/messages`, { client_id: uuid(), content: 'Do you sell giraffes?' });
+    assert.equal(messages[1].data.escalate, true);
+    const said = async (content: string) => {
+      await as(v.session.token, 'POST', `/chats/${created.body.id}/messages`, { client_id: uuid(), content });
+      return (await as(v.session.token, 'GET', `/chats/${created.body.id}/messages`)).body.messages.at(-1);
+    };
+    // The same question again: the article is not offered twice.
+    const again = await said('reset my password');
+    assert.equal(again.author, 'bot');
+    assert.equal(again.content, 'I have no other article about that. Ask in other words, or talk to a person.');
+    assert.deepEqual(again.data.articles, []);
+    // A question no article answers, after a reply with nothing new: a person takes over instead of the same words.
+    const none = await said('Do you sell giraffes?');
+    assert.equal(none.content, 'I will pass you to a person. They will answer here.');
+    assert.equal((await as(v.session.token, 'GET', `/chats/${created.body.id}`)).body.status, 'queued');
+    assert.equal((await said('Hello?')).author, 'visitor', 'the virtual agent is silent once a person has the chat');
+  });
+
+  it('the virtual agent answers in the chat language, says once that it found nothing, and escalation hands the chat to operators', async () => {
+    const { ws, v, menuId } = await setup({ deflection: true });
+    const created = await as(v.session.token, 'POST', '/chats', { menu_id: menuId, lang: 'fr', greeting: 'Vendez-vous des girafes ?' });
     const last = (await as(v.session.token, 'GET', `/chats/${created.body.id}/messages`)).body.messages.at(-1);
     assert.equal(last.author, 'bot');
+    assert.equal(last.content, "Je n'ai pas trouvé d'article à ce sujet. Reformulez votre question, ou parlez à une personne.");
     assert.deepEqual(last.data.articles, []);
     const escalated = await as(v.session.token, 'POST', `/chats/${created.body.id}/escalate`);
     assert.equal(escalated.body.status, 'queued');

@@ -26,6 +26,30 @@ describe('POST /api/widget/sessions', () => {
     assert.equal(again.body.resumed, true);
   });
 
+  it('says who answers (the team, online first, with the pictures operators set) and whether meetings can be booked', async () => {
+    const ws = await server.workspace();
+    const start = () => call(server.base, 'POST', '/api/widget/sessions', { body: { public_key: ws.publicKey } });
+    const before = await start();
+    assert.deepEqual(before.body.team.map((t: { name: string }) => t.name), [ws.agentName]);
+    assert.equal(before.body.team[0].avatar_url, null);
+    assert.equal(before.body.booking, false);
+    const me = await call(server.base, 'PATCH', '/api/agent/me', { token: ws.operatorKey, body: { name: 'Ada Lovelace', avatar_url: 'https://cdn.example/ada.png' } });
+    assert.equal(me.status, 200);
+    assert.deepEqual({ ...me.body.agent, id: undefined }, { id: undefined, name: 'Ada Lovelace', avatar_url: 'https://cdn.example/ada.png' });
+    await call(server.base, 'POST', '/api/agent/meeting-types', { token: ws.operatorKey, body: { name: { en: 'Demo' }, duration_minutes: 30 } });
+    const after = await start();
+    assert.deepEqual(after.body.team, [{ name: 'Ada Lovelace', avatar_url: 'https://cdn.example/ada.png' }]);
+    assert.equal(after.body.booking, true);
+    // A picture is an https URL, a name is not empty, and something must change; nothing is half-written.
+    for (const body of [{ avatar_url: 'http://cdn.example/a.png' }, { avatar_url: 'javascript:alert(1)' }, { name: '' }, {}, { nick: 'x' }]) {
+      const bad = await call(server.base, 'PATCH', '/api/agent/me', { token: ws.operatorKey, body });
+      assert.equal(bad.status, 400, JSON.stringify(body));
+      assert.equal(typeof bad.body.error.message, 'string');
+    }
+    const cleared = await call(server.base, 'PATCH', '/api/agent/me', { token: ws.operatorKey, body: { avatar_url: null } });
+    assert.deepEqual({ ...cleared.body.agent, id: undefined }, { id: undefined, name: 'Ada Lovelace', avatar_url: null });
+  });
+
   it('an agent key routes the conversation to that agent', async () => {
     const ws = await server.workspace();
     const v = await visitor(server.base, ws.botKey);

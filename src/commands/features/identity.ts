@@ -122,6 +122,7 @@ export const identity = (core: Core) => ({
       ...FORGET,
       unreadCount: s.open ? 0 : unreadCount,
       chat: null,
+      topic: null,
       survey: null,
       upload: null,
       notice: null,

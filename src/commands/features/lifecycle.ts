@@ -1,5 +1,5 @@
 import type { ChatStatus } from '../../protocol/chat.js';
-import type { ChatState, Topic, WidgetState } from '../../state/types.js';
+import type { ChatMessage, ChatState, Topic, WidgetState } from '../../state/types.js';
 import { lang, type Core, type Cross } from '../core.js';
 import * as v from '../validate.js';
 
@@ -58,19 +58,39 @@ export const lifecycle = (core: Core, c: Cross) => {
     if (survey) core.store.update({ survey });
   };
   const run = (task: Parameters<Core['run']>[1]) => core.run('lifecycle', task);
+  /** The visitor's messages written while their topic's chat is being created. */
+  const waiting: ChatMessage[] = [];
   return {
-    /** Starts a chat on a support topic (the topic picker); after hours, the email form instead. */
+    /**
+     * The visitor picked a support topic: the conversation opens on it, and its chat starts with
+     * their first message (operators never see a chat with nothing in it); after hours, the email form.
+     */
     startChat(topicId: unknown): Promise<boolean> {
       if (!Number.isInteger(topicId)) v.fail('startChat(topicId)', 'expected a topic id', topicId);
-      return run(async (port) => {
-        if (core.state.afterHours) {
-          core.store.update({ view: 'email' });
-          return;
-        }
-        const chat = await port.createChat(topicId as number, lang(core.state), core.state.conversationFields);
-        core.store.update((s) => ({ chat: toChat(chat, s.chat), view: 'conversation' }));
+      if (!core.port) return Promise.resolve(false);
+      const s = core.state;
+      // A new conversation after one that ended starts empty.
+      const ended = s.chat && ['finished', 'dismissed'].includes(s.chat.status) ? { chat: null, survey: null, messages: Object.freeze([]) } : {};
+      core.store.update(s.afterHours ? { view: 'email' } : { ...ended, topic: topicId as number, view: 'conversation', notice: null });
+      return Promise.resolve(true);
+    },
+
+    startChatWith(message: ChatMessage): void {
+      waiting.push(message);
+      if (waiting.length > 1) return; // the chat is on its way: this one follows the first
+      void run(async (port) => {
+        const topic = core.state.topic!;
+        const chat = await port.createChat(topic, lang(core.state), core.state.conversationFields);
+        core.store.update((s) => ({ chat: toChat(chat, s.chat), topic: null }));
+        // In the order written, each now with the chat's id.
+        for (const m of waiting.splice(0)) port.send(m, core.state.conversationFields);
         c.replaceMessages(await port.fetchMessages());
         await refreshWait();
+      }).then((started) => {
+        if (started || !waiting.length) return;
+        // No chat: the messages stay on screen as not delivered, with Retry (which tries the chat again).
+        const failed = new Set(waiting.splice(0).map((m) => m.clientId));
+        core.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (failed.has(m.clientId) ? Object.freeze({ ...m, status: 'failed' as const }) : m))) }));
       });
     },
 
@@ -180,7 +200,8 @@ export const lifecycle = (core: Core, c: Cross) => {
 
     /** The session was reset: no chat of the lifecycle any more. */
     chatReset(): void {
-      core.store.update({ chat: null, survey: null, upload: null, notice: null, view: 'conversation' });
+      waiting.length = 0;
+      core.store.update({ chat: null, topic: null, survey: null, upload: null, notice: null, view: 'conversation' });
     },
   };
 };

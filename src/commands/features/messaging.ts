@@ -20,6 +20,9 @@ export interface MessagingPort {
 const failedVisitorMessage = (s: WidgetState, id: string) =>
   s.messages.find((m) => m.author === 'visitor' && (m.clientId ?? m.id) === id && m.status === 'failed');
 
+/** A topic is picked and its chat is not there yet: the next message starts it. */
+const awaitsChat = (s: WidgetState) => s.topic !== null && !s.chat;
+
 /** The conversation: the composer, sending, receiving, unread and read, typing. */
 export const messaging = (core: Core, c: Cross) => ({
   /** Opens the panel on the conversation, with `text` in the composer. */
@@ -62,7 +65,9 @@ export const messaging = (core: Core, c: Cross) => ({
       draft: s.draft.trim() === content ? '' : s.draft,
       view: 'conversation',
     }));
-    core.port?.send(message, core.state.conversationFields);
+    // The first message on a picked topic starts its chat; the others go to the conversation there is.
+    if (awaitsChat(core.state)) c.startChatWith(message);
+    else core.port?.send(message, core.state.conversationFields);
     core.port?.typing(false);
     return message;
   },
@@ -76,8 +81,10 @@ export const messaging = (core: Core, c: Cross) => ({
     const failed = failedVisitorMessage(core.state, id);
     if (!failed) return false;
     core.notices.emit('interaction', {});
-    core.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (m === failed ? Object.freeze({ ...m, status: 'pending' as const }) : m))) }));
-    core.port?.retry(id);
+    const pending = Object.freeze({ ...failed, status: 'pending' as const });
+    core.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (m === failed ? pending : m))) }));
+    if (awaitsChat(core.state)) c.startChatWith(pending);
+    else core.port?.retry(id);
     return true;
   },
 
@@ -205,9 +212,9 @@ export const messaging = (core: Core, c: Cross) => ({
 
   // ---- what the server says (client events, through src/runtime/bind.ts) ----
 
-  /** The session is open: its id, and the unread count while the panel is closed. */
-  connected(sessionId: string, unreadCount: number): void {
-    core.store.update((s) => ({ sessionId, ...(s.open ? {} : { unreadCount }) }));
+  /** The session is open: its id, the unread count while the panel is closed, and who answers (the home's greeting). */
+  connected(sessionId: string, unreadCount: number, home: Pick<WidgetState, 'team' | 'booking'> = { team: [], booking: false }): void {
+    core.store.update((s) => ({ sessionId, team: Object.freeze(home.team.map((t) => Object.freeze({ ...t }))), booking: home.booking, ...(s.open ? {} : { unreadCount }) }));
   },
 
   /** An operator is typing (their name, or '' when unnamed); null: nobody is. */
