@@ -127,6 +127,18 @@ const views: Record<string, (page: Page) => Promise<void>> = {
       await (window as any).__until(() => (window as any).__panel()?.querySelector('[data-status="failed"]'), 10000);
     });
   },
+  // A topic the virtual agent answers first (articles only in English: in Arabic it finds none): the visitor's question, its article cards and the way to a person.
+  'virtual-agent': async (page) => {
+    await page.evaluate(async () => {
+      const { el, commands } = await (window as any).__widget();
+      el.show();
+      await (window as any).__until(() => el.state.topics.length);
+      // The demo's "Technical problem" (Product support's second topic) is the virtual agent's.
+      await commands.startChat(el.state.topics[0].children[1].id);
+      el.sendMessage('How do I reset my password?');
+      await (window as any).__until(() => (window as any).__panel()?.querySelector('[data-author="bot"] .escalate'));
+    });
+  },
   // A ticket form sent empty: the required fields flagged.
   'ticket-errors': async (page) => {
     await page.evaluate(async () => {

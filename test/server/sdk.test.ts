@@ -156,7 +156,7 @@ describe('the chat lifecycle', () => {
     assert.equal((await as(v.session.token, 'POST', `/chats/${theirs.body.id}/messages`, { client_id: uuid(), content: 'x' })).status, 404);
   });
 
-  it('the virtual agent answers from the help articles, and escalation hands the chat to operators', async () => {
+  it('the virtual agent answers each question once from the help articles, and a person takes over rather than it repeating itself', async () => {
     const { v, menuId } = await setup({ deflection: true });
     const created = await as(v.session.token, 'POST', '/chats', { menu_id: menuId, lang: 'en', greeting: 'How do I reset my password?' });
     assert.equal(created.body.status, 'va_assigned');
