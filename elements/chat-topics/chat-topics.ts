@@ -45,7 +45,7 @@ export class ChatTopics extends LitElement {
             </p>`
           : nothing}
         <h3 class="greeting" dir="auto">${first ? msg(str`Hi ${first}`) : msg('Hi there')}</h3>
-        <p class="muted">${s.available ? msg('We are online and reply in a few minutes.') : msg('We are away now. Leave a message and we will reply here.')}</p>
+        <p class="muted">${s.available ? msg('We are online and reply in a few minutes.') : msg('Leave us a message and we will reply here.')}</p>
       </div>
       ${last
         ? html`<button type="button" class="resume" @click=${() => this.#context.commands?.setView('conversation')}>

@@ -234,6 +234,14 @@ export const formStyles = css`
   .face::before {
     content: attr(data-initials);
   }
+  .face:nth-child(2) {
+    background: #0f766e;
+    color: #fff;
+  }
+  .face:nth-child(3) {
+    background: #7c3aed;
+    color: #fff;
+  }
   .face img {
     position: absolute;
     inset: 0;

@@ -109,12 +109,12 @@ export class Chats {
     const found = relevant.filter((a) => !offered.has(a.slug));
     const words = VA_WORDS[(c.lang ?? 'en').slice(0, 2)] ?? VA_WORDS.en!;
     if (found.length) {
-      await this.messages.bot(c, words.found, { articles: found.map(({ rank: _r, ...a }) => a), escalate: true });
+      await this.messages.bot(c, words.found, { articles: found.map(({ rank: _r, ...a }) => a), escalate: true }, words.name);
     } else if (!said.length || said.at(-1)!.data?.articles?.length) {
-      await this.messages.bot(c, relevant.length ? words.more : words.none, { articles: [], escalate: true });
+      await this.messages.bot(c, relevant.length ? words.more : words.none, { articles: [], escalate: true }, words.name);
     } else {
       // Nothing new to offer twice in a row: a person takes over rather than the same words again.
-      await this.messages.bot(c, words.handover, { articles: [], escalate: false });
+      await this.messages.bot(c, words.handover, { articles: [], escalate: false }, words.name);
       await this.transition(session, chatId, ['va_assigned'], 'queued', 'escalate');
     }
   }
@@ -154,38 +154,44 @@ export class Chats {
 }
 
 /** What the virtual agent says, in the languages the messenger ships. */
-const VA_WORDS: Record<string, { found: string; none: string; more: string; handover: string }> = {
+const VA_WORDS: Record<string, { name: string; found: string; none: string; more: string; handover: string }> = {
   en: {
+    name: 'Virtual agent',
     found: 'These articles may answer your question.',
     none: 'I could not find an article about that. Ask in other words, or talk to a person.',
     more: 'I have no other article about that. Ask in other words, or talk to a person.',
     handover: 'I will pass you to a person. They will answer here.',
   },
   fr: {
+    name: 'Agent virtuel',
     found: 'Ces articles répondent peut-être à votre question.',
     none: "Je n'ai pas trouvé d'article à ce sujet. Reformulez votre question, ou parlez à une personne.",
     more: "Je n'ai pas d'autre article à ce sujet. Reformulez votre question, ou parlez à une personne.",
     handover: 'Je vous passe à une personne. Elle vous répondra ici.',
   },
   es: {
+    name: 'Agente virtual',
     found: 'Estos artículos pueden responder a tu pregunta.',
     none: 'No encontré ningún artículo sobre eso. Pregúntalo de otra forma o habla con una persona.',
     more: 'No tengo otro artículo sobre eso. Pregúntalo de otra forma o habla con una persona.',
     handover: 'Te paso con una persona. Te responderá aquí.',
   },
   de: {
+    name: 'Virtueller Assistent',
     found: 'Diese Artikel beantworten vielleicht Ihre Frage.',
     none: 'Dazu habe ich keinen Artikel gefunden. Fragen Sie mit anderen Worten oder sprechen Sie mit einer Person.',
     more: 'Dazu habe ich keinen weiteren Artikel. Fragen Sie mit anderen Worten oder sprechen Sie mit einer Person.',
     handover: 'Ich verbinde Sie mit einer Person. Sie antwortet Ihnen hier.',
   },
   nl: {
+    name: 'Virtuele assistent',
     found: 'Deze artikelen beantwoorden misschien je vraag.',
     none: 'Ik vond daar geen artikel over. Stel je vraag anders, of praat met een persoon.',
     more: 'Ik heb daar geen ander artikel over. Stel je vraag anders, of praat met een persoon.',
     handover: 'Ik verbind je door met een persoon. Die antwoordt je hier.',
   },
   ar: {
+    name: 'المساعد الافتراضي',
     found: 'قد تجيب هذه المقالات عن سؤالك.',
     none: 'لم أجد مقالة عن ذلك. اسأل بكلمات أخرى، أو تحدّث إلى شخص.',
     more: 'ليست لدي مقالة أخرى عن ذلك. اسأل بكلمات أخرى، أو تحدّث إلى شخص.',

@@ -150,8 +150,8 @@ export class Messages {
   }
 
   /** The virtual agent's answer in a chat it holds. */
-  async bot(conversation: Row, content: string, data: Row | null): Promise<void> {
-    await this.#shared(conversation, { author: 'bot', author_name: 'Virtual agent', content, data });
+  async bot(conversation: Row, content: string, data: Row | null, name = 'Virtual agent'): Promise<void> {
+    await this.#shared(conversation, { author: 'bot', author_name: name, content, data });
   }
 
   /** A note for the operators only (a `>cs @mention`), in the caller's transaction. */
