@@ -33,6 +33,8 @@ export interface Cross {
   sendMessage(input: unknown): ChatMessage;
   /** Starts the chat on the picked topic, then sends `message` in it (the visitor's first message). */
   startChatWith(message: ChatMessage): void;
+  /** The visitor's message opened a conversation outside a topic: it is the chat now (End chat, rating). */
+  adoptChat(): void;
   receive(incoming: readonly ChatMessage[], patch?: Partial<WidgetState>): void;
   replaceMessages(messages: readonly ChatMessage[]): void;
   uploadProgress(upload: WidgetState['upload']): void;

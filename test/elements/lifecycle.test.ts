@@ -158,6 +158,8 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
 
     el.sendMessage('A question first');
     await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    // Written without a topic, it still opened a chat: the visitor can end it, whatever came first.
+    await waitUntil(() => el.state.chat?.status === 'queued', 'the conversation is the chat', { timeout: 5000 });
     (await commandsOf(el)).setView('topics');
     await settled(el);
     const resume = deep<HTMLButtonElement>(el, 'chat-topics', '.resume')!;

@@ -60,6 +60,7 @@ export const lifecycle = (core: Core, c: Cross) => {
   const run = (task: Parameters<Core['run']>[1]) => core.run('lifecycle', task);
   /** The visitor's messages written while their topic's chat is being created. */
   const waiting: ChatMessage[] = [];
+  let adopting = false;
   return {
     /**
      * The visitor picked a support topic: the conversation opens on it, and its chat starts with
@@ -92,6 +93,17 @@ export const lifecycle = (core: Core, c: Cross) => {
         const failed = new Set(waiting.splice(0).map((m) => m.clientId));
         core.store.update((s) => ({ messages: Object.freeze(s.messages.map((m) => (failed.has(m.clientId) ? Object.freeze({ ...m, status: 'failed' as const }) : m))) }));
       });
+    },
+
+    adoptChat(): void {
+      const port = core.port;
+      if (adopting || !port || core.state.chat || !core.state.topics.length) return;
+      adopting = true;
+      void Promise.resolve()
+        .then(() => port.ongoingChat())
+        .then((ongoing) => ongoing && !core.state.chat && core.store.update((s) => ({ chat: toChat(ongoing, s.chat) })))
+        .catch(() => {})
+        .finally(() => (adopting = false));
     },
 
     /** Sends a file in the current chat. */

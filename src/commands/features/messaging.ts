@@ -156,6 +156,7 @@ export const messaging = (core: Core, c: Cross) => ({
    * messages from others raise the unread count while the panel is closed.
    */
   receive(incoming: readonly ChatMessage[], patch: Partial<WidgetState> = {}): void {
+    if (!core.state.chat && incoming.some((m) => m.author === 'visitor' && m.status === 'sent')) c.adoptChat();
     core.store.update((s) => {
       const byKey = new Map(s.messages.map((m, i) => [m.clientId ?? m.id, i]));
       const list = [...s.messages];
