@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { createTransport } from 'nodemailer';
 import type { Bus } from './bus.js';
+import { ROOT as PROJECT_ROOT } from './paths.js';
 import type { Db } from './db/db.js';
 import { Bookings } from './domain/bookings.js';
 import { Calls } from './domain/calls.js';
@@ -53,7 +53,7 @@ export interface AppOptions {
   now?: Clock;
 }
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = `${PROJECT_ROOT}/`;
 
 /** A strict Content-Security-Policy: no inline script or style, no eval. The demo page and inbox are served with it. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";

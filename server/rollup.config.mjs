@@ -1,11 +1,13 @@
-// The operator inbox's page script (server/inbox/), served by the server at /assets/inbox.js.
-// Built here, not by the widget package: the widget's package ships no server code.
+// Two builds of the server package (the widget's package ships no server code):
+// - the operator inbox's page script (server/inbox/), served by the server at /assets/inbox.js;
+// - the server itself as one ES module (build/main.js, dependencies left as imports), so that a
+//   production start (`npm run serve`, the `chat-widget-server` bin) runs JavaScript, not tsx.
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import minifyLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 
-export default {
+const inbox = {
   input: 'inbox/inbox-app.ts',
   output: { file: 'public/inbox.js', format: 'es', inlineDynamicImports: true },
   plugins: [
@@ -19,3 +21,14 @@ export default {
     warn(warning);
   },
 };
+
+const server = {
+  input: 'main.ts',
+  output: { file: 'build/main.js', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node' },
+  // Packages and Node's modules stay imports; the server's code and the protocol it shares with the widget are bundled.
+  external: (id) => id.startsWith('node:') || !/^[./\0]|^[A-Za-z]:/.test(id),
+  plugins: [typescript({ tsconfig: './tsconfig.build.json', filterRoot: '..', declaration: false, noEmitOnError: true, outputToFilesystem: false, sourceMap: true })],
+  onwarn: inbox.onwarn,
+};
+
+export default [inbox, server];

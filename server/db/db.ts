@@ -1,6 +1,6 @@
 import { readdir, readFile, mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { MIGRATIONS_DIR } from '../paths.js';
 
 export type Row = Record<string, any>;
 
@@ -78,7 +78,7 @@ export async function openPostgres(url: string): Promise<Db> {
   };
 }
 
-const MIGRATIONS = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS = `${MIGRATIONS_DIR}/`;
 
 /** Applies the migrations not applied yet, each in its own transaction. */
 export async function migrate(db: Db): Promise<string[]> {
