@@ -55,6 +55,7 @@
 's5a1cbfe30801c392': str`${0} frühere Nachrichten anzeigen`,
 's5a621ed35385a6bd': `Ticket senden`,
 's5d47d9945079dcc7': `Chat schließen`,
+'s5e8250fb85d64c23': `Schließen`,
 's5f861a4436c6049a': `Termin`,
 's6095b7f26d77e560': `Das Protokoll ist unterwegs.`,
 's6637dec199ae4618': `‹ Zurück zu den Nachrichten`,

@@ -55,6 +55,7 @@
 's5a1cbfe30801c392': str`Mostrar ${0} mensajes anteriores`,
 's5a621ed35385a6bd': `Enviar ticket`,
 's5d47d9945079dcc7': `Cerrar el chat`,
+'s5e8250fb85d64c23': `Cerrar`,
 's5f861a4436c6049a': `Reunión`,
 's6095b7f26d77e560': `La transcripción está en camino.`,
 's6637dec199ae4618': `‹ Volver a los mensajes`,

@@ -55,6 +55,7 @@
 's5a1cbfe30801c392': str`Afficher ${0} messages précédents`,
 's5a621ed35385a6bd': `Envoyer le ticket`,
 's5d47d9945079dcc7': `Fermer la discussion`,
+'s5e8250fb85d64c23': `Fermer`,
 's5f861a4436c6049a': `Rendez-vous`,
 's6095b7f26d77e560': `La transcription est en route.`,
 's6637dec199ae4618': `‹ Retour aux messages`,

@@ -55,6 +55,7 @@
 's5a1cbfe30801c392': str`${0} eerdere berichten tonen`,
 's5a621ed35385a6bd': `Ticket versturen`,
 's5d47d9945079dcc7': `Chat sluiten`,
+'s5e8250fb85d64c23': `Sluiten`,
 's5f861a4436c6049a': `Afspraak`,
 's6095b7f26d77e560': `Het transcript is onderweg.`,
 's6637dec199ae4618': `‹ Terug naar berichten`,
