@@ -66,6 +66,7 @@ export class ChatHelp extends LitElement {
         <button type="button" aria-pressed=${a.helpful === true} @click=${() => rate(true)}>${msg('Yes')}</button>
         <button type="button" aria-pressed=${a.helpful === false} @click=${() => rate(false)}>${msg('No')}</button>
       </div>
+      <p role="status" class="muted">${a.helpful === undefined ? '' : msg('Thanks for your feedback.')}</p>
       ${a.helpful === false && !a.comment
         ? html`<form class="missing" @submit=${(e: SubmitEvent) => {
             e.preventDefault();
@@ -76,7 +77,6 @@ export class ChatHelp extends LitElement {
             <button type="submit">${msg('Send')}</button>
           </form>`
         : nothing}
-      <p role="status" class="muted">${a.helpful === undefined ? '' : msg('Thanks for your feedback.')}</p>
     </section>`;
   }
 

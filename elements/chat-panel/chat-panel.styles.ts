@@ -429,7 +429,8 @@ export const panelStyles = css`
     align-items: center;
     justify-content: space-between;
     gap: 12px;
-    padding: 6px 6px 6px 14px;
+    padding: 6px;
+    padding-inline-start: 14px;
   }
   .viewer a {
     color: inherit;

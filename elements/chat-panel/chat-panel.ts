@@ -184,7 +184,7 @@ export class ChatPanel extends LitElement {
   #zoomed?: { url: string; name: string; from: HTMLElement };
 
   #zoom(e: MouseEvent, a: { url: string; name: string }): void {
-    if (e.button || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return; // a new tab, as the link says
+    if (e.ctrlKey || e.metaKey || e.shiftKey) return; // a new tab or window, as the link says
     e.preventDefault();
     this.#zoomed = { ...a, from: e.currentTarget as HTMLElement };
     this.requestUpdate();
@@ -199,7 +199,7 @@ export class ChatPanel extends LitElement {
           @close=${() => (z.from.focus(), (this.#zoomed = undefined), this.requestUpdate())}>
           <img src=${z.url} alt=${z.name} />
           <form method="dialog">
-            <a href=${z.url} download=${z.name} dir="auto">${msg(str`Download ${z.name}`)}</a>
+            <a href=${z.url} download=${z.name}>${msg(str`Download ${z.name}`)}</a>
             <button class="icon-button" aria-label=${msg('Close')} autofocus><svg viewBox="0 0 24 24" aria-hidden="true">${closeIcon}</svg></button>
           </form>
         </dialog>`
