@@ -126,6 +126,13 @@ describe('the full messenger against the real server: ticket forms and help cent
     expect((await counts()).slice(0, 2)).to.deep.equal([0, 1]);
     const feedback = (await agent(ws, 'GET', `/articles/${id}/feedback`)).body.feedback;
     expect(feedback.map((f: { helpful: boolean; comment: string }) => [f.helpful, f.comment])).to.deep.equal([[false, 'Refunds to a gift card']]);
+
+    // A page calling the client wrongly is told how, before anything is sent.
+    for (const [args, why] of [[['en', 'refunds', 'yes'], /helpful must be true or false/], [['en', 'Not a slug', true], /not an article slug/], [['en', 'refunds', false, 'x'.repeat(1001)], /at most 1000/]] as const) {
+      const error = await (el.client!.rateArticle as (...a: unknown[]) => Promise<unknown>)(...args).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.match(why);
+    }
   });
 
   it('session data and segments reach the operators', async () => {
