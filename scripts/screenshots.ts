@@ -165,6 +165,47 @@ const views: Record<string, (page: Page) => Promise<void>> = {
       await (window as any).__until(() => (window as any).__view('chat-help')?.querySelector('article'));
     });
   },
+  // An article answered No: the one-line "What was missing?" and the thanks.
+  'article-no': async (page) => {
+    await page.evaluate(async () => {
+      const { el } = await (window as any).__widget();
+      el.openArticle({ locale: 'en', slug: 'refunds' });
+      await (window as any).__until(() => (window as any).__view('chat-help')?.querySelector('.yes-no'));
+      (window as any).__view('chat-help').querySelectorAll('.yes-no button')[1].click();
+      await (window as any).__until(() => (window as any).__view('chat-help')?.querySelector('form.missing'));
+    });
+  },
+  // An image sent, opened full size inside the widget (the whole window: the dialog is modal).
+  image: async (page) => {
+    await page.evaluate(async () => {
+      const { el, commands } = await (window as any).__widget();
+      el.show();
+      await (window as any).__until(() => el.state.topics.length);
+      await commands.startChat(el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => !t.children.length && t.channels.includes('chat')).id);
+      el.sendMessage('My payment failed, here is what I see:');
+      await (window as any).__until(() => el.state.chat && el.state.messages[0]?.status === 'sent');
+      const canvas = document.createElement('canvas');
+      Object.assign(canvas, { width: 720, height: 450 });
+      const g = canvas.getContext('2d')!;
+      const fill = g.createLinearGradient(0, 0, 720, 450);
+      fill.addColorStop(0, '#4f46e5');
+      fill.addColorStop(1, '#06b6d4');
+      g.fillStyle = fill;
+      g.fillRect(0, 0, 720, 450);
+      g.fillStyle = '#fff';
+      g.fillRect(60, 60, 600, 330);
+      g.fillStyle = '#222';
+      g.font = 'bold 34px sans-serif';
+      g.fillText('Order #1042', 100, 130);
+      g.font = '24px sans-serif';
+      g.fillText('Status: payment failed (card declined)', 100, 190);
+      const png = await new Promise<Blob>((r) => canvas.toBlob((b) => r(b!), 'image/png'));
+      await commands.attachFile(new File([png], 'order-1042.png', { type: 'image/png' }));
+      await (window as any).__until(() => (window as any).__panel()?.querySelector('.thumb img')?.naturalWidth);
+      (window as any).__panel().querySelector('.thumb').click();
+      await (window as any).__until(() => (window as any).__panel()?.querySelector('dialog.viewer img')?.naturalWidth);
+    });
+  },
   // Booking a meeting: a day's free times, one picked, the form to book it.
   booking: async (page) => {
     await page.evaluate(async () => {
@@ -223,7 +264,7 @@ for (const v of variants) {
     const file = `${OUT}/${view}-${v.name}.png`;
     // At desktop size, the widget's side of the window (the left one in Arabic): the messenger, not the empty page.
     const rtl = v.locale === 'ar';
-    const clip = v.width > 600 ? { x: rtl ? 0 : v.width - 460, y: 0, width: 460, height: v.height } : undefined;
+    const clip = v.width > 600 && view !== 'image' ? { x: rtl ? 0 : v.width - 460, y: 0, width: 460, height: v.height } : undefined;
     await page.screenshot({ path: file as `${string}.png`, ...(clip ? { clip } : {}) });
     console.log(file);
     await context.close();

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { localized, msg } from '@lit/localize';
-import type { WidgetState } from '../../src/state/types.js';
+import type { Article, WidgetState } from '../../src/state/types.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 import { helpStyles } from './chat-help.styles.js';
@@ -50,10 +50,34 @@ export class ChatHelp extends LitElement {
         <h3>${a.title}</h3>
         ${paragraphs.map((p) => html`<p class="article-body" dir="auto">${p}</p>`)}
       </article>
+      ${this.#helpful(a)}
       <div class="ways still">
         <p>${msg('Still need help?')}</p>
         <button class="primary" type="button" @click=${() => this.#context.commands?.showMessages()}>${msg('Chat with us')}</button>
       </div>`;
+  }
+
+  /** "Was this helpful?": Yes / No (pressed once answered, and can change); on No, what was missing, in a line. */
+  #helpful(a: Article) {
+    const rate = (helpful: boolean, comment?: string) => void this.#context.commands?.rateArticle(helpful, comment);
+    return html`<section class="helpful" aria-labelledby="helpful">
+      <p id="helpful">${msg('Was this helpful?')}</p>
+      <div class="yes-no">
+        <button type="button" aria-pressed=${a.helpful === true} @click=${() => rate(true)}>${msg('Yes')}</button>
+        <button type="button" aria-pressed=${a.helpful === false} @click=${() => rate(false)}>${msg('No')}</button>
+      </div>
+      <p role="status" class="muted">${a.helpful === undefined ? '' : msg('Thanks for your feedback.')}</p>
+      ${a.helpful === false && !a.comment
+        ? html`<form class="missing" @submit=${(e: SubmitEvent) => {
+            e.preventDefault();
+            const comment = String(new FormData(e.target as HTMLFormElement).get('comment') ?? '').trim();
+            if (comment) rate(false, comment);
+          }}>
+            <label>${msg('What was missing?')}<input name="comment" maxlength="1000" autocomplete="off" /></label>
+            <button type="submit">${msg('Send')}</button>
+          </form>`
+        : nothing}
+    </section>`;
   }
 
   #submit(event: SubmitEvent): void {

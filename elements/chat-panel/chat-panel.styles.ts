@@ -443,4 +443,34 @@ export const panelStyles = css`
     border-radius: 8px;
     object-fit: cover;
   }
+  /* The full-size view: the image, then its download link and Close. */
+  .viewer {
+    padding: 0;
+    border: none;
+    border-radius: 12px;
+    max-inline-size: 94vw;
+    background: var(--_bg);
+    color: var(--_fg);
+  }
+  .viewer::backdrop {
+    background: rgb(0 0 0 / 0.75);
+  }
+  .viewer img {
+    display: block;
+    max-inline-size: 100%;
+    max-block-size: calc(100vh - 120px);
+    margin-inline: auto;
+  }
+  .viewer form {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    gap: 12px;
+    padding: 6px;
+    padding-inline-start: 14px;
+  }
+  .viewer a {
+    color: inherit;
+    overflow-wrap: anywhere;
+  }
 `;

@@ -175,7 +175,33 @@ export class ChatPanel extends LitElement {
   override render() {
     const s = this.#context.state;
     if (!s) return nothing;
-    return html`${this.#header(s)}${this.#confirmEnd(s)}${this.#cobrowse(s)}${this.#tabs(s)}${this.#body(s)}`;
+    return html`${this.#header(s)}${this.#confirmEnd(s)}${this.#cobrowse(s)}${this.#tabs(s)}${this.#body(s)}${this.#viewer()}`;
+  }
+
+  /** The image a thumbnail opened, full size in a modal dialog; focus goes back to the thumbnail once closed. */
+  #zoomed?: { url: string; name: string; from: HTMLElement };
+
+  #zoom(e: MouseEvent, a: { url: string; name: string }): void {
+    if (e.ctrlKey || e.metaKey || e.shiftKey) return; // a new tab or window, as the link says
+    e.preventDefault();
+    this.#zoomed = { ...a, from: e.currentTarget as HTMLElement };
+    this.requestUpdate();
+    void this.updateComplete.then(() => this.renderRoot.querySelector('dialog')?.showModal());
+  }
+
+  #viewer() {
+    const z = this.#zoomed;
+    return z
+      ? html`<dialog class="viewer" aria-label=${z.name} @click=${(e: Event) => e.target === e.currentTarget && (e.target as HTMLDialogElement).close()}
+          @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && e.stopPropagation()}
+          @close=${() => (z.from.focus(), (this.#zoomed = undefined), this.requestUpdate())}>
+          <img src=${z.url} alt=${z.name} />
+          <form method="dialog">
+            <a href=${z.url} download=${z.name}>${msg(str`Download ${z.name}`)}</a>
+            <button class="icon-button" aria-label=${msg('Close')} autofocus><svg viewBox="0 0 24 24" aria-hidden="true">${closeIcon}</svg></button>
+          </form>
+        </dialog>`
+      : nothing;
   }
 
   #askEnd = async () => {
@@ -349,7 +375,7 @@ export class ChatPanel extends LitElement {
           ? html`<span class="text" dir="auto">${linkify(m.content).map((seg) => (seg.href ? link(seg.href, seg.text) : seg.text))}</span>`
           : html`<div class="text formatted" dir="auto">${format(m.content).map(block)}</div>`}${m.attachment
         ? html`${m.attachment.mime.startsWith('image/')
-            ? html`<a class="thumb" href=${m.attachment.url} target="_blank" rel="noopener noreferrer" aria-label=${msg(str`Open ${m.attachment.name} full size`)}><img src=${m.attachment.url} alt="" loading="lazy" /></a>`
+            ? html`<a class="thumb" href=${m.attachment.url} target="_blank" rel="noopener noreferrer" @click=${(e: MouseEvent) => this.#zoom(e, m.attachment!)} aria-label=${msg(str`Open ${m.attachment.name} full size`)}><img src=${m.attachment.url} alt="" loading="lazy" /></a>`
             : nothing}<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
         : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span>${mine && m.status === 'failed' ? this.#failedActions(m) : nothing}</div>`;
   }

@@ -88,8 +88,25 @@ export class ContentEditor {
 
   // ---- help articles ----
 
+  /** With the visitors' "Was this helpful?" answers counted. */
   articles(workspaceId: string): Promise<Row[]> {
-    return this.db.query('select id, locale, slug, title, body from articles where workspace_id = $1 order by locale, title', [workspaceId]);
+    return this.db.query(
+      `select a.id, a.locale, a.slug, a.title, a.body,
+              count(f.helpful) filter (where f.helpful)::int as helpful, count(f.helpful) filter (where not f.helpful)::int as not_helpful
+         from articles a left join article_feedback f on f.article_id = a.id
+        where a.workspace_id = $1 group by a.id order by a.locale, a.title`,
+      [workspaceId],
+    );
+  }
+
+  /** An article's latest answers that came with a comment, newest first. */
+  async articleFeedback(workspaceId: string, id: number): Promise<Row[]> {
+    const [article] = await this.db.query('select id from articles where workspace_id = $1 and id = $2', [workspaceId, id]);
+    if (!article) throw notFound(`Article ${id}`);
+    return this.db.query(
+      `select helpful, comment, updated_at from article_feedback where article_id = $1 and comment is not null order by updated_at desc limit 50`,
+      [id],
+    );
   }
 
   /** Creates an article, or replaces the one with that language and slug. */

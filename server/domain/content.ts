@@ -1,6 +1,7 @@
 import type { Db, Row } from '../db/db.js';
 import { notFound } from '../http/errors.js';
 import { pick } from './company.js';
+import type { Session } from './sessions.js';
 
 /** What visitors read: the help articles (listed, searched, opened) and the proactive trigger that fits their page. */
 export class Content {
@@ -36,6 +37,22 @@ export class Content {
     const [row] = await this.db.query('select locale, slug, title, body from articles where workspace_id = $1 and locale = $2 and slug = $3', [workspaceId, locale, slug]);
     if (!row) throw notFound(`Article ${locale}/${slug}`);
     return row;
+  }
+
+  /**
+   * "Was this helpful?": the session's answer on an article of its workspace,
+   * replacing its earlier one (a comment not sent is cleared). 404 for an unknown article.
+   */
+  async rateArticle(session: Session, locale: string, slug: string, helpful: boolean, comment?: string) {
+    const [row] = await this.db.query<{ helpful: boolean; comment: string | null; updated_at: Date }>(
+      `insert into article_feedback (workspace_id, article_id, session_id, helpful, comment)
+       select a.workspace_id, a.id, $4, $5, $6 from articles a where a.workspace_id = $1 and a.locale = $2 and a.slug = $3
+       on conflict (article_id, session_id) do update set helpful = excluded.helpful, comment = excluded.comment, updated_at = now()
+       returning helpful, comment, updated_at`,
+      [session.workspace_id, locale, slug, session.id, helpful, comment?.trim() || null],
+    );
+    if (!row) throw notFound(`Article ${locale}/${slug}`);
+    return { locale, slug, helpful: row.helpful, comment: row.comment, updated_at: new Date(row.updated_at).toISOString() };
   }
 
   /** The first enabled trigger whose page pattern, seconds on page and visit count match. */

@@ -57,6 +57,9 @@ const menu = {
   },
 } as const;
 const article = { type: 'object', properties: { id: { type: 'integer' }, locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' } } } as const;
+/** In the listing, with the visitors' "Was this helpful?" counts. */
+const listedArticle = { type: 'object', properties: { ...article.properties, helpful: { type: 'integer' }, not_helpful: { type: 'integer' } } } as const;
+const articleComment = { type: 'object', properties: { helpful: { type: 'boolean' }, comment: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' } } } as const;
 const question = {
   type: 'object',
   properties: { id: { type: 'integer' }, position: { type: 'integer' }, type: { type: 'string' }, display_text: translations, valid_answers: { type: ['array', 'null'] }, retired: { type: 'boolean' } },
@@ -112,8 +115,13 @@ export async function agentContentRoutes(app: FastifyInstance, { services }: { s
   // ---- help articles ----
 
   app.get('/articles', {
-    schema: { response: { 200: many('articles', article) } },
+    schema: { response: { 200: many('articles', listedArticle) } },
     handler: async (request) => ({ articles: await editor.articles(ws(request)) }),
+  });
+
+  app.get('/articles/:id/feedback', {
+    schema: { params: rowId, response: { 200: many('feedback', articleComment) } },
+    handler: async (request) => ({ feedback: await editor.articleFeedback(ws(request), num(request)) }),
   });
 
   app.post('/articles', {

@@ -87,6 +87,31 @@ export async function messengerRoutes(
     },
   });
 
+  app.post('/articles/:locale/:slug/feedback', {
+    preHandler: authenticate,
+    config: perMinute(30),
+    schema: {
+      params: { type: 'object', properties: { locale: lang, slug: { type: 'string', maxLength: 100 } } },
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['helpful'],
+        properties: { helpful: { type: 'boolean' }, comment: { type: 'string', maxLength: 1000 } },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: { locale: { type: 'string' }, slug: { type: 'string' }, helpful: { type: 'boolean' }, comment: { type: ['string', 'null'] }, updated_at: { type: 'string' } },
+        },
+      },
+    },
+    handler: async (request) => {
+      const { locale, slug } = request.params as { locale: string; slug: string };
+      const { helpful, comment } = request.body as { helpful: boolean; comment?: string };
+      return content.rateArticle(request.visitor!.session, locale, slug, helpful, comment);
+    },
+  });
+
   app.post('/session-data', {
     preHandler: authenticate,
     schema: {

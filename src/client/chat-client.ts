@@ -343,6 +343,11 @@ export class ChatClient {
     return content.getArticle(this.#core, locale, slug);
   }
 
+  /** "Was this helpful?": the visitor's answer on an article (one per session; answering again replaces it). */
+  rateArticle(locale: string, slug: string, helpful: boolean, comment?: string): Promise<content.ArticleRating> {
+    return content.rateArticle(this.#core, locale, slug, helpful, comment);
+  }
+
   /** Merges `data` into the session's data and/or replaces its segments, in the order the updates were made. */
   updateSessionData(update: { data?: Record<string, unknown>; segments?: string[] }): Promise<{ data: Record<string, unknown>; segments: string[] }> {
     return this.#sessionData(update);

@@ -61,6 +61,7 @@ export function clientPorts(client: ChatClient): Ports {
     // help
     searchArticles: (query, locale) => client.searchArticles(query, locale) as Promise<Article[]>,
     getArticle: (locale, slug) => client.getArticle(locale, slug) as Promise<Article>,
+    rateArticle: (locale, slug, helpful, comment) => client.rateArticle(locale, slug, helpful, comment),
     // calls and booking
     callSlots: (topicId, lang) => client.getTimeSlots(topicId, lang),
     requestCall: async ({ topicId, phone, slot, lang }) => {

@@ -52,6 +52,9 @@ export interface Article {
   readonly title: string;
   readonly excerpt?: string;
   readonly body?: string;
+  /** The visitor's "Was this helpful?" answer on the article shown, once given. */
+  readonly helpful?: boolean;
+  readonly comment?: string | null;
 }
 
 /** What the messenger shows in its panel. */

@@ -1,7 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { ChatWidget } from '../../elements/chat-widget/chat-widget.js';
-import { chatServer, connectedWidget, inPanel, messageTexts, panelOf, settled, type TestWorkspace } from '../helpers.js';
+import { chatServer, connectedWidget, deepActive, inPanel, messageTexts, panelOf, settled, type TestWorkspace } from '../helpers.js';
 
 const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) =>
   chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
@@ -209,6 +209,37 @@ describe('the messenger\'s chat lifecycle, against the real server', () => {
     const bubble = inPanel(el, '.thumb')!.closest('[part="message"]')!;
     expect(bubble.textContent!.split('screenshot.png').length - 1, 'the name once (in the download link)').to.equal(1);
     expect(inPanel(el, '.thumb')!.getAttribute('aria-label')).to.equal('Open screenshot.png full size');
+
+    // Clicked, it opens full size inside the widget (the link stays, for a new tab); Escape, the backdrop or Close shut it, focus back on the thumbnail.
+    const thumb = inPanel<HTMLAnchorElement>(el, '.thumb')!;
+    expect([thumb.target, thumb.href]).to.deep.equal(['_blank', el.state.messages.find((m) => m.attachment?.name === 'screenshot.png')!.attachment!.url]);
+    const viewer = () => inPanel<HTMLDialogElement>(el, 'dialog.viewer');
+    const open = async () => {
+      thumb.focus();
+      thumb.click();
+      await waitUntil(() => viewer()?.open, 'full-size view open', { timeout: 5000 });
+      return viewer()!;
+    };
+    const closedBy = async (how: string, close: () => Promise<unknown>) => {
+      await close();
+      await waitUntil(() => !viewer(), `closed by ${how}`, { timeout: 5000 });
+      expect(deepActive(), `focus back on the thumbnail after ${how}`).to.equal(thumb);
+      expect(el.isOpen, `${how} leaves the messenger open`).to.equal(true);
+    };
+    let dialog = await open();
+    const big = dialog.querySelector('img')!;
+    await waitUntil(() => big.complete && big.naturalWidth === 40, 'full-size image loaded', { timeout: 5000 });
+    expect(big.alt).to.equal('screenshot.png');
+    expect(dialog.getAttribute('aria-label')).to.equal('screenshot.png');
+    const download = dialog.querySelector('a')!;
+    expect([download.textContent, download.getAttribute('download'), download.href]).to.deep.equal(['Download screenshot.png', 'screenshot.png', thumb.href]);
+    expect(deepActive()).to.equal(dialog.querySelector('button[aria-label="Close"]'));
+    await expect(el).to.be.accessible();
+    await closedBy('Escape', () => sendKeys({ press: 'Escape' }));
+    dialog = await open();
+    await closedBy('a click on the backdrop', () => sendMouse({ type: 'click', position: [2, 2] }));
+    dialog = await open();
+    await closedBy('Close', async () => dialog.querySelector<HTMLButtonElement>('button[aria-label="Close"]')!.click());
 
     const bad = new DataTransfer();
     bad.items.add(new File(['MZ'], 'tool.exe'));

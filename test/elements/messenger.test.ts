@@ -88,6 +88,53 @@ describe('the full messenger against the real server: ticket forms and help cent
     expect(() => el.openArticle({ locale: 'en' } as never)).to.throw(TypeError, /openArticle\(\{slug\}\)/);
   });
 
+  it('"Was this helpful?" under an article: the answer reaches the operators, a second one replaces it', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace', demo: true });
+    const el = await connectedWidget(ws);
+    await el.openArticle({ locale: 'en', slug: 'refunds' });
+    await settled(el);
+    await waitUntil(() => part(el, 'chat-help')?.querySelector('.helpful'), 'the question');
+    const root = part(el, 'chat-help')!;
+    const [yes, no] = [...root.querySelectorAll<HTMLButtonElement>('.yes-no button')];
+    expect([yes!.textContent, no!.textContent, yes!.getAttribute('aria-pressed'), no!.getAttribute('aria-pressed')]).to.deep.equal(['Yes', 'No', 'false', 'false']);
+    expect(root.querySelector('.helpful #helpful')!.textContent).to.equal('Was this helpful?');
+    expect(root.textContent).to.contain('Still need help?');
+    const counts = async () => {
+      const a = (await agent(ws, 'GET', '/articles')).body.articles.find((x: { slug: string; locale: string }) => x.slug === 'refunds' && x.locale === 'en');
+      return [a.helpful, a.not_helpful, a.id];
+    };
+
+    yes!.click();
+    await waitUntil(() => root.querySelector('[role="status"]')!.textContent === 'Thanks for your feedback.', 'thanked', { timeout: 5000 });
+    await settled(el);
+    expect([yes!.getAttribute('aria-pressed'), no!.getAttribute('aria-pressed')]).to.deep.equal(['true', 'false']);
+    expect(root.querySelector('form.missing'), 'no question after a Yes').to.equal(null);
+    const [helpful, notHelpful, id] = await counts();
+    expect([helpful, notHelpful]).to.deep.equal([1, 0]);
+    await expect(el).to.be.accessible();
+
+    no!.click();
+    await waitUntil(() => root.querySelector('form.missing'), 'what was missing?', { timeout: 5000 });
+    expect([yes!.getAttribute('aria-pressed'), no!.getAttribute('aria-pressed')]).to.deep.equal(['false', 'true']);
+    expect((await counts()).slice(0, 2)).to.deep.equal([0, 1], 'the second answer replaced the first');
+    const form = root.querySelector<HTMLFormElement>('form.missing')!;
+    expect(form.querySelector('label')!.textContent).to.contain('What was missing?');
+    (form.elements.namedItem('comment') as HTMLInputElement).value = 'Refunds to a gift card';
+    form.requestSubmit();
+    await waitUntil(() => !root.querySelector('form.missing'), 'comment sent', { timeout: 5000 });
+    await expect(el).to.be.accessible();
+    expect((await counts()).slice(0, 2)).to.deep.equal([0, 1]);
+    const feedback = (await agent(ws, 'GET', `/articles/${id}/feedback`)).body.feedback;
+    expect(feedback.map((f: { helpful: boolean; comment: string }) => [f.helpful, f.comment])).to.deep.equal([[false, 'Refunds to a gift card']]);
+
+    // A page calling the client wrongly is told how, before anything is sent.
+    for (const [args, why] of [[['en', 'refunds', 'yes'], /helpful must be true or false/], [['en', 'Not a slug', true], /not an article slug/], [['en', 'refunds', false, 'x'.repeat(1001)], /at most 1000/]] as const) {
+      const error = await (el.client!.rateArticle as (...a: unknown[]) => Promise<unknown>)(...args).catch((e: Error) => e);
+      expect(error).to.be.instanceOf(TypeError);
+      expect((error as Error).message).to.match(why);
+    }
+  });
+
   it('session data and segments reach the operators', async () => {
     const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
     const el = await connectedWidget(ws);

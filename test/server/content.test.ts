@@ -91,6 +91,47 @@ describe('help articles', () => {
   });
 });
 
+describe('"Was this helpful?" on help articles', () => {
+  it('stores one answer per visitor and article, a second replacing the first; operators see the counts and the comments', async () => {
+    const { ws, token } = await setup();
+    const other = (await visitor(server.base, ws.publicKey)).session.token;
+    const id = (await op(ws, 'POST', '/articles', { locale: 'en', slug: 'returns', title: 'Returns', body: 'Send it back within thirty days.' })).body.article.id;
+    await op(ws, 'POST', '/articles', { locale: 'en', slug: 'shipping', title: 'Shipping', body: 'We ship in two days.' });
+
+    const first = await as(token, 'POST', '/articles/en/returns/feedback', { helpful: false, comment: 'Nothing about exchanges' });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.helpful, false);
+    assert.equal(first.body.comment, 'Nothing about exchanges');
+    assert.equal((await as(other, 'POST', '/articles/en/returns/feedback', { helpful: true })).status, 200);
+    const counts = () => op(ws, 'GET', '/articles').then((r) => r.body.articles.map((a: { slug: string; helpful: number; not_helpful: number }) => [a.slug, a.helpful, a.not_helpful]));
+    assert.deepEqual(await counts(), [['returns', 1, 1], ['shipping', 0, 0]]);
+    const comments = (await op(ws, 'GET', `/articles/${id}/feedback`)).body.feedback;
+    assert.deepEqual(comments.map((c: { helpful: boolean; comment: string }) => [c.helpful, c.comment]), [[false, 'Nothing about exchanges']]);
+
+    const again = await as(token, 'POST', '/articles/en/returns/feedback', { helpful: true });
+    assert.equal(again.body.helpful, true);
+    assert.equal(again.body.comment, null, 'answering again replaces the whole answer');
+    assert.deepEqual(await counts(), [['returns', 2, 0], ['shipping', 0, 0]]);
+    assert.deepEqual((await op(ws, 'GET', `/articles/${id}/feedback`)).body.feedback, []);
+  });
+
+  it('refuses an unknown article (404) and bad answers (400), storing nothing', async () => {
+    const { ws, token } = await setup();
+    const id = (await op(ws, 'POST', '/articles', { locale: 'en', slug: 'returns', title: 'Returns', body: 'Send it back.' })).body.article.id;
+    const unknown = await as(token, 'POST', '/articles/en/nope/feedback', { helpful: true });
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.body.error.message, /en\/nope/);
+    for (const [body, field] of [[{}, 'helpful'], [{ helpful: 'yes' }, 'helpful'], [{ helpful: true, comment: 'x'.repeat(1001) }, 'comment'], [{ helpful: true, stars: 5 }, 'stars']] as const) {
+      const r = await as(token, 'POST', '/articles/en/returns/feedback', body);
+      assert.equal(r.status, 400, JSON.stringify(body));
+      assert.ok(r.body.error.code && r.body.error.message.includes(field), `${JSON.stringify(r.body)} names ${field}`);
+    }
+    const elsewhere = await server.workspace();
+    assert.equal((await op(elsewhere, 'GET', `/articles/${id}/feedback`)).status, 404, "another workspace's article");
+    assert.deepEqual((await op(ws, 'GET', '/articles')).body.articles.map((a: { helpful: number; not_helpful: number }) => [a.helpful, a.not_helpful]), [[0, 0]]);
+  });
+});
+
 describe('survey questions', () => {
   it('changes a question, checking the whole question; deletes an unanswered one and retires an answered one, keeping its answers', async () => {
     const { ws, token } = await setup();

@@ -33,6 +33,7 @@ export interface Survey {
   questions: { id: number; type: string; display_text: string; valid_answers?: unknown[] }[];
 }
 
+export type ArticleRating = { locale: string; slug: string; helpful: boolean; comment: string | null; updated_at: string };
 export type FileRules = { prohibited: string[]; max_bytes: number };
 export type SessionData = { data: Record<string, unknown>; segments: string[] };
 
@@ -166,6 +167,15 @@ export async function getArticle(core: Core, locale: string, slug: string): Prom
   checkLang('getArticle(locale, slug)', locale);
   if (typeof slug !== 'string' || !/^[a-z0-9][a-z0-9-]{0,99}$/.test(slug)) throw new TypeError(`getArticle(locale, slug): not an article slug: ${JSON.stringify(slug)}`);
   return get(core, `/articles/${encodeURIComponent(locale)}/${encodeURIComponent(slug)}`);
+}
+
+/** "Was this helpful?" on an article: the session's answer, replacing its earlier one. */
+export async function rateArticle(core: Core, locale: string, slug: string, helpful: boolean, comment?: string): Promise<ArticleRating> {
+  checkLang('rateArticle(locale, slug, helpful)', locale);
+  if (typeof slug !== 'string' || !/^[a-z0-9][a-z0-9-]{0,99}$/.test(slug)) throw new TypeError(`rateArticle(locale, slug, helpful): not an article slug: ${JSON.stringify(slug)}`);
+  if (typeof helpful !== 'boolean') throw new TypeError('rateArticle(locale, slug, helpful): helpful must be true or false');
+  if (comment !== undefined && (typeof comment !== 'string' || comment.length > 1000)) throw new TypeError('rateArticle(locale, slug, helpful, comment): comment must be a string of at most 1000 characters');
+  return post(core, `/articles/${encodeURIComponent(locale)}/${encodeURIComponent(slug)}/feedback`, { helpful, ...(comment?.trim() ? { comment: comment.trim() } : {}) });
 }
 
 export function getChatSurvey(core: Core, lang?: string): Promise<Survey> {

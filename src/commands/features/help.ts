@@ -6,6 +6,7 @@ import * as v from '../validate.js';
 export interface HelpPort {
   searchArticles(query: string, locale: string): Promise<readonly Article[]>;
   getArticle(locale: string, slug: string): Promise<Article>;
+  rateArticle(locale: string, slug: string, helpful: boolean, comment?: string): Promise<{ helpful: boolean; comment: string | null }>;
 }
 
 /** The help center: a search, its results, one article. */
@@ -33,6 +34,22 @@ export const help = (core: Core, c: Cross) => ({
     return core.run('help', async (port) => {
       const found = await port.getArticle(locale, slug);
       core.store.update((s) => ({ help: Object.freeze({ ...s.help, article: Object.freeze(found) }) }));
+    });
+  },
+
+  /** "Was this helpful?" on the article shown: stored for operators; answering again replaces the answer. */
+  rateArticle(helpful: unknown, comment?: unknown): Promise<boolean> {
+    const yes = v.boolean('rateArticle(helpful)', helpful);
+    const text = comment === undefined ? undefined : v.string('rateArticle(helpful, comment)', comment, { max: 1000 });
+    const a = core.state.help.article;
+    if (!a) return Promise.resolve(false);
+    return core.run('help', async (port) => {
+      const stored = await port.rateArticle(a.locale, a.slug, yes, text);
+      core.store.update((s) =>
+        s.help.article?.slug === a.slug && s.help.article.locale === a.locale
+          ? { help: Object.freeze({ ...s.help, article: Object.freeze({ ...s.help.article, helpful: stored.helpful, comment: stored.comment }) }) }
+          : {},
+      );
     });
   },
 
