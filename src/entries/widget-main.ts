@@ -18,7 +18,7 @@ import { commandsContext } from '../context.js';
 import type { Commands } from '../commands/commands.js';
 import type { WidgetHandle } from '../commands/dialects/handle.js';
 import { installWeb1on1 } from '../commands/dialects/web1on1.js';
-import { replayEarlyDialects, watchEarlyDialects, type DialectGlobal } from '../commands/dialects/early.js';
+import { keepInOrder, replayEarlyDialects, watchEarlyDialects, type DialectGlobal } from '../commands/dialects/early.js';
 import { setRecorderLoader, type RecorderModule } from '../client/cobrowse.js';
 
 // Co-browsing's recorder: a chunk of its own, loaded only when a visitor agrees to share.
@@ -63,7 +63,10 @@ export function start(element: HTMLElement, script: HTMLScriptElement | null): v
   const asked = (script?.dataset['globals'] ?? DIALECTS.join(',')).toLowerCase().split(/[\s,]+/).filter(Boolean);
   const unknown = asked.filter((g) => !(DIALECTS as readonly string[]).includes(g));
   if (unknown.length) console.error(`chat-widget: data-globals: unknown ${unknown.join(', ')}; known: ${DIALECTS.join(', ')}`);
-  if (asked.includes('web1on1')) installWeb1on1(page as never, handle);
+  if (asked.includes('web1on1')) {
+    installWeb1on1(page as never, handle);
+    keepInOrder(page as never, 'web1on1');
+  }
   // What the page called on the bootstrap's stand-ins, in order, through the real dialects.
   replayEarlyDialects(page as never, asked.includes('web1on1') ? ['web1on1'] : []);
   const bringing = new Set<DialectGlobal>();
@@ -74,9 +77,13 @@ export function start(element: HTMLElement, script: HTMLScriptElement | null): v
     load().then(
       (install) => {
         install(page as never, handle);
+        keepInOrder(page as never, global);
         replayEarlyDialects(page as never, [global]);
       },
-      (error) => console.error(`chat-widget: could not load the ${global} dialect`, error),
+      (error) => {
+        bringing.delete(global); // the page's next call tries again
+        console.error(`chat-widget: could not load the ${global} dialect`, error);
+      },
     );
   };
   watchEarlyDialects(page as never, bring);

@@ -31,6 +31,8 @@ interface Early {
   wanted: Partial<Record<DialectGlobal, boolean>>;
   /** Set by widget-main.js: brings a used global's real dialect in. */
   want?: (global: DialectGlobal) => void;
+  /** True while the queue is replayed: the real dialects' calls run, not queue again. */
+  replaying?: boolean;
 }
 
 /** What the bootstrap knows before the elements arrive. */
@@ -169,10 +171,45 @@ export function watchEarlyDialects(page: Page, bring: (global: DialectGlobal) =>
 export function replayEarlyDialects(page: Page, globals: DialectGlobal[]): void {
   const state = early(page);
   for (const global of globals) state.live[global] = true;
-  while (state.calls.length && state.live[state.calls[0]!.global]) {
-    const call = state.calls.shift()!;
-    const target = real(page, call.global, call.path);
-    const result = target?.(...call.args);
-    call.settle?.(result);
+  state.replaying = true;
+  try {
+    while (state.calls.length && state.live[state.calls[0]!.global]) {
+      const call = state.calls.shift()!;
+      const target = real(page, call.global, call.path);
+      const result = target?.(...call.args);
+      call.settle?.(result);
+    }
+  } finally {
+    state.replaying = false;
+  }
+}
+
+/** The methods of each global that act (the others read), by their path on it. */
+const ACTS: Record<DialectGlobal, string[][]> = {
+  Woes: [[]],
+  Convot: [['open'], ['close'], ['toggle'], ['openScheduling'], ['identify'], ['identityToken'], ['setMessageText'], ['sendMessage'], ['push']],
+  web1on1: [['open'], ['close'], ['setPredefinedMessage'], ['api', 'showFakeAgentMessage'], ['api', 'sendClientMessage']],
+};
+
+/**
+ * Called by widget-main.js once the real dialect of `global` is installed: while
+ * calls to another global wait for its dialect, this one's calls wait behind
+ * them, so that every call runs in the order the page made it.
+ */
+export function keepInOrder(page: Page, global: DialectGlobal): void {
+  const state = early(page);
+  for (const path of ACTS[global]) {
+    const owner = path.length ? path.slice(0, -1).reduce((o, name) => o?.[name], page[global]) : page;
+    const key = path.length ? path.at(-1)! : global;
+    const fn = owner?.[key];
+    if (typeof fn !== 'function') continue;
+    const ordered = (...args: unknown[]): unknown => {
+      if (!state.calls.length || state.replaying) return fn.apply(owner, args);
+      const call: EarlyCall = { global, path, args };
+      const result = key === 'identityToken' ? new Promise((resolve) => (call.settle = resolve)) : undefined;
+      state.calls.push(call);
+      return result;
+    };
+    owner[key] = ordered;
   }
 }
