@@ -69,6 +69,18 @@ export function start(element: HTMLElement, script: HTMLScriptElement | null): v
   }
   // What the page called on the bootstrap's stand-ins, in order, through the real dialects.
   replayEarlyDialects(page as never, asked.includes('web1on1') ? ['web1on1'] : []);
+  // A session that loads while a dialect's chunk is on its way still reaches the listeners the
+  // page asked for before (its pre-loader queue, its calls so far), as when the dialects came at once.
+  let loaded: { sessionId: string } | null = null;
+  let catchingUp = false;
+  handle.on('chat-session-loaded', (detail) => (loaded = detail));
+  const caughtUp: WidgetHandle = {
+    ...handle,
+    on: (name, listener) => {
+      if (catchingUp && loaded && name === 'chat-session-loaded') listener(loaded as never);
+      return handle.on(name, listener);
+    },
+  };
   const bringing = new Set<DialectGlobal>();
   const bring = (global: DialectGlobal) => {
     const load = LAZY[global];
@@ -76,9 +88,14 @@ export function start(element: HTMLElement, script: HTMLScriptElement | null): v
     bringing.add(global);
     load().then(
       (install) => {
-        install(page as never, handle);
-        keepInOrder(page as never, global);
-        replayEarlyDialects(page as never, [global]);
+        catchingUp = true;
+        try {
+          install(page as never, caughtUp);
+          keepInOrder(page as never, global);
+          replayEarlyDialects(page as never, [global]);
+        } finally {
+          catchingUp = false;
+        }
       },
       (error) => {
         bringing.delete(global); // the page's next call tries again
