@@ -4,11 +4,12 @@
  *
  * A flat facade: each method says what it does and hands over to one part (`session.ts`,
  * `realtime.ts`, `outbox.ts`, `api/*`), which share a `Core` (options, events, transport, storage).
+ * Calls, booking, co-browsing and desk.ts (emails, tickets, help, surveys) are imported on their first
+ * use: a page that never asks for them never loads them.
  */
 import * as chats from './api/chats.js';
-import * as bookings from './api/bookings.js';
-import * as calls from './api/calls.js';
-import { CobrowseApi } from './api/cobrowse.js';
+import type * as bookings from './api/bookings.js';
+import type { CobrowseApi } from './api/cobrowse.js';
 import * as content from './api/content.js';
 import { Core } from './core.js';
 import { outboxMessage, OutboxSender } from './outbox.js';
@@ -32,7 +33,7 @@ export class ChatClient {
   readonly #fileRules: () => Promise<content.FileRules>;
   readonly #trigger: () => Promise<content.Trigger | null>;
   readonly #sessionData: (update: { data?: Record<string, unknown>; segments?: string[] }) => Promise<content.SessionData>;
-  readonly #cobrowse: CobrowseApi;
+  #cobrowse: Promise<CobrowseApi> | null = null;
   readonly #onOnline = () => {
     this.#outbox.kick();
     if (!this.#realtime.isOpen && this.#core.token) this.#realtime.open();
@@ -46,7 +47,6 @@ export class ChatClient {
     this.#fileRules = content.fileRules(core);
     this.#trigger = content.trigger(core);
     this.#sessionData = content.sessionData(core);
-    this.#cobrowse = new CobrowseApi(core);
     this.#outbox = new OutboxSender({
       send: (entry) => chats.send(core, entry),
       show: (message) => core.events.emit('chat.message', { message }),
@@ -228,7 +228,7 @@ export class ChatClient {
 
   /** The survey questions, with their types and valid answers. */
   getChatSurvey(lang?: string): Promise<content.Survey> {
-    return content.getChatSurvey(this.#core, lang);
+    return import('./api/desk.js').then((m) => m.getChatSurvey(this.#core, lang));
   }
 
   /** Answers the survey for the current (finished) chat: `{question_id: answer}`; the server checks each answer. */
@@ -270,82 +270,82 @@ export class ChatClient {
 
   /** Creates an email ticket (with files, uploaded first). */
   createEmail(input: EmailRequest): Promise<{ id: string; status: string }> {
-    return content.createEmail(this.#core, input);
+    return import('./api/desk.js').then((m) => m.createEmail(this.#core, input));
   }
 
   // ---- calls, booking and co-browsing ----
 
   /** Free callback slots of a menu with the voice channel: "2023-05-31 11:45 +0000". */
   getTimeSlots(menuId: number | string, lang?: string): Promise<string[]> {
-    return calls.getTimeSlots(this.#core, menuId, lang);
+    return import('./api/calls.js').then((m) => m.getTimeSlots(this.#core, menuId, lang));
   }
 
   /** An instant callback request or, with `scheduled_at`, a scheduled one. */
   createCall(input: CallRequest): Promise<Call> {
-    return calls.createCall(this.#core, input);
+    return import('./api/calls.js').then((m) => m.createCall(this.#core, input));
   }
 
   loadCall(callId: number | string): Promise<Call> {
-    return calls.loadCall(this.#core, callId);
+    return import('./api/calls.js').then((m) => m.loadCall(this.#core, callId));
   }
 
   cancelCall(callId: number | string): Promise<Call> {
-    return calls.cancelCall(this.#core, callId);
+    return import('./api/calls.js').then((m) => m.cancelCall(this.#core, callId));
   }
 
   /** The workspace's meeting types (for booking). */
   getMeetingTypes(lang?: string): Promise<bookings.MeetingType[]> {
-    return bookings.getMeetingTypes(this.#core, lang);
+    return import('./api/bookings.js').then((m) => m.getMeetingTypes(this.#core, lang));
   }
 
   /** Free start times (ISO 8601) of a meeting type. */
   getMeetingSlots(meetingTypeId: number): Promise<string[]> {
-    return bookings.getMeetingSlots(this.#core, meetingTypeId);
+    return import('./api/bookings.js').then((m) => m.getMeetingSlots(this.#core, meetingTypeId));
   }
 
   /** Books a slot; a slot taken meanwhile rejects with `slot_taken` and `next_slots`. */
   bookMeeting(input: { meeting_type_id: number; starts_at: string; name: string; email: string }): Promise<{ id: string; starts_at: string; ends_at: string; status: string }> {
-    return bookings.bookMeeting(this.#core, input);
+    return import('./api/bookings.js').then((m) => m.bookMeeting(this.#core, input));
   }
 
   /** A six-digit code, valid ten minutes, that the visitor reads to an operator. */
   createCobrowseCode(): Promise<{ id: string; code: string; expires_at: string }> {
-    return this.#cobrowse.createCode();
+    return this.#cobrowseApi().then((c) => c.createCode());
   }
 
   /** Starts co-browsing once the visitor has agreed: the page is recorded (inputs masked) and streamed until `stopCobrowse()` or the page goes away. */
   startCobrowse(): Promise<{ id: string }> {
-    return this.#cobrowse.start();
+    return this.#cobrowseApi().then((c) => c.start());
   }
 
   /** Stops co-browsing now. */
   stopCobrowse(): Promise<void> {
-    return this.#cobrowse.stop();
+    return this.#cobrowse ? this.#cobrowse.then((c) => c.stop()) : Promise.resolve();
   }
 
   // ---- the full messenger: ticket forms, help center, visitor data ----
 
   getTicketForms(lang?: string): Promise<TicketForm[]> {
-    return content.getTicketForms(this.#core, lang);
+    return import('./api/desk.js').then((m) => m.getTicketForms(this.#core, lang));
   }
 
   /** Submits a ticket; invalid fields reject with a ChatError whose `fields` says what is wrong with each. */
   createTicket(formKey: string, fields: Record<string, string | number | boolean | null>): Promise<{ id: string; form_key: string; status: string }> {
-    return content.createTicket(this.#core, formKey, fields);
+    return import('./api/desk.js').then((m) => m.createTicket(this.#core, formKey, fields));
   }
 
   /** Help-center articles: matching `query` (full text), or all of the locale. */
   searchArticles(query: string, locale?: string): Promise<ArticleSummary[]> {
-    return content.searchArticles(this.#core, query, locale);
+    return import('./api/desk.js').then((m) => m.searchArticles(this.#core, query, locale));
   }
 
   getArticle(locale: string, slug: string): Promise<ArticleSummary & { body: string }> {
-    return content.getArticle(this.#core, locale, slug);
+    return import('./api/desk.js').then((m) => m.getArticle(this.#core, locale, slug));
   }
 
   /** "Was this helpful?": the visitor's answer on an article (one per session; answering again replaces it). */
   rateArticle(locale: string, slug: string, helpful: boolean, comment?: string): Promise<content.ArticleRating> {
-    return content.rateArticle(this.#core, locale, slug, helpful, comment);
+    return import('./api/desk.js').then((m) => m.rateArticle(this.#core, locale, slug, helpful, comment));
   }
 
   /** Merges `data` into the session's data and/or replaces its segments, in the order the updates were made. */
@@ -368,6 +368,17 @@ export class ChatClient {
 
   /** Records a CSAT (1-5) or NPS (0-10) response. */
   sendSurveyResponse(response: { type: 'csat' | 'nps'; score: number; comment?: string }): Promise<void> {
-    return content.sendSurveyResponse(this.#core, response);
+    return import('./api/desk.js').then((m) => m.sendSurveyResponse(this.#core, response));
+  }
+
+  /** Co-browsing's part of the client, imported on first use. */
+  #cobrowseApi(): Promise<CobrowseApi> {
+    return (this.#cobrowse ??= import('./api/cobrowse.js').then(
+      (m) => new m.CobrowseApi(this.#core),
+      (error) => {
+        this.#cobrowse = null; // not loaded (offline): the next call tries again
+        throw error;
+      },
+    ));
   }
 }

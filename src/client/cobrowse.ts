@@ -2,7 +2,8 @@
  * Co-browsing's recorder glue. The one part of src/ that reads the page: it
  * records it (rrweb, every input value masked) once the visitor has agreed,
  * and writes nothing to it. The recorder is loaded only then: each build says
- * where from (`setRecorderLoader`).
+ * where from (`setRecorderLoader`). The recording itself (record-page.ts) comes
+ * with co-browsing's part of the client, on first use.
  */
 export interface RecorderModule {
   record(options: { emit: (event: unknown) => void; maskAllInputs?: boolean; blockSelector?: string; sampling?: Record<string, unknown> }): (() => void) | undefined;
@@ -15,43 +16,5 @@ export function setRecorderLoader(loader: () => Promise<RecorderModule>): void {
   loadRecorder = loader;
 }
 
-export interface Recording {
-  stop(): void;
-}
-
-/**
- * Records the page and hands the events over in batches (`flush` every
- * `intervalMs`, and when the page goes away). Returns the recording to stop.
- */
-export async function recordPage(send: (events: unknown[], final: boolean) => Promise<void>, intervalMs = 500): Promise<Recording> {
-  if (!loadRecorder) throw new Error('co-browsing: no recorder is configured for this build');
-  const { record } = await loadRecorder();
-  let buffer: unknown[] = [];
-  let stopped = false;
-  const flush = (final = false) => {
-    if (!buffer.length && !final) return;
-    const batch = buffer;
-    buffer = [];
-    void send(batch, final).catch(() => {
-      if (!final) buffer = [...batch, ...buffer]; // try again with the next batch
-    });
-  };
-  const stopRecording = record({
-    emit: (event) => buffer.push(event),
-    maskAllInputs: true,
-    // The messenger itself is not part of what the operator sees.
-    blockSelector: 'chat-widget, chat-launcher',
-  });
-  const timer = setInterval(() => flush(), intervalMs);
-  const stop = () => {
-    if (stopped) return;
-    stopped = true;
-    clearInterval(timer);
-    stopRecording?.();
-    globalThis.removeEventListener?.('pagehide', stop);
-    flush(true);
-  };
-  // The recording ends with the page.
-  globalThis.addEventListener?.('pagehide', stop);
-  return { stop };
-}
+/** The loader set for this build, if any. */
+export const recorderLoader = (): (() => Promise<RecorderModule>) | null => loadRecorder;

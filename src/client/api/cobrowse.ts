@@ -1,5 +1,5 @@
 /** Co-browsing: a code the visitor reads to an operator, then the page recorded and streamed once they agree. */
-import { recordPage, type Recording } from '../cobrowse.js';
+import { recordPage, type Recording } from '../record-page.js';
 import type { Core } from '../core.js';
 
 export class CobrowseApi {

@@ -5,8 +5,11 @@ import type { ChatEventDetails, ChatEventName } from '../../state/events.js';
 export interface WidgetHandle {
   readonly commands: Commands;
   on<K extends ChatEventName>(name: K, listener: (detail: ChatEventDetails[K]) => void): () => void;
-  /** Resolves when the widget can take commands (rendered; its session may come later). */
-  readonly ready: Promise<void>;
+  /**
+   * Resolves when the widget can take commands (rendered; its session may come later);
+   * `settled` is true from then on, so that a dialect installed later runs calls at once.
+   */
+  readonly ready: Promise<void> & { settled?: boolean };
   /** `session:reset` with `true`: reload the page. */
   reload(): void;
 }
@@ -29,8 +32,8 @@ export function guard(dialect: string, name: string, fn: () => unknown): unknown
 }
 
 /** A queue that holds calls until the widget is ready, then runs them (and later ones) in order. */
-export function readyQueue(ready: Promise<void>): (call: () => unknown) => void {
-  let isReady = false;
+export function readyQueue(ready: Promise<void> & { settled?: boolean }): (call: () => unknown) => void {
+  let isReady = ready.settled === true;
   const waiting: (() => unknown)[] = [];
   void ready.then(() => {
     isReady = true;
