@@ -8,7 +8,6 @@ import { format, type Block, type Inline } from '../../src/format.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
-import '../chat-topics/chat-topics.js';
 import { noticeText } from '../shared/notice.js';
 import { initials } from '../shared/initials.js';
 
@@ -56,8 +55,10 @@ const continues = (prev: ChatMessage | undefined, m: ChatMessage): boolean =>
 /**
  * The views most visitors never open come as chunks of their own, fetched the first
  * time one shows (DESIGN section 3): the element renders at once and upgrades when its code is in.
+ * The home (chat-topics) is one too, fetched early by `<chat-widget>` when the workspace has topics.
  */
 const LATER_VIEWS: Record<string, () => Promise<unknown>> = {
+  'chat-topics': () => import('../chat-topics/chat-topics.js'),
   'chat-after': () => import('../chat-after/chat-after.js'),
   'chat-tickets': () => import('../chat-tickets/chat-tickets.js'),
   'chat-help': () => import('../chat-help/chat-help.js'),
@@ -263,7 +264,7 @@ export class ChatPanel extends LitElement {
     switch (s.view) {
       case 'topics':
       case 'email':
-        return html`<chat-topics></chat-topics>`;
+        return this.#later(html`<chat-topics></chat-topics>`, 'chat-topics');
       case 'after-chat':
         // The conversation stays above the rating, survey and transcript.
         return html`${this.#messages(s)}${this.#later(html`<chat-after></chat-after>`, 'chat-after')}`;

@@ -28,6 +28,9 @@ import { widgetStyles } from './chat-widget.styles.js';
  */
 let panelModule: Promise<unknown> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
+/** The home (topics, the team's greeting): fetched as soon as the workspace turns out to have topics, before the panel opens. */
+let homeModule: Promise<unknown> | null = null;
+const loadHome = () => (homeModule ??= import('../chat-topics/chat-topics.js').catch(() => (homeModule = null)));
 
 /** The options that attributes set (through `configure`), and their value in a snapshot. */
 const ATTRIBUTE_OPTIONS = {
@@ -302,6 +305,7 @@ export class ChatWidget extends LitElement {
     if (next.open) this.#everOpened = true;
     this.#viewport.follow(next.open);
     this.#focus.stateChanged(next, prev);
+    if (next.topics.length && !prev.topics.length) void loadHome();
     for (const [name, detail] of eventsBetween(prev, next)) {
       emit(this, name, detail as never);
       // A sound for an operator's new message, unless muted or already in view.

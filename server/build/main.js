@@ -888,6 +888,19 @@ class Content {
             throw notFound(`Article ${locale}/${slug}`);
         return row;
     }
+    /**
+     * "Was this helpful?": the session's answer on an article of its workspace,
+     * replacing its earlier one (a comment not sent is cleared). 404 for an unknown article.
+     */
+    async rateArticle(session, locale, slug, helpful, comment) {
+        const [row] = await this.db.query(`insert into article_feedback (workspace_id, article_id, session_id, helpful, comment)
+       select a.workspace_id, a.id, $4, $5, $6 from articles a where a.workspace_id = $1 and a.locale = $2 and a.slug = $3
+       on conflict (article_id, session_id) do update set helpful = excluded.helpful, comment = excluded.comment, updated_at = now()
+       returning helpful, comment, updated_at`, [session.workspace_id, locale, slug, session.id, helpful, comment?.trim() || null]);
+        if (!row)
+            throw notFound(`Article ${locale}/${slug}`);
+        return { locale, slug, helpful: row.helpful, comment: row.comment, updated_at: new Date(row.updated_at).toISOString() };
+    }
     /** The first enabled trigger whose page pattern, seconds on page and visit count match. */
     async trigger(workspaceId, page, lang) {
         const rows = await this.db.query('select * from triggers where workspace_id = $1 and enabled order by position, id', [workspaceId]);
@@ -963,8 +976,19 @@ class ContentEditor {
         return this.#remove('menus', 'menu', workspaceId, id);
     }
     // ---- help articles ----
+    /** With the visitors' "Was this helpful?" answers counted. */
     articles(workspaceId) {
-        return this.db.query('select id, locale, slug, title, body from articles where workspace_id = $1 order by locale, title', [workspaceId]);
+        return this.db.query(`select a.id, a.locale, a.slug, a.title, a.body,
+              count(f.helpful) filter (where f.helpful)::int as helpful, count(f.helpful) filter (where not f.helpful)::int as not_helpful
+         from articles a left join article_feedback f on f.article_id = a.id
+        where a.workspace_id = $1 group by a.id order by a.locale, a.title`, [workspaceId]);
+    }
+    /** An article's latest answers that came with a comment, newest first. */
+    async articleFeedback(workspaceId, id) {
+        const [article] = await this.db.query('select id from articles where workspace_id = $1 and id = $2', [workspaceId, id]);
+        if (!article)
+            throw notFound(`Article ${id}`);
+        return this.db.query(`select helpful, comment, updated_at from article_feedback where article_id = $1 and comment is not null order by updated_at desc limit 50`, [id]);
     }
     /** Creates an article, or replaces the one with that language and slug. */
     async saveArticle(workspaceId, b) {
@@ -2958,6 +2982,9 @@ const menu = {
     },
 };
 const article = { type: 'object', properties: { id: { type: 'integer' }, locale: { type: 'string' }, slug: { type: 'string' }, title: { type: 'string' }, body: { type: 'string' } } };
+/** In the listing, with the visitors' "Was this helpful?" counts. */
+const listedArticle = { type: 'object', properties: { ...article.properties, helpful: { type: 'integer' }, not_helpful: { type: 'integer' } } };
+const articleComment = { type: 'object', properties: { helpful: { type: 'boolean' }, comment: { type: 'string' }, updated_at: { type: 'string', format: 'date-time' } } };
 const question = {
     type: 'object',
     properties: { id: { type: 'integer' }, position: { type: 'integer' }, type: { type: 'string' }, display_text: translations, valid_answers: { type: ['array', 'null'] }, retired: { type: 'boolean' } },
@@ -3004,8 +3031,12 @@ async function agentContentRoutes(app, { services }) {
     });
     // ---- help articles ----
     app.get('/articles', {
-        schema: { response: { 200: many('articles', article) } },
+        schema: { response: { 200: many('articles', listedArticle) } },
         handler: async (request) => ({ articles: await editor.articles(ws(request)) }),
+    });
+    app.get('/articles/:id/feedback', {
+        schema: { params: rowId, response: { 200: many('feedback', articleComment) } },
+        handler: async (request) => ({ feedback: await editor.articleFeedback(ws(request), num(request)) }),
     });
     app.post('/articles', {
         schema: { body: createBody(articleFields, ['locale', 'slug', 'title', 'body']), response: { 201: one('article', article) } },
@@ -3425,6 +3456,30 @@ async function messengerRoutes(app, { services, authenticate }) {
         handler: async (request) => {
             const { locale, slug } = request.params;
             return content.article(request.visitor.workspace.id, locale, slug);
+        },
+    });
+    app.post('/articles/:locale/:slug/feedback', {
+        preHandler: authenticate,
+        config: perMinute(30),
+        schema: {
+            params: { type: 'object', properties: { locale: lang, slug: { type: 'string', maxLength: 100 } } },
+            body: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['helpful'],
+                properties: { helpful: { type: 'boolean' }, comment: { type: 'string', maxLength: 1000 } },
+            },
+            response: {
+                200: {
+                    type: 'object',
+                    properties: { locale: { type: 'string' }, slug: { type: 'string' }, helpful: { type: 'boolean' }, comment: { type: ['string', 'null'] }, updated_at: { type: 'string' } },
+                },
+            },
+        },
+        handler: async (request) => {
+            const { locale, slug } = request.params;
+            const { helpful, comment } = request.body;
+            return content.rateArticle(request.visitor.session, locale, slug, helpful, comment);
         },
     });
     app.post('/session-data', {
