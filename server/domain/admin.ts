@@ -231,7 +231,7 @@ export class Admin {
   }
 
   // The workspace's widget key (the first one that routes to no particular agent).
-  readonly #publicKey = `(select k.key from widget_keys k where k.workspace_id = w.id and k.agent_id is null order by k.created_at, k.key limit 1) as public_key`;
+  readonly #publicKey = `(select k.key from widget_keys k where k.workspace_id = w.id and k.agent_id is null order by k.key limit 1) as public_key`;
 
   #workspaceView(row: Row): WorkspaceView {
     const until = row.previous_identity_secret_until ? new Date(row.previous_identity_secret_until) : null;
