@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { DataDirInUse, migrate, openPglite, openPostgres, type Db } from './db/db.js';
-import { Admin, DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS, type OperatorView, type WorkspaceView } from './domain/admin.js';
+import { Admin, DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS, parseHours, type OperatorView, type WorkspaceView } from './domain/admin.js';
+import { Company } from './domain/company.js';
 import { HttpError } from './http/errors.js';
 
 /**
@@ -20,7 +21,8 @@ Commands:
                                            a workspace, its widget key, identity secret and first admin operator
   workspace list                           every workspace
   workspace set ID [--name N] [--origins a,b] [--require-verification true|false] [--languages en,fr]
-                                           change a workspace (hours and the rest: PUT /api/agent/settings)
+                   [--hours "mon-fri 09:00-17:00, sat 10:00-13:00"|none] [--time-zone Europe/Paris]
+                                           change a workspace (the rest of its settings: PUT /api/agent/settings)
   operator add --workspace ID --name N [--email E] [--avatar-url U] [--admin]
                                            an operator with their own key
   operator list --workspace ID             a workspace's operators
@@ -56,7 +58,7 @@ const COMMANDS: Record<string, Spec> = {
   help: { positional: 0, values: [] },
   'workspace create': { positional: 0, values: ['name', 'origins', 'admin-name', 'admin-email'], required: ['name'] },
   'workspace list': { positional: 0, values: [] },
-  'workspace set': { positional: 1, values: ['name', 'origins', 'require-verification', 'languages'] },
+  'workspace set': { positional: 1, values: ['name', 'origins', 'require-verification', 'languages', 'hours', 'time-zone'] },
   'operator add': { positional: 0, values: ['workspace', 'name', 'email', 'avatar-url'], switches: ['admin'], required: ['workspace', 'name'] },
   'operator list': { positional: 0, values: ['workspace'], required: ['workspace'] },
   'operator remove': { positional: 1, values: [] },
@@ -138,14 +140,21 @@ function describeWorkspace(w: WorkspaceView): string[] {
     `  allowed origins        ${w.allowed_origins.join(', ')}`,
     `  require verification   ${w.require_verification}`,
     `  languages              ${w.languages.join(', ')}`,
+    `  opening hours          ${describeHours(w.business_hours)} (${w.time_zone})`,
     ...(w.previous_identity_secret_until ? [`  previous identity secret verifies until ${w.previous_identity_secret_until}`] : []),
   ];
+}
+
+function describeHours(hours: Record<string, [string, string][]>): string {
+  const order = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const days = Object.entries(hours).filter(([, spans]) => spans.length).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+  return days.length ? days.map(([day, spans]) => `${day} ${spans.map(([a, b]) => `${a}-${b}`).join(' ')}`).join(', ') : 'always open';
 }
 
 const describeOperator = (o: OperatorView) => `${o.id}  ${o.role.padEnd(5)}  ${o.name}${o.email ? ` <${o.email}>` : ''}`;
 /** The option each field of the domain's messages came from. */
 const FLAG_OF: Record<string, string> = {
-  allowed_origins: 'origins', require_verification: 'require-verification', languages: 'languages', avatar_url: 'avatar-url', email: 'email', name: 'name', grace_hours: 'grace-hours',
+  'body/time_zone': 'time-zone', hours: 'hours', allowed_origins: 'origins', require_verification: 'require-verification', languages: 'languages', avatar_url: 'avatar-url', email: 'email', name: 'name', grace_hours: 'grace-hours',
 };
 const SHOWN_ONCE = 'Shown once, store it now:';
 
@@ -218,9 +227,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Writab
           require_verification: bool(flags['require-verification'], 'require-verification'),
           languages: list(flags.languages),
         };
-        if (Object.values(change).every((v) => v === undefined)) {
-          err.write(`"workspace set" needs something to change: --name, --origins, --require-verification or --languages\n\n${USAGE}\n`);
+        const hours = text(flags.hours) === undefined ? undefined : parseHours(text(flags.hours)!);
+        const timeZone = text(flags['time-zone']);
+        if (Object.values(change).every((v) => v === undefined) && hours === undefined && timeZone === undefined) {
+          err.write(`"workspace set" needs something to change: --name, --origins, --require-verification, --languages, --hours or --time-zone\n\n${USAGE}\n`);
           return 2;
+        }
+        await admin.workspace(args[0]!);
+        // Hours and time zone are the settings' (PUT /api/agent/settings): the same checks and writes.
+        if (hours !== undefined || timeZone !== undefined) {
+          await new Company(db).updateSettings(args[0]!, { ...(hours ? { business_hours: hours } : {}), ...(timeZone ? { time_zone: timeZone } : {}) });
         }
         const w = await admin.updateWorkspace(args[0]!, change);
         say(`Updated workspace "${w.name}" (${w.id})`, ...describeWorkspace(w));

@@ -25,6 +25,9 @@ export interface WorkspaceView {
   allowed_origins: string[];
   require_verification: boolean;
   languages: string[];
+  /** Opening hours ({"mon": [["09:00", "17:00"]], ...}; none: always open) in `time_zone` (set by PUT /settings or the CLI). */
+  business_hours: Record<string, [string, string][]>;
+  time_zone: string;
   /** Until when the previous identity secret still verifies (a rotation's grace period), else null. */
   previous_identity_secret_until: string | null;
   created_at: string;
@@ -109,6 +112,36 @@ const operatorView = (row: Row): OperatorView => ({
 });
 
 const OPERATOR_COLUMNS = 'id, name, email, avatar_url, role, created_at';
+
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+
+/**
+ * Opening hours written as a person would: "mon-fri 09:00-17:00, sat 10:00-13:00 14:00-16:00"
+ * (days or a range of days, then one or more spans; "none": always open), as business_hours.
+ */
+export function parseHours(text: string, field = 'hours'): Record<string, [string, string][]> {
+  const hours: Record<string, [string, string][]> = {};
+  if (text.trim().toLowerCase() === 'none') return hours;
+  const time = '([01][0-9]|2[0-3]):[0-5][0-9]|24:00';
+  const spanPattern = new RegExp(`^(${time})-(${time})$`);
+  for (const part of text.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
+    const [days, ...spans] = part.split(/\s+/);
+    const range = /^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$/.exec(days!.toLowerCase());
+    if (!range || !spans.length) throw bad(`${field} "${part}" is not "DAY[-DAY] HH:MM-HH:MM ..." (e.g. mon-fri 09:00-17:00)`);
+    const from = DAYS.indexOf(range[1] as (typeof DAYS)[number]);
+    const to = DAYS.indexOf((range[2] ?? range[1]) as (typeof DAYS)[number]);
+    if (to < from) throw bad(`${field} "${days}" runs backwards: write the days from Monday to Sunday (mon-fri)`);
+    for (const span of spans) {
+      const m = spanPattern.exec(span);
+      if (!m) throw bad(`${field} "${span}" is not a span of time like 09:00-17:00`);
+      const [open, close] = span.split('-') as [string, string];
+      if (open >= close) throw bad(`${field} "${span}" closes before it opens`);
+      for (let d = from; d <= to; d++) (hours[DAYS[d]!] ??= []).push([open, close]);
+    }
+  }
+  if (!Object.keys(hours).length) throw bad(`${field} is empty: write e.g. "mon-fri 09:00-17:00", or "none" for always open`);
+  return hours;
+}
 
 export class Admin {
   constructor(
@@ -242,6 +275,8 @@ export class Admin {
       allowed_origins: row.allowed_origins,
       require_verification: row.require_verification,
       languages: row.languages,
+      business_hours: row.business_hours,
+      time_zone: row.time_zone,
       previous_identity_secret_until: until && until > this.now() ? until.toISOString() : null,
       created_at: new Date(row.created_at).toISOString(),
     };

@@ -15,6 +15,8 @@ const workspace = {
     allowed_origins: { type: 'array', items: str },
     require_verification: { type: 'boolean' },
     languages: { type: 'array', items: str },
+    business_hours: { type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: str } } },
+    time_zone: str,
     previous_identity_secret_until: strOrNull,
     created_at: str,
   },

@@ -48,7 +48,7 @@ describe('GET/PATCH /api/agent/workspace', () => {
     assert.equal(changed.status, 200);
     assert.deepEqual(
       { ...changed.body.workspace, id: undefined, created_at: undefined, public_key: undefined },
-      { id: undefined, created_at: undefined, public_key: undefined, name: 'Acme Ltd', allowed_origins: ['https://shop.acme.example'], require_verification: true, languages: ['en', 'fr'], previous_identity_secret_until: null },
+      { id: undefined, created_at: undefined, public_key: undefined, name: 'Acme Ltd', allowed_origins: ['https://shop.acme.example'], require_verification: true, languages: ['en', 'fr'], business_hours: {}, time_zone: 'UTC', previous_identity_secret_until: null },
     );
     const refused = await call(server.base, 'POST', '/api/widget/sessions', { body: { public_key: ws.public_key }, headers: { origin: 'https://other.example' } });
     assert.equal(refused.status, 403);

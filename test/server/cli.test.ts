@@ -67,8 +67,9 @@ describe('the admin CLI', () => {
     assert.equal(bea.code, 0, bea.err);
     assert.match(bea.out, /Added operator ag_\w+ +agent +Bea Martin <bea@acme.example>/);
     const beaKey = printed(bea.out, 'operator key');
-    const set = await cli('workspace', 'set', workspaceId, '--require-verification', 'true', '--languages', 'en,fr');
+    const set = await cli('workspace', 'set', workspaceId, '--require-verification', 'true', '--languages', 'en,fr', '--hours', 'mon-fri 09:00-17:00, sat 10:00-13:00', '--time-zone', 'Europe/Paris');
     assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /opening hours +mon 09:00-17:00, tue 09:00-17:00, wed 09:00-17:00, thu 09:00-17:00, fri 09:00-17:00, sat 10:00-13:00 \(Europe\/Paris\)/);
 
     // Listing never shows a secret again.
     const listed = await cli('workspace', 'list');
@@ -80,7 +81,10 @@ describe('the admin CLI', () => {
 
     await withServer(async (base) => {
       assert.deepEqual((await call(base, 'GET', '/api/agent/me', { token: beaKey })).body.agent.name, 'Bea Martin');
-      assert.equal((await call(base, 'GET', '/api/agent/workspace', { token: adaKey })).body.workspace.require_verification, true);
+      const settings = (await call(base, 'GET', '/api/agent/workspace', { token: adaKey })).body.workspace;
+      assert.equal(settings.require_verification, true);
+      assert.deepEqual(settings.languages, ['en', 'fr']);
+      assert.deepEqual(settings.business_hours.sat, [['10:00', '13:00']]);
       assert.equal((await call(base, 'GET', '/api/agent/workspace', { token: beaKey })).status, 403);
       const v = await visitor(base, publicKey);
       const who = await call(base, 'POST', '/api/widget/identify', { token: v.session.token, body: { external_id: 'u1', user_hash: createHmac('sha256', secret).update('u1').digest('hex') } });
@@ -127,6 +131,9 @@ describe('the admin CLI', () => {
     const origin = await cli('workspace', 'create', '--name', 'X', '--origins', 'https://x.example/shop');
     assert.equal(origin.code, 1);
     assert.match(origin.err, /--origins \(entry 1\) "https:\/\/x.example\/shop" is not an origin/);
+    const hours = await cli('workspace', 'set', 'ws_nope', '--hours', 'mon 9-17');
+    assert.equal(hours.code, 1);
+    assert.match(hours.err, /--hours "9-17" is not a span of time like 09:00-17:00/);
     const unknown = await cli('operator', 'add', '--workspace', 'ws_nope', '--name', 'Y');
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /No workspace has the id "ws_nope"/);
