@@ -74,7 +74,7 @@ interface Parsed {
 
 export function parse(argv: string[]): Parsed {
   const words = argv.filter((a) => a !== '--');
-  if (!words.length || words[0] === '--help' || words[0] === '-h') return { command: 'help', args: [], flags: {} };
+  if (!words.length || words.includes('--help') || words.includes('-h')) return { command: 'help', args: [], flags: {} };
   const one = words[0]!;
   const two = words.length > 1 ? `${one} ${words[1]}` : '';
   const command = COMMANDS[two] ? two : COMMANDS[one] ? one : null;

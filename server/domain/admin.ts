@@ -246,7 +246,8 @@ export class Admin {
   /**
    * A new identity secret (answered once). The one it replaces keeps verifying
    * for `graceHours` (default 24; 0 ends it at once), so visitors signed in with
-   * it stay signed in while the site switches over.
+   * it stay signed in while the site switches over. Only the one it replaces:
+   * a second rotation within a grace period ends the older secret's at once.
    */
   async rotateIdentitySecret(workspaceId: string, graceHours: number = DEFAULT_GRACE_HOURS): Promise<{ identity_secret: string; previous_valid_until: string | null }> {
     if (typeof graceHours !== 'number' || !Number.isFinite(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
@@ -297,10 +298,16 @@ export class Admin {
       if (taken) throw new HttpError(409, 'email_taken', `Another operator of this workspace has the email ${op.email}`);
     }
     const key = `sk_${randomToken(24)}`;
-    const [row] = await q.query(
-      `insert into agents (id, workspace_id, name, kind, email, avatar_url, role) values ($1, $2, $3, 'person', $4, $5, $6) returning ${OPERATOR_COLUMNS}`,
-      [newId('ag'), workspaceId, op.name, op.email, op.avatar_url, op.role],
-    );
+    const [row] = await q
+      .query(
+        `insert into agents (id, workspace_id, name, kind, email, avatar_url, role) values ($1, $2, $3, 'person', $4, $5, $6) returning ${OPERATOR_COLUMNS}`,
+        [newId('ag'), workspaceId, op.name, op.email, op.avatar_url, op.role],
+      )
+      .catch((error: { code?: string }) => {
+        // Added at the same moment by another request (the unique index agents_email).
+        if (error.code === '23505') throw new HttpError(409, 'email_taken', `Another operator of this workspace has the email ${op.email}`);
+        throw error;
+      });
     await q.query('insert into operator_keys (key_hash, workspace_id, agent_id) values ($1, $2, $3)', [sha256(key), workspaceId, row!.id]);
     return { operator: operatorView(row!), key };
   }
