@@ -6,6 +6,7 @@ import { createTransport } from 'nodemailer';
 import type { Bus } from './bus.js';
 import { ROOT as PROJECT_ROOT } from './paths.js';
 import type { Db } from './db/db.js';
+import { Admin } from './domain/admin.js';
 import { Bookings } from './domain/bookings.js';
 import { Calls } from './domain/calls.js';
 import { Chats } from './domain/chats.js';
@@ -72,7 +73,8 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
   const mailer = options.smtpUrl ? createTransport(options.smtpUrl) : null;
   return {
     stream, sessions, company, conversations, messages, content, files,
-    identity: new Identity(stream, sessions),
+    identity: new Identity(stream, sessions, options.now ?? systemClock),
+    admin: new Admin(options.db, options.now ?? systemClock),
     presence: new Presence(stream),
     chats: new Chats(stream, conversations, messages, company, content, files),
     feedback: new Feedback(options.db, conversations, company),

@@ -40,7 +40,7 @@ export async function createWorkspace(db: Db, seed: WorkspaceSeed = {}): Promise
     await q.query('insert into workspaces (id, name, identity_secret, require_verification, allowed_origins) values ($1, $2, $3, $4, $5)', [
       keys.workspaceId, seed.name ?? 'Demo workspace', keys.identitySecret, seed.requireVerification ?? false, seed.allowedOrigins ?? ['*'],
     ]);
-    await q.query("insert into agents (id, workspace_id, name, kind) values ($1, $2, $3, 'person'), ($4, $2, 'Helper bot', 'bot')", [keys.agentId, keys.workspaceId, keys.agentName, keys.botId]);
+    await q.query("insert into agents (id, workspace_id, name, kind, role) values ($1, $2, $3, 'person', 'admin'), ($4, $2, 'Helper bot', 'bot', 'agent')", [keys.agentId, keys.workspaceId, keys.agentName, keys.botId]);
     await q.query('insert into widget_keys (key, workspace_id, agent_id) values ($1, $2, null), ($3, $2, $4)', [keys.publicKey, keys.workspaceId, keys.botKey, keys.botId]);
     await q.query('insert into operator_keys (key_hash, workspace_id, agent_id) values ($1, $2, $3)', [sha256(keys.operatorKey), keys.workspaceId, keys.agentId]);
   });

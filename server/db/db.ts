@@ -1,4 +1,4 @@
-import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MIGRATIONS_DIR } from '../paths.js';
 
@@ -20,12 +20,73 @@ export interface Db extends Queryable {
   readonly url?: string;
 }
 
-/** PGlite: embedded PostgreSQL in WASM. `dataDir` undefined means in memory. */
+/** The file that says which process has a PGlite data dir open. */
+export const LOCK_FILE = 'chat-widget.lock';
+const held = new Set<string>();
+
+/** Thrown when another live process has the PGlite data dir open. */
+export class DataDirInUse extends Error {
+  constructor(readonly dataDir: string, readonly pid: number) {
+    super(
+      `The data directory ${dataDir} is in use by process ${pid} (the server?). PGlite allows one process at a time: ` +
+        `stop that process first, or use PostgreSQL (DATABASE_URL), which several processes may share. ` +
+        `If no such process runs, delete ${join(dataDir, LOCK_FILE)}.`,
+    );
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes the data dir for this process (PGlite itself does not stop a second
+ * process from opening it, which would corrupt it): a lock file with our pid,
+ * refused while another live process holds it; a stale one (its process gone)
+ * is taken over. Returns the release.
+ */
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  const path = join(dataDir, LOCK_FILE);
+  if (held.has(path)) throw new DataDirInUse(dataDir, process.pid);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const file = await open(path, 'wx');
+      await file.writeFile(String(process.pid));
+      await file.close();
+      held.add(path);
+      return async () => {
+        held.delete(path);
+        await rm(path, { force: true });
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      // Our own pid in a lock we do not hold: left by an earlier run that had the same pid (a container's pid 1).
+      if (pid > 0 && pid !== process.pid && alive(pid)) throw new DataDirInUse(dataDir, pid);
+      await rm(path, { force: true });
+    }
+  }
+  throw new Error(`Could not take ${path}: another process is opening the data directory at the same time`);
+}
+
+/** PGlite: embedded PostgreSQL in WASM. `dataDir` undefined means in memory. One process at a time per data dir (see lockDataDir). */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const pg = dataDir ? new PGlite(dataDir) : new PGlite();
-  await pg.waitReady;
+  const release = dataDir ? await lockDataDir(dataDir) : async () => {};
+  let pg: InstanceType<typeof PGlite>;
+  try {
+    pg = dataDir ? new PGlite(dataDir) : new PGlite();
+    await pg.waitReady;
+  } catch (error) {
+    await release();
+    throw error;
+  }
   return {
     kind: 'pglite',
     async query(sql, params) {
@@ -39,6 +100,7 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
     async close() {
       await pg.close();
+      await release();
     },
   };
 }

@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { IdentityInput } from '../../src/protocol/identity.js';
 import type { Row } from '../db/db.js';
+import { systemClock, type Clock } from '../http/clock.js';
 import { HttpError } from '../http/errors.js';
 import { newId } from './ids.js';
 import type { Session, Sessions, Workspace } from './sessions.js';
@@ -53,11 +54,15 @@ const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
  * a JWT (HS256 with exp), a `user_hash` (HMAC-SHA256 of external_id, or of
  * the email without one), an `email_hash` (HMAC-SHA256 of the email), or none
  * (unverified; refused when the workspace requires verification).
+ * `previous_identity_secret`, when given (a rotation's grace period, see
+ * Identity.secrets), verifies too.
  */
 export async function verifyIdentity(
   input: IdentityInput,
-  workspace: { identity_secret: string; require_verification: boolean },
+  workspace: { identity_secret: string; require_verification: boolean; previous_identity_secret?: string | null },
 ): Promise<VerifiedIdentity> {
+  const secrets = [workspace.identity_secret, ...(workspace.previous_identity_secret ? [workspace.previous_identity_secret] : [])];
+  const signedBy = (proof: string, text: string) => secrets.some((secret) => safeEqual(hmacHex(secret, text), proof));
   const plain = {
     external_id: str(input.external_id) ?? str(input.id),
     email: str(input.email)?.toLowerCase() ?? null,
@@ -68,14 +73,23 @@ export async function verifyIdentity(
     custom_data: input.custom_data ?? {},
   };
   if (input.jwt) {
-    let claims: Record<string, unknown>;
+    let claims: Record<string, unknown> | undefined;
     try {
-      ({ payload: claims } = await jwtVerify(input.jwt, key(workspace.identity_secret), { algorithms: ['HS256'], requiredClaims: ['exp'] }));
+      for (const [i, secret] of secrets.entries()) {
+        try {
+          ({ payload: claims } = await jwtVerify(input.jwt, key(secret), { algorithms: ['HS256'], requiredClaims: ['exp'] }));
+          break;
+        } catch (error) {
+          // Signed with another secret: the previous one may still verify it.
+          if (!(error instanceof joseErrors.JWSSignatureVerificationFailed) || i === secrets.length - 1) throw error;
+        }
+      }
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new HttpError(401, 'identity_token_expired', 'The identity JWT has expired; mint a new one');
       if (error instanceof joseErrors.JWTClaimValidationFailed) throw new HttpError(401, 'invalid_identity_token', `The identity JWT is not valid: ${error.message}`);
       throw new HttpError(401, 'invalid_identity_token', 'The identity JWT is not signed with this workspace\'s identity secret (HS256) or is malformed');
     }
+    if (!claims) throw new HttpError(401, 'invalid_identity_token', 'The identity JWT is not valid');
     const externalId = str(claims['external_id']) ?? str(claims['sub']) ?? str(claims['id']);
     const email = str(claims['email'])?.toLowerCase() ?? null;
     if (!externalId && !email) throw new HttpError(401, 'invalid_identity_token', 'The identity JWT names neither external_id (or sub) nor email');
@@ -97,14 +111,14 @@ export async function verifyIdentity(
     if (!subject) throw new HttpError(400, 'invalid_request', 'user_hash needs external_id (or email) to check against');
     // The HMAC is of the value the site sent (the email as given, before lower-casing).
     const signed = str(input.external_id) ?? str(input.id) ?? str(input.email)!;
-    if (!safeEqual(hmacHex(workspace.identity_secret, signed), input.user_hash)) {
+    if (!signedBy(input.user_hash, signed)) {
       throw new HttpError(401, 'invalid_identity_hash', `user_hash is not the HMAC-SHA256 of ${plain.external_id ? 'external_id' : 'email'} with this workspace's identity secret`);
     }
     return { ...plain, verified: true, external_id_verified: plain.external_id !== null, email_verified: plain.external_id === null };
   }
   if (input.email_hash !== undefined) {
     if (!input.email) throw new HttpError(400, 'invalid_request', 'email_hash needs the email it was computed from');
-    if (!safeEqual(hmacHex(workspace.identity_secret, input.email), input.email_hash)) {
+    if (!signedBy(input.email_hash, input.email)) {
       throw new HttpError(401, 'invalid_identity_hash', "email_hash is not the HMAC-SHA256 of email with this workspace's identity secret");
     }
     // It proves the email only; an external id beside it is left out (external ids find contacts, so one
@@ -131,11 +145,31 @@ export async function mintIdentityToken(secret: string, who: { external_id: stri
 
 /** Who the session's visitor is: identify (with or without proof) and the identity token of a verified one. */
 export class Identity {
-  constructor(readonly stream: Stream, readonly sessions: Sessions) {}
+  constructor(
+    readonly stream: Stream,
+    readonly sessions: Sessions,
+    /** What time it is: whether a rotated identity secret's grace period has ended. */
+    readonly now: Clock = systemClock,
+  ) {}
 
   /** Checks the proof, then attaches the identity (see attach). */
   async identify(session: Session, workspace: Workspace, input: IdentityInput): Promise<{ contact: Row; switched: boolean }> {
-    return this.attach(session, await verifyIdentity(input, workspace));
+    return this.attach(session, await verifyIdentity(input, await this.secrets(workspace.id)));
+  }
+
+  /**
+   * The workspace's identity secrets as they are now (read afresh, not from the
+   * session cache, so a rotation counts at once): the current one, and the
+   * previous one while its grace period lasts.
+   */
+  async secrets(workspaceId: string): Promise<{ identity_secret: string; previous_identity_secret: string | null; require_verification: boolean }> {
+    const [w] = await this.stream.db.query(
+      'select identity_secret, previous_identity_secret, previous_identity_secret_until, require_verification from workspaces where id = $1',
+      [workspaceId],
+    );
+    if (!w) throw new HttpError(401, 'invalid_session', 'The session\'s workspace no longer exists');
+    const inGrace = w.previous_identity_secret && w.previous_identity_secret_until && new Date(w.previous_identity_secret_until) > this.now();
+    return { identity_secret: w.identity_secret, previous_identity_secret: inGrace ? w.previous_identity_secret : null, require_verification: w.require_verification };
   }
 
   /**
@@ -224,6 +258,6 @@ export class Identity {
     // The token proves what was proven: an email that was not (beside a user_hash of the id) stays out of it.
     const proven = { external_id: (contact.external_id as string | null) ?? null, email: contact.email_verified ? (contact.email as string | null) : null };
     if (!proven.external_id && !proven.email) return { token: null, expires_in: 0 };
-    return { token: await mintIdentityToken(workspace.identity_secret, proven), expires_in: 600 };
+    return { token: await mintIdentityToken((await this.secrets(workspace.id)).identity_secret, proven), expires_in: 600 };
   }
 }

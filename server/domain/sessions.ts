@@ -26,6 +26,8 @@ export interface Operator {
   workspaceId: string;
   agentId: string | null;
   agentName: string | null;
+  /** What the key's operator may do: admins also manage the workspace and its operators (null: a key of no operator). */
+  role: 'admin' | 'agent' | null;
 }
 
 /** Who calls: widget keys, visitor sessions (by token hash), operator keys; and what a session carries. */
@@ -126,10 +128,10 @@ export class Sessions {
   /** The workspace and agent an operator key (by its hash) stands for. */
   async operatorByKey(keyHash: string): Promise<Operator> {
     const [row] = await this.db.query(
-      `select k.workspace_id, k.agent_id, a.name as agent_name from operator_keys k left join agents a on a.id = k.agent_id where k.key_hash = $1`,
+      `select k.workspace_id, k.agent_id, a.name as agent_name, a.role from operator_keys k left join agents a on a.id = k.agent_id where k.key_hash = $1`,
       [keyHash],
     );
     if (!row) throw new HttpError(401, 'invalid_operator_key', 'The operator key is not known');
-    return { workspaceId: row.workspace_id, agentId: row.agent_id, agentName: row.agent_name };
+    return { workspaceId: row.workspace_id, agentId: row.agent_id, agentName: row.agent_name, role: row.role ?? null };
   }
 }

@@ -9,6 +9,7 @@ import { lastEventId, serveStream } from '../http/sse.js';
 import { sendFile } from './sdk.js';
 import { schedulingAgentRoutes } from './scheduling.js';
 import { agentContentRoutes } from './agent-content.js';
+import { adminRoutes } from './admin.js';
 
 export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs }: { services: Services; heartbeatMs?: number }): Promise<void> {
   const { conversations, messages, presence, company, tickets, email, files, stream } = services;
@@ -17,6 +18,8 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
   app.addHook('preHandler', operatorAuth(services.sessions));
 
   await schedulingAgentRoutes(app, { services });
+  // The workspace and its operators (admins only), behind the same key check and CORS.
+  await app.register(adminRoutes, { services });
 
   app.get('/me', {
     schema: { response: { 200: { type: 'object', properties: { workspace_id: { type: 'string' }, agent: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } }, available: { type: 'boolean' } } } } },

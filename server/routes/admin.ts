@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../app.js';
+import type { NewOperator, WorkspaceChange } from '../domain/admin.js';
+import { MAX_GRACE_HOURS } from '../domain/admin.js';
+import { HttpError } from '../http/errors.js';
+import { idParams } from '../http/schemas.js';
+
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+
+const workspace = {
+  type: 'object',
+  properties: {
+    id: str, name: str, public_key: strOrNull,
+    allowed_origins: { type: 'array', items: str },
+    require_verification: { type: 'boolean' },
+    languages: { type: 'array', items: str },
+    business_hours: { type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: str } } },
+    time_zone: str,
+    previous_identity_secret_until: strOrNull,
+    created_at: str,
+  },
+} as const;
+
+const operator = {
+  type: 'object',
+  properties: { id: str, name: str, email: strOrNull, avatar_url: strOrNull, role: str, created_at: str },
+} as const;
+
+/**
+ * The workspace and its operators, for an admin operator (registered inside the
+ * operator API, under /api/agent, behind its key check). Operator keys and the
+ * identity secret are answered once, by the request that makes them; nothing
+ * else returns them. The domain (server/domain/admin.ts) is the CLI's too.
+ */
+export async function adminRoutes(app: FastifyInstance, { services }: { services: Services }): Promise<void> {
+  const { admin } = services;
+
+  app.addHook('preHandler', async (request) => {
+    if (request.method === 'OPTIONS') return;
+    if (request.operator?.role !== 'admin') {
+      throw new HttpError(403, 'forbidden', 'Only an admin of the workspace may manage it and its operators; ask an admin, or use the admin CLI');
+    }
+  });
+
+  app.get('/workspace', {
+    schema: { response: { 200: { type: 'object', properties: { workspace } } } },
+    handler: async (request) => ({ workspace: await admin.workspace(request.operator!.workspaceId) }),
+  });
+
+  app.patch('/workspace', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          allowed_origins: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 300 } },
+          require_verification: { type: 'boolean' },
+          languages: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 35 } },
+        },
+      },
+      response: { 200: { type: 'object', properties: { workspace } } },
+    },
+    handler: async (request) => {
+      const change = request.body as WorkspaceChange;
+      return { workspace: await bodyErrors(() => admin.updateWorkspace(request.operator!.workspaceId, change)) };
+    },
+  });
+
+  app.get('/operators', {
+    schema: { response: { 200: { type: 'object', properties: { operators: { type: 'array', items: operator } } } } },
+    handler: async (request) => ({ operators: await admin.operators(request.operator!.workspaceId) }),
+  });
+
+  const withKey = { type: 'object', properties: { operator, key: str } } as const;
+
+  app.post('/operators', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          email: { type: ['string', 'null'], maxLength: 320 },
+          avatar_url: { type: ['string', 'null'], maxLength: 2048 },
+          role: { type: 'string', enum: ['admin', 'agent'] },
+        },
+      },
+      response: { 201: withKey },
+    },
+    handler: async (request, reply) => {
+      const added = await bodyErrors(() => admin.addOperator(request.operator!.workspaceId, request.body as NewOperator));
+      reply.status(201);
+      return added;
+    },
+  });
+
+  app.delete('/operators/:id', {
+    schema: { params: idParams, response: { 200: { type: 'object', properties: { removed: operator } } } },
+    handler: async (request) => ({ removed: await admin.removeOperator(request.operator!.workspaceId, (request.params as { id: string }).id) }),
+  });
+
+  app.post('/operators/:id/key', {
+    schema: { params: idParams, response: { 200: withKey } },
+    handler: (request) => admin.rotateOperatorKey(request.operator!.workspaceId, (request.params as { id: string }).id),
+  });
+
+  app.post('/identity-secret', {
+    schema: {
+      body: { type: 'object', additionalProperties: false, properties: { grace_hours: { type: 'number', minimum: 0, maximum: MAX_GRACE_HOURS } } },
+      response: { 200: { type: 'object', properties: { identity_secret: str, previous_valid_until: strOrNull } } },
+    },
+    handler: (request) => admin.rotateIdentitySecret(request.operator!.workspaceId, (request.body as { grace_hours?: number } | undefined)?.grace_hours),
+  });
+}
+
+/** The domain's checks name a field ("allowed_origins/1 ..."); the API says where it was: "body/allowed_origins/1 ...". */
+async function bodyErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof HttpError && error.statusCode === 400) throw new HttpError(400, error.code, `body/${error.message}`);
+    throw error;
+  }
+}
