@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { createTransport } from 'nodemailer';
 import type { Bus } from './bus.js';
 import { ROOT as PROJECT_ROOT } from './paths.js';
-import type { Db } from './db/db.js';
+import { pendingMigrations, type Db } from './db/db.js';
 import { Admin } from './domain/admin.js';
 import { Bookings } from './domain/bookings.js';
 import { Calls } from './domain/calls.js';
@@ -29,6 +29,7 @@ import { systemClock, type Clock } from './http/clock.js';
 import { serveDist } from './http/dist.js';
 import { HttpError, installErrorHandling } from './http/errors.js';
 import { frameworkErrors, installInputChecks } from './http/input.js';
+import { endStreams } from './http/sse.js';
 import { MESSAGES_PER_MINUTE, SESSIONS_PER_MINUTE } from './http/rate-limits.js';
 import { agentRoutes } from './routes/agent.js';
 import { widgetRoutes } from './routes/widget.js';
@@ -36,7 +37,10 @@ import { widgetRoutes } from './routes/widget.js';
 export interface AppOptions {
   db: Db;
   bus: Bus;
-  logger?: boolean;
+  /** Fastify's logger: false (none), true (JSON at info), or its options (level, stream...). */
+  logger?: boolean | { level?: string; stream?: { write(line: string): void } };
+  /** Which proxies to believe about the visitor's address (X-Forwarded-For): Fastify's `trustProxy` (hops, addresses or CIDRs, or true). */
+  trustProxy?: boolean | number | string;
   /** Messages one visitor session may send per minute (default 120). */
   messagesPerMinute?: number;
   /** Sessions one address may create per minute (default 60). */
@@ -47,6 +51,8 @@ export interface AppOptions {
   pages?: boolean;
   /** The demo page's widget key, written into index.html. */
   demoPublicKey?: string;
+  /** Serve the demo pages (/, /script-tag, /demo/) (default true); a production start without DEMO=1 does not, and / goes to the inbox. */
+  demoPages?: boolean;
   /** Where transcripts are mailed (e.g. smtp://127.0.0.1:2525); without it they wait in the outbox. */
   smtpUrl?: string;
   mailFrom?: string;
@@ -90,7 +96,9 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: (options.logger ? { ...(options.logger === true ? {} : options.logger), serializers: { req: requestForLog } } : false) as FastifyServerOptions['logger'],
+    trustProxy: typeof options.trustProxy === 'number' ? hops(options.trustProxy) : (options.trustProxy ?? false),
+    requestIdHeader: false,
     bodyLimit: 256 * 1024,
     frameworkErrors,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
@@ -109,17 +117,49 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     messagesPerMinute: options.messagesPerMinute ?? MESSAGES_PER_MINUTE, sessionsPerMinute: options.sessionsPerMinute ?? SESSIONS_PER_MINUTE,
   });
   await app.register(agentRoutes, { prefix: '/api/agent', services, heartbeatMs: options.heartbeatMs });
+  // Alive (the process answers) and ready (the database answers, every migration applied): for a load balancer or an orchestrator.
   app.get('/healthz', async () => ({ ok: true }));
-  if (options.pages !== false) await pages(app, options.demoPublicKey ?? '');
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      const missing = await pendingMigrations(options.db);
+      if (missing.length) return reply.status(503).send({ ready: false, reason: `migrations not applied: ${missing.join(', ')}` });
+      return { ready: true };
+    } catch (error) {
+      return reply.status(503).send({ ready: false, reason: `database unreachable: ${(error as Error).message}` });
+    }
+  });
+  // A shutdown ends the open streams first (their clients reconnect elsewhere or later), then waits for requests in flight.
+  app.addHook('preClose', async () => {
+    endStreams(app);
+  });
+  if (options.pages !== false) await pages(app, options.demoPages === false ? null : (options.demoPublicKey ?? ''));
   return app;
 }
 
-async function pages(app: FastifyInstance, demoPublicKey: string): Promise<void> {
+/** Trust the `n` nearest proxies' X-Forwarded-For entries, no more. */
+const hops = (n: number) => (_address: string, hop: number) => hop < n;
+
+/** A request as the log shows it: never a token from the query (files, streams), never a body or a header. */
+const requestForLog = (request: { method: string; url: string; ip: string }) => ({
+  method: request.method,
+  url: request.url.replace(/([?&](?:token|key|session_token)=)[^&]*/g, '$1[hidden]'),
+  ip: request.ip,
+});
+
+async function pages(app: FastifyInstance, demoPublicKey: string | null): Promise<void> {
   await serveDist(app, `${ROOT}dist`);
-  await app.register(fastifyStatic, { root: `${ROOT}demo`, prefix: '/demo/', decorateReply: false });
   // The inbox's script, built by this package (server/rollup.config.mjs), brotli/gzip when asked.
   await app.register(fastifyStatic, { root: `${ROOT}server/public`, prefix: '/assets/', decorateReply: false, preCompressed: true });
-  const page = async (file: string) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey);
+  const page = async (file: string) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey ?? '');
+  app.get('/inbox', async (_request, reply) => {
+    reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
+    return page('server/inbox/index.html');
+  });
+  if (demoPublicKey === null) {
+    app.get('/', async (_request, reply) => reply.redirect('/inbox'));
+    return;
+  }
+  await app.register(fastifyStatic, { root: `${ROOT}demo`, prefix: '/demo/', decorateReply: false });
   app.get('/', async (_request, reply) => {
     reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
     return page('index.html');
@@ -127,9 +167,5 @@ async function pages(app: FastifyInstance, demoPublicKey: string): Promise<void>
   app.get('/script-tag', async (_request, reply) => {
     reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
     return page('demo/script-tag.html');
-  });
-  app.get('/inbox', async (_request, reply) => {
-    reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
-    return page('server/inbox/index.html');
   });
 }

@@ -24,7 +24,7 @@ const inbox = {
 
 const server = {
   input: 'main.ts',
-  output: { file: 'build/main.js', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node' },
+  output: { file: 'build/main.js', format: 'es', sourcemap: true, inlineDynamicImports: true, banner: '#!/usr/bin/env node' },
   // Packages and Node's modules stay imports; the server's code and the protocol it shares with the widget are bundled.
   external: (id) => id.startsWith('node:') || !/^[./\0]|^[A-Za-z]:/.test(id),
   plugins: [typescript({ tsconfig: './tsconfig.build.json', filterRoot: '..', declaration: false, noEmitOnError: true, outputToFilesystem: false, sourceMap: true })],

@@ -104,28 +104,30 @@ export async function seedDemoContent(db: Db, workspaceId: string): Promise<void
   });
 }
 
-/** The demo workspace: created on first run, found again afterwards (its keys fixed by DEMO_* when set). */
-export async function demoWorkspace(db: Db, env: NodeJS.ProcessEnv): Promise<WorkspaceKeys> {
-  const [meta] = await db.query("select to_regclass('demo_settings') is not null as exists");
-  if (!meta!.exists) await db.exec('create table demo_settings (name text primary key, value jsonb not null)');
+/**
+ * The demo workspace (`DEMO=1`, which `npm start` sets): created and seeded on the first such start, found
+ * again afterwards. Its secrets are returned once, at creation, for the start to print; only its public
+ * key and ids are kept (demo_settings), never a secret. DEMO_PUBLIC_KEY and DEMO_OPERATOR_KEY fix its keys.
+ */
+export async function demoWorkspace(
+  db: Db,
+  env: NodeJS.ProcessEnv,
+): Promise<{ publicKey: string; agentId: string; created: boolean; operatorKey?: string; identitySecret?: string }> {
+  await db.exec('create table if not exists demo_settings (name text primary key, value jsonb not null)');
   const [saved] = await db.query("select value from demo_settings where name = 'keys'");
   if (saved) {
-    const keys = saved.value as WorkspaceKeys;
-    // DEMO_* override what the first run chose.
-    if (env.DEMO_PUBLIC_KEY && env.DEMO_PUBLIC_KEY !== keys.publicKey) {
-      await db.query('update widget_keys set key = $1 where key = $2', [env.DEMO_PUBLIC_KEY, keys.publicKey]);
-      keys.publicKey = env.DEMO_PUBLIC_KEY;
+    const kept = saved.value as { workspaceId: string; publicKey: string; agentId: string; operatorKey?: string };
+    if (env.DEMO_PUBLIC_KEY && env.DEMO_PUBLIC_KEY !== kept.publicKey) {
+      await db.query('update widget_keys set key = $1 where key = $2', [env.DEMO_PUBLIC_KEY, kept.publicKey]);
+      kept.publicKey = env.DEMO_PUBLIC_KEY;
     }
-    if (env.DEMO_OPERATOR_KEY && env.DEMO_OPERATOR_KEY !== keys.operatorKey) {
-      await db.query('update operator_keys set key_hash = $1 where key_hash = $2', [sha256(env.DEMO_OPERATOR_KEY), sha256(keys.operatorKey)]);
-      keys.operatorKey = env.DEMO_OPERATOR_KEY;
+    if (env.DEMO_OPERATOR_KEY) {
+      await db.query('update operator_keys set key_hash = $1 where workspace_id = $2 and agent_id = $3', [sha256(env.DEMO_OPERATOR_KEY), kept.workspaceId, kept.agentId]);
     }
-    if (env.DEMO_IDENTITY_SECRET && env.DEMO_IDENTITY_SECRET !== keys.identitySecret) {
-      await db.query('update workspaces set identity_secret = $1 where id = $2', [env.DEMO_IDENTITY_SECRET, keys.workspaceId]);
-      keys.identitySecret = env.DEMO_IDENTITY_SECRET;
-    }
-    await db.query("update demo_settings set value = $1 where name = 'keys'", [JSON.stringify(keys)]);
-    return keys;
+    // Earlier versions kept the secrets here too: no more.
+    const value = { workspaceId: kept.workspaceId, publicKey: kept.publicKey, agentId: kept.agentId };
+    await db.query("update demo_settings set value = $1 where name = 'keys'", [JSON.stringify(value)]);
+    return { publicKey: kept.publicKey, agentId: kept.agentId, created: false };
   }
   const keys = await createWorkspace(db, {
     name: 'Demo workspace',
@@ -134,6 +136,6 @@ export async function demoWorkspace(db: Db, env: NodeJS.ProcessEnv): Promise<Wor
     identitySecret: env.DEMO_IDENTITY_SECRET || undefined,
   });
   await seedDemoContent(db, keys.workspaceId);
-  await db.query("insert into demo_settings (name, value) values ('keys', $1)", [JSON.stringify(keys)]);
-  return keys;
+  await db.query("insert into demo_settings (name, value) values ('keys', $1)", [JSON.stringify({ workspaceId: keys.workspaceId, publicKey: keys.publicKey, agentId: keys.agentId })]);
+  return { publicKey: keys.publicKey, agentId: keys.agentId, created: true, operatorKey: keys.operatorKey, identitySecret: keys.identitySecret };
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 import { dirname, basename, join, resolve } from 'node:path';
-import { readFile, mkdir, readdir } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { mkdir, readFile, open as open$2, rm, readdir } from 'node:fs/promises';
 import Fastify from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import { createTransport } from 'nodemailer';
 import { fileURLToPath } from 'node:url';
-import { randomUUID, randomInt, createHash, randomBytes, timingSafeEqual, createHmac } from 'node:crypto';
+import { randomUUID, createHash, randomBytes, timingSafeEqual, createHmac, randomInt } from 'node:crypto';
 import { jwtVerify, errors, SignJWT } from 'jose';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
@@ -22,6 +23,178 @@ const SERVER_DIR = basename(here) === 'build' ? dirname(here) : here;
 /** The project: dist/ (the widget), demo/, the pages. */
 const ROOT$1 = dirname(SERVER_DIR);
 const MIGRATIONS_DIR = join(SERVER_DIR, 'db', 'migrations');
+
+/** The file that says which process has a PGlite data dir open. */
+const LOCK_FILE = 'chat-widget.lock';
+const held = new Set();
+/** Thrown when another live process has the PGlite data dir open. */
+class DataDirInUse extends Error {
+    constructor(dataDir, pid) {
+        super(`The data directory ${dataDir} is in use by process ${pid} (the server?). PGlite allows one process at a time: ` +
+            `stop that process first, or use PostgreSQL (DATABASE_URL), which several processes may share. ` +
+            `If no such process runs, delete ${join(dataDir, LOCK_FILE)}.`);
+        this.dataDir = dataDir;
+        this.pid = pid;
+    }
+}
+function alive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/**
+ * Takes the data dir for this process (PGlite itself does not stop a second
+ * process from opening it, which would corrupt it): a lock file with our pid,
+ * refused while another live process holds it; a stale one (its process gone)
+ * is taken over. Returns the release.
+ */
+async function lockDataDir(dataDir) {
+    const path = join(dataDir, LOCK_FILE);
+    if (held.has(path))
+        throw new DataDirInUse(dataDir, process.pid);
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            const file = await open$2(path, 'wx');
+            await file.writeFile(String(process.pid));
+            await file.close();
+            held.add(path);
+            return async () => {
+                held.delete(path);
+                await rm(path, { force: true });
+            };
+        }
+        catch (error) {
+            if (error.code !== 'EEXIST')
+                throw error;
+            const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+            // Our own pid in a lock we do not hold: left by an earlier run that had the same pid (a container's pid 1).
+            if (pid > 0 && pid !== process.pid && alive(pid))
+                throw new DataDirInUse(dataDir, pid);
+            await rm(path, { force: true });
+        }
+    }
+    throw new Error(`Could not take ${path}: another process is opening the data directory at the same time`);
+}
+/** PGlite: embedded PostgreSQL in WASM. `dataDir` undefined means in memory. One process at a time per data dir (see lockDataDir). */
+async function openPglite(dataDir) {
+    const { PGlite } = await import('@electric-sql/pglite');
+    if (dataDir)
+        await mkdir(dataDir, { recursive: true });
+    const release = dataDir ? await lockDataDir(dataDir) : async () => { };
+    let pg;
+    try {
+        pg = dataDir ? new PGlite(dataDir) : new PGlite();
+        await pg.waitReady;
+    }
+    catch (error) {
+        await release();
+        throw error;
+    }
+    return {
+        kind: 'pglite',
+        async query(sql, params) {
+            return (await pg.query(sql, params)).rows;
+        },
+        async tx(fn) {
+            return pg.transaction((t) => fn({ query: async (sql, params) => (await t.query(sql, params)).rows }));
+        },
+        async exec(sql) {
+            await pg.exec(sql);
+        },
+        async close() {
+            await pg.close();
+            await release();
+        },
+    };
+}
+/** A real PostgreSQL through `pg`. */
+async function openPostgres(url) {
+    const { default: pg } = await import('pg');
+    // bigint columns (sequences, counts) as numbers: ours stay far below 2^53.
+    pg.types.setTypeParser(20, (v) => Number(v));
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    return {
+        kind: 'pg',
+        url,
+        async query(sql, params) {
+            return (await pool.query(sql, params)).rows;
+        },
+        async tx(fn) {
+            const client = await pool.connect();
+            try {
+                await client.query('begin');
+                const out = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
+                await client.query('commit');
+                return out;
+            }
+            catch (error) {
+                await client.query('rollback').catch(() => { });
+                throw error;
+            }
+            finally {
+                client.release();
+            }
+        },
+        async exec(sql) {
+            await pool.query(sql);
+        },
+        async close() {
+            await pool.end();
+        },
+    };
+}
+const MIGRATIONS = `${MIGRATIONS_DIR}/`;
+const migrationFiles = async () => (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort();
+/** The migrations this code has that the database has not applied (empty when ready). */
+async function pendingMigrations(db) {
+    const [table] = await db.query("select to_regclass('schema_migrations') is not null as exists");
+    const done = table.exists ? new Set((await db.query('select name from schema_migrations')).map((r) => r.name)) : new Set();
+    return (await migrationFiles()).filter((name) => !done.has(name));
+}
+/** A PostgreSQL advisory lock's key: processes that start together apply each migration once, one after another. */
+const MIGRATION_LOCK = 727_274_001;
+/** Applies the migrations not applied yet, each in its own transaction. */
+async function migrate(db) {
+    const applied = [];
+    if (db.kind === 'pg') {
+        // Several processes may start at once on one database: each migration under a lock, checked again inside it.
+        const locked = async (fn) => db.tx(async (q) => {
+            await q.query(`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+            await fn(q);
+        });
+        await locked((q) => q.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())').then(() => { }));
+        for (const name of await pendingMigrations(db)) {
+            const sql = await readFile(join(MIGRATIONS, name), 'utf8');
+            await locked(async (q) => {
+                if ((await q.query('select 1 from schema_migrations where name = $1', [name])).length)
+                    return;
+                await q.query(sql);
+                await q.query('insert into schema_migrations (name) values ($1)', [name]);
+                applied.push(name);
+            });
+        }
+        return applied;
+    }
+    await db.exec('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+    for (const name of await pendingMigrations(db)) {
+        const sql = await readFile(join(MIGRATIONS, name), 'utf8');
+        await db.exec(`begin;\n${sql}\ninsert into schema_migrations (name) values ('${name.replace(/'/g, "''")}');\ncommit;`);
+        applied.push(name);
+    }
+    return applied;
+}
+/** The database the environment asks for: `DATABASE_URL` (PostgreSQL), else PGlite in `dataDir` (or memory). */
+async function openDb(options) {
+    const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
+    await migrate(db);
+    return db;
+}
+
+const systemClock = () => new Date();
 
 /** An error the client caused or may act on: answered as `{error: {code, message}}`. */
 class HttpError extends Error {
@@ -83,6 +256,488 @@ function installErrorHandling(app) {
     });
 }
 
+/** A new row id with its kind's prefix (cnv_, msg_, ses_...). */
+const newId = (prefix) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
+
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+const hmacHex = (secret, text) => createHmac('sha256', secret).update(text).digest('hex');
+const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
+/** Constant-time comparison of two hex or text proofs. */
+function safeEqual(a, b) {
+    const x = Buffer.from(a.toLowerCase());
+    const y = Buffer.from(b.toLowerCase());
+    if (x.length !== y.length) {
+        timingSafeEqual(x, x); // spend the same time either way
+        return false;
+    }
+    return timingSafeEqual(x, y);
+}
+const key = (secret) => new TextEncoder().encode(secret);
+const str$1 = (v) => (typeof v === 'string' && v !== '' ? v : null);
+/**
+ * Checks an identify request against the workspace's identity secret:
+ * a JWT (HS256 with exp), a `user_hash` (HMAC-SHA256 of external_id, or of
+ * the email without one), an `email_hash` (HMAC-SHA256 of the email), or none
+ * (unverified; refused when the workspace requires verification).
+ * `previous_identity_secret`, when given (a rotation's grace period, see
+ * Identity.secrets), verifies too.
+ */
+async function verifyIdentity(input, workspace) {
+    const secrets = [workspace.identity_secret, ...(workspace.previous_identity_secret ? [workspace.previous_identity_secret] : [])];
+    const signedBy = (proof, text) => secrets.some((secret) => safeEqual(hmacHex(secret, text), proof));
+    const plain = {
+        external_id: str$1(input.external_id) ?? str$1(input.id),
+        email: str$1(input.email)?.toLowerCase() ?? null,
+        name: str$1(input.name),
+        phone: str$1(input.phone),
+        company: str$1(input.company),
+        avatar_url: str$1(input.avatar_url),
+        custom_data: input.custom_data ?? {},
+    };
+    if (input.jwt) {
+        let claims;
+        try {
+            for (const [i, secret] of secrets.entries()) {
+                try {
+                    ({ payload: claims } = await jwtVerify(input.jwt, key(secret), { algorithms: ['HS256'], requiredClaims: ['exp'] }));
+                    break;
+                }
+                catch (error) {
+                    // Signed with another secret: the previous one may still verify it.
+                    if (!(error instanceof errors.JWSSignatureVerificationFailed) || i === secrets.length - 1)
+                        throw error;
+                }
+            }
+        }
+        catch (error) {
+            if (error instanceof errors.JWTExpired)
+                throw new HttpError(401, 'identity_token_expired', 'The identity JWT has expired; mint a new one');
+            if (error instanceof errors.JWTClaimValidationFailed)
+                throw new HttpError(401, 'invalid_identity_token', `The identity JWT is not valid: ${error.message}`);
+            throw new HttpError(401, 'invalid_identity_token', 'The identity JWT is not signed with this workspace\'s identity secret (HS256) or is malformed');
+        }
+        if (!claims)
+            throw new HttpError(401, 'invalid_identity_token', 'The identity JWT is not valid');
+        const externalId = str$1(claims['external_id']) ?? str$1(claims['sub']) ?? str$1(claims['id']);
+        const email = str$1(claims['email'])?.toLowerCase() ?? null;
+        if (!externalId && !email)
+            throw new HttpError(401, 'invalid_identity_token', 'The identity JWT names neither external_id (or sub) nor email');
+        return {
+            external_id: externalId,
+            email,
+            name: str$1(claims['name']) ?? plain.name,
+            phone: str$1(claims['phone']) ?? plain.phone,
+            company: str$1(claims['company']) ?? plain.company,
+            avatar_url: str$1(claims['avatar_url']) ?? plain.avatar_url,
+            custom_data: { ...plain.custom_data, ...(claims['custom_data'] ?? {}) },
+            verified: true,
+            external_id_verified: externalId !== null,
+            email_verified: email !== null,
+        };
+    }
+    if (input.user_hash !== undefined) {
+        const subject = plain.external_id ?? plain.email;
+        if (!subject)
+            throw new HttpError(400, 'invalid_request', 'user_hash needs external_id (or email) to check against');
+        // The HMAC is of the value the site sent (the email as given, before lower-casing).
+        const signed = str$1(input.external_id) ?? str$1(input.id) ?? str$1(input.email);
+        if (!signedBy(input.user_hash, signed)) {
+            throw new HttpError(401, 'invalid_identity_hash', `user_hash is not the HMAC-SHA256 of ${plain.external_id ? 'external_id' : 'email'} with this workspace's identity secret`);
+        }
+        return { ...plain, verified: true, external_id_verified: plain.external_id !== null, email_verified: plain.external_id === null };
+    }
+    if (input.email_hash !== undefined) {
+        if (!input.email)
+            throw new HttpError(400, 'invalid_request', 'email_hash needs the email it was computed from');
+        if (!signedBy(input.email_hash, input.email)) {
+            throw new HttpError(401, 'invalid_identity_hash', "email_hash is not the HMAC-SHA256 of email with this workspace's identity secret");
+        }
+        // It proves the email only; an external id beside it is left out (external ids find contacts, so one
+        // unproven here could later hand this contact to whoever proves that id).
+        return { ...plain, external_id: null, verified: true, external_id_verified: false, email_verified: true };
+    }
+    if (workspace.require_verification) {
+        throw new HttpError(401, 'verification_required', 'This workspace requires a verified identity: send user_hash, email_hash or jwt');
+    }
+    if (!plain.external_id && !plain.email && !plain.name && !plain.phone && !plain.company && !plain.avatar_url && !Object.keys(plain.custom_data).length) {
+        throw new HttpError(400, 'invalid_request', 'identify needs at least one of external_id (or id), email, name, phone, company, avatar_url or custom_data');
+    }
+    return { ...plain, verified: false, external_id_verified: false, email_verified: false };
+}
+/** A short-lived identity token for a verified visitor (the `?convot_identity=` link token). */
+async function mintIdentityToken(secret, who, seconds = 600) {
+    return new SignJWT({ ...(who.external_id ? { external_id: who.external_id } : {}), ...(who.email ? { email: who.email } : {}) })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt()
+        .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
+        .sign(key(secret));
+}
+/** Who the session's visitor is: identify (with or without proof) and the identity token of a verified one. */
+class Identity {
+    constructor(stream, sessions, 
+    /** What time it is: whether a rotated identity secret's grace period has ended. */
+    now = systemClock) {
+        this.stream = stream;
+        this.sessions = sessions;
+        this.now = now;
+    }
+    /** Checks the proof, then attaches the identity (see attach). */
+    async identify(session, workspace, input) {
+        return this.attach(session, await verifyIdentity(input, await this.secrets(workspace.id)));
+    }
+    /**
+     * The workspace's identity secrets as they are now (read afresh, not from the
+     * session cache, so a rotation counts at once): the current one, and the
+     * previous one while its grace period lasts.
+     */
+    async secrets(workspaceId) {
+        const [w] = await this.stream.db.query('select identity_secret, previous_identity_secret, previous_identity_secret_until, require_verification from workspaces where id = $1', [workspaceId]);
+        if (!w)
+            throw new HttpError(401, 'invalid_session', 'The session\'s workspace no longer exists');
+        const inGrace = w.previous_identity_secret && w.previous_identity_secret_until && new Date(w.previous_identity_secret_until) > this.now();
+        return { identity_secret: w.identity_secret, previous_identity_secret: inGrace ? w.previous_identity_secret : null, require_verification: w.require_verification };
+    }
+    /**
+     * Attaches an identity to the session: finds the contact the identity names
+     * (by what it proves, when verified), enriches the session's current contact
+     * when it is the same person, or creates a new one.
+     *
+     * Identifying as a different person than the session's current contact (a
+     * different external id; a proven email other than the one it holds; or, for
+     * a verified contact, a proof of another kind that nothing links to it) never
+     * merges into it nor reads from it: the session moves to that person's own
+     * contact (existing or new), and `switched` is true. The same person again,
+     * or details added to a contact without proof, enrich it as before. An
+     * anonymous session that identifies keeps its conversations (they join the
+     * contact).
+     *
+     * Emails: a proven email (email_verified) is never overwritten by an
+     * unproven one; an unproven email (a user_hash of the external id proves that
+     * id only) is stored as a detail only while the contact has no proven email,
+     * with email_verified false, so operators never see it as verified.
+     *
+     * Emits `session.switched` (to the session itself) whenever the contact the
+     * session holds changes: its open streams swap their filter to the new
+     * contact (see GET /stream).
+     */
+    async attach(session, who) {
+        return this.stream.write(async (q, emit) => {
+            // Whom the session holds now: the row, locked, not a cached look-up.
+            const [now] = await q.query('select contact_id from sessions where id = $1 for update', [session.id]);
+            const [current] = now?.contact_id ? await q.query('select * from contacts where id = $1', [now.contact_id]) : [];
+            // A verified identity is looked up only by what it proves.
+            const byExternal = who.external_id !== null && (who.external_id_verified || !who.verified);
+            const byEmail = !byExternal && who.email !== null && (who.email_verified || !who.verified);
+            let [contact] = byExternal
+                ? await q.query('select * from contacts where workspace_id = $1 and external_id = $2', [session.workspace_id, who.external_id])
+                : byEmail
+                    ? await q.query('select * from contacts where workspace_id = $1 and external_id is null and email = $2 order by created_at limit 1', [session.workspace_id, who.email])
+                    : [];
+            const differs = current !== undefined &&
+                (who.external_id && current.external_id
+                    ? who.external_id !== current.external_id
+                    : who.email_verified && who.email && current.email
+                        ? who.email !== current.email
+                        : current.verified && who.verified);
+            if (!contact && current && !differs)
+                contact = current;
+            if (!contact) {
+                [contact] = await q.query(`insert into contacts (id, workspace_id, external_id, email, name, phone, company, avatar_url, custom_data, verified, email_verified)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`, [newId('con'), session.workspace_id, who.external_id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified, who.email_verified]);
+            }
+            else {
+                // An unverified identify never overwrites what a verified one set.
+                if (contact.verified && !who.verified) {
+                    throw new HttpError(401, 'verification_required', 'This contact was identified with a verified identity; send user_hash, email_hash or jwt to change it');
+                }
+                [contact] = await q.query(`update contacts set external_id = coalesce(external_id, $9),
+             email = case when $10 then $2 when email_verified then email else coalesce($2, email) end,
+             email_verified = email_verified or $10,
+             name = coalesce($3, name), phone = coalesce($4, phone),
+             company = coalesce($5, company), avatar_url = coalesce($6, avatar_url), custom_data = custom_data || $7::jsonb,
+             verified = verified or $8 where id = $1 returning *`, [contact.id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified, who.external_id, who.email_verified]);
+            }
+            const previous = now?.contact_id ?? null;
+            await q.query('update sessions set contact_id = $2 where id = $1', [session.id, contact.id]);
+            this.sessions.forget(session.id);
+            // An anonymous visitor's conversations become the contact's; a previous person's stay theirs.
+            if (!previous)
+                await q.query('update conversations set contact_id = $2 where session_id = $1 and contact_id is null', [session.id, contact.id]);
+            emit({ workspace_id: session.workspace_id, session_id: null, contact_id: null, conversation_id: null, type: 'contact.updated', visitor: false, operator: true, payload: { contact } });
+            const switched = previous !== null && previous !== contact.id;
+            if (previous !== contact.id) {
+                emit({ workspace_id: session.workspace_id, session_id: session.id, contact_id: contact.id, conversation_id: null, type: 'session.switched', visitor: true, operator: false, payload: { switched } });
+            }
+            return { contact: contact, switched };
+        });
+    }
+    /** A short-lived token proving what was proven of the session's contact; null for one not verified. */
+    async token(session, workspace) {
+        const contact = await this.sessions.contact(session.contact_id);
+        if (!contact?.verified)
+            return { token: null, expires_in: 0 };
+        // The token proves what was proven: an email that was not (beside a user_hash of the id) stays out of it.
+        const proven = { external_id: contact.external_id ?? null, email: contact.email_verified ? contact.email : null };
+        if (!proven.external_id && !proven.email)
+            return { token: null, expires_in: 0 };
+        return { token: await mintIdentityToken((await this.secrets(workspace.id)).identity_secret, proven), expires_in: 600 };
+    }
+}
+
+/** The longest grace period of an identity secret rotation: 30 days. */
+const MAX_GRACE_HOURS = 720;
+const DEFAULT_GRACE_HOURS = 24;
+const bad = (message) => new HttpError(400, 'invalid_request', message);
+const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const EMAIL$1 = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+function checkName(name, field = 'name') {
+    if (typeof name !== 'string' || !name.trim())
+        throw bad(`${field} is empty: give a name`);
+    if (name.length > 200)
+        throw bad(`${field} is too long: at most 200 characters`);
+    return name.trim();
+}
+/** `*` (any origin) or scheme://host[:port] as a browser sends it in Origin. */
+function checkOrigins(origins, field = 'allowed_origins') {
+    if (!Array.isArray(origins) || origins.length === 0)
+        throw bad(`${field} is empty: list at least one origin (https://example.com), or * for any`);
+    if (origins.length > 100)
+        throw bad(`${field} has too many entries: at most 100`);
+    return origins.map((o, i) => {
+        if (o === '*')
+            return o;
+        let origin = null;
+        try {
+            if (typeof o === 'string')
+                origin = new URL(o).origin;
+        }
+        catch {
+            /* not a URL */
+        }
+        if (!origin || origin === 'null' || origin !== o) {
+            throw bad(`${field}/${i} ${JSON.stringify(o)} is not an origin: write it as the browser sends it, scheme://host[:port] without a path or trailing slash (https://example.com), or * for any`);
+        }
+        return origin;
+    });
+}
+function checkLanguages(languages) {
+    if (!Array.isArray(languages) || languages.length === 0)
+        throw bad('languages is empty: list at least one language code (en, fr...)');
+    languages.forEach((l, i) => {
+        if (typeof l !== 'string' || !LANGUAGE.test(l))
+            throw bad(`languages/${i} ${JSON.stringify(l)} is not a language code (en, fr, pt-BR...)`);
+    });
+    return [...new Set(languages)];
+}
+function checkOperator(input) {
+    const email = input.email ?? null;
+    if (email !== null && (typeof email !== 'string' || !EMAIL$1.test(email) || email.length > 320))
+        throw bad(`email ${JSON.stringify(email)} is not an email address`);
+    const avatar = input.avatar_url ?? null;
+    if (avatar !== null && (typeof avatar !== 'string' || !/^https:\/\/\S+$/.test(avatar) || avatar.length > 2048))
+        throw bad('avatar_url must be an https:// address');
+    const role = input.role ?? 'agent';
+    if (role !== 'admin' && role !== 'agent')
+        throw bad(`role ${JSON.stringify(role)} is not admin or agent`);
+    return { name: checkName(input.name), email, avatar_url: avatar, role };
+}
+const operatorView = (row) => ({
+    id: row.id, name: row.name, email: row.email, avatar_url: row.avatar_url, role: row.role, created_at: new Date(row.created_at).toISOString(),
+});
+const OPERATOR_COLUMNS = 'id, name, email, avatar_url, role, created_at';
+const DAYS$1 = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+/**
+ * Opening hours written as a person would: "mon-fri 09:00-17:00, sat 10:00-13:00 14:00-16:00"
+ * (days or a range of days, then one or more spans; "none": always open), as business_hours.
+ */
+function parseHours(text, field = 'hours') {
+    const hours = {};
+    if (text.trim().toLowerCase() === 'none')
+        return hours;
+    const time = '([01][0-9]|2[0-3]):[0-5][0-9]|24:00';
+    const spanPattern = new RegExp(`^(${time})-(${time})$`);
+    for (const part of text.split(/[,;]/).map((p) => p.trim()).filter(Boolean)) {
+        const [days, ...spans] = part.split(/\s+/);
+        const range = /^(mon|tue|wed|thu|fri|sat|sun)(?:-(mon|tue|wed|thu|fri|sat|sun))?$/.exec(days.toLowerCase());
+        if (!range || !spans.length)
+            throw bad(`${field} "${part}" is not "DAY[-DAY] HH:MM-HH:MM ..." (e.g. mon-fri 09:00-17:00)`);
+        const from = DAYS$1.indexOf(range[1]);
+        const to = DAYS$1.indexOf((range[2] ?? range[1]));
+        if (to < from)
+            throw bad(`${field} "${days}" runs backwards: write the days from Monday to Sunday (mon-fri)`);
+        for (const span of spans) {
+            const m = spanPattern.exec(span);
+            if (!m)
+                throw bad(`${field} "${span}" is not a span of time like 09:00-17:00`);
+            const [open, close] = span.split('-');
+            if (open >= close)
+                throw bad(`${field} "${span}" closes before it opens`);
+            for (let d = from; d <= to; d++)
+                (hours[DAYS$1[d]] ??= []).push([open, close]);
+        }
+    }
+    if (!Object.keys(hours).length)
+        throw bad(`${field} is empty: write e.g. "mon-fri 09:00-17:00", or "none" for always open`);
+    return hours;
+}
+class Admin {
+    constructor(db, 
+    /** What time it is: when a rotation's grace period ends. */
+    now = systemClock) {
+        this.db = db;
+        this.now = now;
+    }
+    /**
+     * A new workspace: its widget public key, identity secret, and a first admin
+     * operator with their key. The secrets are in the answer only.
+     */
+    async createWorkspace(input) {
+        const name = checkName(input.name);
+        const origins = input.allowed_origins === undefined ? ['*'] : checkOrigins(input.allowed_origins);
+        const admin = checkOperator({ name: input.admin?.name ?? 'Admin', email: input.admin?.email ?? null, role: 'admin' });
+        const id = newId('ws');
+        const publicKey = `pk_${randomToken(18)}`;
+        const identitySecret = randomToken(32);
+        const { operator, key } = await this.db.tx(async (q) => {
+            await q.query('insert into workspaces (id, name, identity_secret, allowed_origins) values ($1, $2, $3, $4)', [id, name, identitySecret, origins]);
+            await q.query('insert into widget_keys (key, workspace_id, agent_id) values ($1, $2, null)', [publicKey, id]);
+            return this.#insertOperator(q, id, admin);
+        });
+        return { workspace: await this.workspace(id), public_key: publicKey, identity_secret: identitySecret, operator, operator_key: key };
+    }
+    async listWorkspaces() {
+        const rows = await this.db.query(`select w.*, ${this.#publicKey}, (select count(*)::int from agents a where a.workspace_id = w.id and a.kind = 'person') as operators
+      from workspaces w order by w.created_at, w.id`);
+        return rows.map((r) => ({ ...this.#workspaceView(r), operators: r.operators }));
+    }
+    async workspace(id) {
+        const [row] = await this.db.query(`select w.*, ${this.#publicKey} from workspaces w where w.id = $1`, [id]);
+        if (!row)
+            throw new HttpError(404, 'not_found', `No workspace has the id ${JSON.stringify(id)}`);
+        return this.#workspaceView(row);
+    }
+    /** Changes a workspace's name, allowed origins, verification and languages (hours: PUT /settings). */
+    async updateWorkspace(id, change) {
+        const set = {};
+        if (change.name !== undefined)
+            set.name = checkName(change.name);
+        if (change.allowed_origins !== undefined)
+            set.allowed_origins = checkOrigins(change.allowed_origins);
+        if (change.require_verification !== undefined) {
+            if (typeof change.require_verification !== 'boolean')
+                throw bad('require_verification must be true or false');
+            set.require_verification = change.require_verification;
+        }
+        if (change.languages !== undefined)
+            set.languages = checkLanguages(change.languages);
+        await this.workspace(id);
+        const keys = Object.keys(set);
+        if (keys.length) {
+            await this.db.query(`update workspaces set ${keys.map((k, i) => `${k} = $${i + 2}`).join(', ')} where id = $1`, [id, ...keys.map((k) => set[k])]);
+        }
+        return this.workspace(id);
+    }
+    async operators(workspaceId) {
+        await this.workspace(workspaceId);
+        const rows = await this.db.query(`select ${OPERATOR_COLUMNS} from agents where workspace_id = $1 and kind = 'person' order by created_at, name`, [workspaceId]);
+        return rows.map(operatorView);
+    }
+    /** A new operator with their own key (answered once). */
+    async addOperator(workspaceId, input) {
+        const checked = checkOperator(input);
+        await this.workspace(workspaceId);
+        return this.db.tx((q) => this.#insertOperator(q, workspaceId, checked));
+    }
+    /**
+     * Removes an operator: their keys stop working, their messages stay (signed
+     * with their name), their conversations become unassigned. The workspace's
+     * last admin cannot be removed (409). `workspaceId` null: any workspace (the CLI).
+     */
+    async removeOperator(workspaceId, agentId) {
+        return this.db.tx(async (q) => {
+            const agent = await this.#operator(q, workspaceId, agentId, true);
+            if (agent.role === 'admin') {
+                const [{ admins }] = (await q.query(`select count(*)::int as admins from agents where workspace_id = $1 and kind = 'person' and role = 'admin'`, [agent.workspace_id]));
+                if (admins <= 1) {
+                    throw new HttpError(409, 'last_admin', `${agent.name} is the workspace's last admin and cannot be removed: make another operator an admin first (add one with role admin)`);
+                }
+            }
+            await q.query('delete from operator_keys where agent_id = $1', [agent.id]);
+            await q.query('delete from agents where id = $1', [agent.id]);
+            return operatorView(agent);
+        });
+    }
+    /** A new key for an operator (answered once); their previous keys stop working at once. */
+    async rotateOperatorKey(workspaceId, agentId) {
+        return this.db.tx(async (q) => {
+            const agent = await this.#operator(q, workspaceId, agentId, true);
+            const key = `sk_${randomToken(24)}`;
+            await q.query('delete from operator_keys where agent_id = $1', [agent.id]);
+            await q.query('insert into operator_keys (key_hash, workspace_id, agent_id) values ($1, $2, $3)', [sha256(key), agent.workspace_id, agent.id]);
+            return { operator: operatorView(agent), key };
+        });
+    }
+    /**
+     * A new identity secret (answered once). The one it replaces keeps verifying
+     * for `graceHours` (default 24; 0 ends it at once), so visitors signed in with
+     * it stay signed in while the site switches over. Only the one it replaces:
+     * a second rotation within a grace period ends the older secret's at once.
+     */
+    async rotateIdentitySecret(workspaceId, graceHours = DEFAULT_GRACE_HOURS) {
+        if (typeof graceHours !== 'number' || !Number.isFinite(graceHours) || graceHours < 0 || graceHours > MAX_GRACE_HOURS) {
+            throw bad(`grace_hours must be a number of hours from 0 to ${MAX_GRACE_HOURS}`);
+        }
+        const secret = randomToken(32);
+        const until = graceHours > 0 ? new Date(this.now().getTime() + graceHours * 3_600_000) : null;
+        const [row] = await this.db.query(`update workspaces set previous_identity_secret = case when $3::timestamptz is null then null else identity_secret end,
+         previous_identity_secret_until = $3, identity_secret = $2 where id = $1 returning id`, [workspaceId, secret, until?.toISOString() ?? null]);
+        if (!row)
+            throw new HttpError(404, 'not_found', `No workspace has the id ${JSON.stringify(workspaceId)}`);
+        return { identity_secret: secret, previous_valid_until: until?.toISOString() ?? null };
+    }
+    // The workspace's widget key (the first one that routes to no particular agent).
+    #publicKey = `(select k.key from widget_keys k where k.workspace_id = w.id and k.agent_id is null order by k.key limit 1) as public_key`;
+    #workspaceView(row) {
+        const until = row.previous_identity_secret_until ? new Date(row.previous_identity_secret_until) : null;
+        return {
+            id: row.id,
+            name: row.name,
+            public_key: row.public_key ?? null,
+            allowed_origins: row.allowed_origins,
+            require_verification: row.require_verification,
+            languages: row.languages,
+            business_hours: row.business_hours,
+            time_zone: row.time_zone,
+            previous_identity_secret_until: until && until > this.now() ? until.toISOString() : null,
+            created_at: new Date(row.created_at).toISOString(),
+        };
+    }
+    async #operator(q, workspaceId, agentId, lock = false) {
+        const [row] = await q.query(`select ${OPERATOR_COLUMNS}, workspace_id from agents where id = $1 and kind = 'person' and ($2::text is null or workspace_id = $2)${lock ? ' for update' : ''}`, [agentId, workspaceId]);
+        if (!row)
+            throw new HttpError(404, 'not_found', `No operator has the id ${JSON.stringify(agentId)}${workspaceId ? ' in this workspace' : ''}`);
+        return row;
+    }
+    async #insertOperator(q, workspaceId, op) {
+        if (op.email) {
+            const [taken] = await q.query('select 1 from agents where workspace_id = $1 and lower(email) = lower($2)', [workspaceId, op.email]);
+            if (taken)
+                throw new HttpError(409, 'email_taken', `Another operator of this workspace has the email ${op.email}`);
+        }
+        const key = `sk_${randomToken(24)}`;
+        const [row] = await q
+            .query(`insert into agents (id, workspace_id, name, kind, email, avatar_url, role) values ($1, $2, $3, 'person', $4, $5, $6) returning ${OPERATOR_COLUMNS}`, [newId('ag'), workspaceId, op.name, op.email, op.avatar_url, op.role])
+            .catch((error) => {
+            // Added at the same moment by another request (the unique index agents_email).
+            if (error.code === '23505')
+                throw new HttpError(409, 'email_taken', `Another operator of this workspace has the email ${op.email}`);
+            throw error;
+        });
+        await q.query('insert into operator_keys (key_hash, workspace_id, agent_id) values ($1, $2, $3)', [sha256(key), workspaceId, row.id]);
+        return { operator: operatorView(row), key };
+    }
+}
+
 /** Limits and patterns that the widget, the headless client and the server all check the same way. */
 /** The longest chat message, in UTF-16 code units (as `String.length` counts). */
 const MAX_MESSAGE_LENGTH = 10_000;
@@ -92,8 +747,6 @@ const MAX_FILE_NAME_LENGTH = 255;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** A phone number in E.164 form: a +, the country code, then the number (7 to 15 digits in all). */
 const E164 = /^\+[1-9]\d{6,14}$/;
-
-const systemClock = () => new Date();
 
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const DEFAULT_HANDLE_SECONDS = 300;
@@ -221,9 +874,6 @@ class Company {
         return { ok: true };
     }
 }
-
-/** A new row id with its kind's prefix (cnv_, msg_, ses_...). */
-const newId = (prefix) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
 /** "2023-05-31 11:45 +0000", the headless SDK's slot format (UTC). */
 function formatSlot(date) {
@@ -1386,200 +2036,6 @@ class Email {
     }
 }
 
-const sha256 = (text) => createHash('sha256').update(text).digest('hex');
-const hmacHex = (secret, text) => createHmac('sha256', secret).update(text).digest('hex');
-const randomToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
-/** Constant-time comparison of two hex or text proofs. */
-function safeEqual(a, b) {
-    const x = Buffer.from(a.toLowerCase());
-    const y = Buffer.from(b.toLowerCase());
-    if (x.length !== y.length) {
-        timingSafeEqual(x, x); // spend the same time either way
-        return false;
-    }
-    return timingSafeEqual(x, y);
-}
-const key = (secret) => new TextEncoder().encode(secret);
-const str = (v) => (typeof v === 'string' && v !== '' ? v : null);
-/**
- * Checks an identify request against the workspace's identity secret:
- * a JWT (HS256 with exp), a `user_hash` (HMAC-SHA256 of external_id, or of
- * the email without one), an `email_hash` (HMAC-SHA256 of the email), or none
- * (unverified; refused when the workspace requires verification).
- */
-async function verifyIdentity(input, workspace) {
-    const plain = {
-        external_id: str(input.external_id) ?? str(input.id),
-        email: str(input.email)?.toLowerCase() ?? null,
-        name: str(input.name),
-        phone: str(input.phone),
-        company: str(input.company),
-        avatar_url: str(input.avatar_url),
-        custom_data: input.custom_data ?? {},
-    };
-    if (input.jwt) {
-        let claims;
-        try {
-            ({ payload: claims } = await jwtVerify(input.jwt, key(workspace.identity_secret), { algorithms: ['HS256'], requiredClaims: ['exp'] }));
-        }
-        catch (error) {
-            if (error instanceof errors.JWTExpired)
-                throw new HttpError(401, 'identity_token_expired', 'The identity JWT has expired; mint a new one');
-            if (error instanceof errors.JWTClaimValidationFailed)
-                throw new HttpError(401, 'invalid_identity_token', `The identity JWT is not valid: ${error.message}`);
-            throw new HttpError(401, 'invalid_identity_token', 'The identity JWT is not signed with this workspace\'s identity secret (HS256) or is malformed');
-        }
-        const externalId = str(claims['external_id']) ?? str(claims['sub']) ?? str(claims['id']);
-        const email = str(claims['email'])?.toLowerCase() ?? null;
-        if (!externalId && !email)
-            throw new HttpError(401, 'invalid_identity_token', 'The identity JWT names neither external_id (or sub) nor email');
-        return {
-            external_id: externalId,
-            email,
-            name: str(claims['name']) ?? plain.name,
-            phone: str(claims['phone']) ?? plain.phone,
-            company: str(claims['company']) ?? plain.company,
-            avatar_url: str(claims['avatar_url']) ?? plain.avatar_url,
-            custom_data: { ...plain.custom_data, ...(claims['custom_data'] ?? {}) },
-            verified: true,
-            external_id_verified: externalId !== null,
-            email_verified: email !== null,
-        };
-    }
-    if (input.user_hash !== undefined) {
-        const subject = plain.external_id ?? plain.email;
-        if (!subject)
-            throw new HttpError(400, 'invalid_request', 'user_hash needs external_id (or email) to check against');
-        // The HMAC is of the value the site sent (the email as given, before lower-casing).
-        const signed = str(input.external_id) ?? str(input.id) ?? str(input.email);
-        if (!safeEqual(hmacHex(workspace.identity_secret, signed), input.user_hash)) {
-            throw new HttpError(401, 'invalid_identity_hash', `user_hash is not the HMAC-SHA256 of ${plain.external_id ? 'external_id' : 'email'} with this workspace's identity secret`);
-        }
-        return { ...plain, verified: true, external_id_verified: plain.external_id !== null, email_verified: plain.external_id === null };
-    }
-    if (input.email_hash !== undefined) {
-        if (!input.email)
-            throw new HttpError(400, 'invalid_request', 'email_hash needs the email it was computed from');
-        if (!safeEqual(hmacHex(workspace.identity_secret, input.email), input.email_hash)) {
-            throw new HttpError(401, 'invalid_identity_hash', "email_hash is not the HMAC-SHA256 of email with this workspace's identity secret");
-        }
-        // It proves the email only; an external id beside it is left out (external ids find contacts, so one
-        // unproven here could later hand this contact to whoever proves that id).
-        return { ...plain, external_id: null, verified: true, external_id_verified: false, email_verified: true };
-    }
-    if (workspace.require_verification) {
-        throw new HttpError(401, 'verification_required', 'This workspace requires a verified identity: send user_hash, email_hash or jwt');
-    }
-    if (!plain.external_id && !plain.email && !plain.name && !plain.phone && !plain.company && !plain.avatar_url && !Object.keys(plain.custom_data).length) {
-        throw new HttpError(400, 'invalid_request', 'identify needs at least one of external_id (or id), email, name, phone, company, avatar_url or custom_data');
-    }
-    return { ...plain, verified: false, external_id_verified: false, email_verified: false };
-}
-/** A short-lived identity token for a verified visitor (the `?convot_identity=` link token). */
-async function mintIdentityToken(secret, who, seconds = 600) {
-    return new SignJWT({ ...(who.external_id ? { external_id: who.external_id } : {}), ...(who.email ? { email: who.email } : {}) })
-        .setProtectedHeader({ alg: 'HS256' })
-        .setIssuedAt()
-        .setExpirationTime(Math.floor(Date.now() / 1000) + seconds)
-        .sign(key(secret));
-}
-/** Who the session's visitor is: identify (with or without proof) and the identity token of a verified one. */
-class Identity {
-    constructor(stream, sessions) {
-        this.stream = stream;
-        this.sessions = sessions;
-    }
-    /** Checks the proof, then attaches the identity (see attach). */
-    async identify(session, workspace, input) {
-        return this.attach(session, await verifyIdentity(input, workspace));
-    }
-    /**
-     * Attaches an identity to the session: finds the contact the identity names
-     * (by what it proves, when verified), enriches the session's current contact
-     * when it is the same person, or creates a new one.
-     *
-     * Identifying as a different person than the session's current contact (a
-     * different external id; a proven email other than the one it holds; or, for
-     * a verified contact, a proof of another kind that nothing links to it) never
-     * merges into it nor reads from it: the session moves to that person's own
-     * contact (existing or new), and `switched` is true. The same person again,
-     * or details added to a contact without proof, enrich it as before. An
-     * anonymous session that identifies keeps its conversations (they join the
-     * contact).
-     *
-     * Emails: a proven email (email_verified) is never overwritten by an
-     * unproven one; an unproven email (a user_hash of the external id proves that
-     * id only) is stored as a detail only while the contact has no proven email,
-     * with email_verified false, so operators never see it as verified.
-     *
-     * Emits `session.switched` (to the session itself) whenever the contact the
-     * session holds changes: its open streams swap their filter to the new
-     * contact (see GET /stream).
-     */
-    async attach(session, who) {
-        return this.stream.write(async (q, emit) => {
-            // Whom the session holds now: the row, locked, not a cached look-up.
-            const [now] = await q.query('select contact_id from sessions where id = $1 for update', [session.id]);
-            const [current] = now?.contact_id ? await q.query('select * from contacts where id = $1', [now.contact_id]) : [];
-            // A verified identity is looked up only by what it proves.
-            const byExternal = who.external_id !== null && (who.external_id_verified || !who.verified);
-            const byEmail = !byExternal && who.email !== null && (who.email_verified || !who.verified);
-            let [contact] = byExternal
-                ? await q.query('select * from contacts where workspace_id = $1 and external_id = $2', [session.workspace_id, who.external_id])
-                : byEmail
-                    ? await q.query('select * from contacts where workspace_id = $1 and external_id is null and email = $2 order by created_at limit 1', [session.workspace_id, who.email])
-                    : [];
-            const differs = current !== undefined &&
-                (who.external_id && current.external_id
-                    ? who.external_id !== current.external_id
-                    : who.email_verified && who.email && current.email
-                        ? who.email !== current.email
-                        : current.verified && who.verified);
-            if (!contact && current && !differs)
-                contact = current;
-            if (!contact) {
-                [contact] = await q.query(`insert into contacts (id, workspace_id, external_id, email, name, phone, company, avatar_url, custom_data, verified, email_verified)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`, [newId('con'), session.workspace_id, who.external_id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified, who.email_verified]);
-            }
-            else {
-                // An unverified identify never overwrites what a verified one set.
-                if (contact.verified && !who.verified) {
-                    throw new HttpError(401, 'verification_required', 'This contact was identified with a verified identity; send user_hash, email_hash or jwt to change it');
-                }
-                [contact] = await q.query(`update contacts set external_id = coalesce(external_id, $9),
-             email = case when $10 then $2 when email_verified then email else coalesce($2, email) end,
-             email_verified = email_verified or $10,
-             name = coalesce($3, name), phone = coalesce($4, phone),
-             company = coalesce($5, company), avatar_url = coalesce($6, avatar_url), custom_data = custom_data || $7::jsonb,
-             verified = verified or $8 where id = $1 returning *`, [contact.id, who.email, who.name, who.phone, who.company, who.avatar_url, JSON.stringify(who.custom_data), who.verified, who.external_id, who.email_verified]);
-            }
-            const previous = now?.contact_id ?? null;
-            await q.query('update sessions set contact_id = $2 where id = $1', [session.id, contact.id]);
-            this.sessions.forget(session.id);
-            // An anonymous visitor's conversations become the contact's; a previous person's stay theirs.
-            if (!previous)
-                await q.query('update conversations set contact_id = $2 where session_id = $1 and contact_id is null', [session.id, contact.id]);
-            emit({ workspace_id: session.workspace_id, session_id: null, contact_id: null, conversation_id: null, type: 'contact.updated', visitor: false, operator: true, payload: { contact } });
-            const switched = previous !== null && previous !== contact.id;
-            if (previous !== contact.id) {
-                emit({ workspace_id: session.workspace_id, session_id: session.id, contact_id: contact.id, conversation_id: null, type: 'session.switched', visitor: true, operator: false, payload: { switched } });
-            }
-            return { contact: contact, switched };
-        });
-    }
-    /** A short-lived token proving what was proven of the session's contact; null for one not verified. */
-    async token(session, workspace) {
-        const contact = await this.sessions.contact(session.contact_id);
-        if (!contact?.verified)
-            return { token: null, expires_in: 0 };
-        // The token proves what was proven: an email that was not (beside a user_hash of the id) stays out of it.
-        const proven = { external_id: contact.external_id ?? null, email: contact.email_verified ? contact.email : null };
-        if (!proven.external_id && !proven.email)
-            return { token: null, expires_in: 0 };
-        return { token: await mintIdentityToken(workspace.identity_secret, proven), expires_in: 600 };
-    }
-}
-
 /** What visitors think: a finished chat's rating and survey, and CSAT/NPS scores. */
 class Feedback {
     constructor(db, conversations, company) {
@@ -1974,10 +2430,10 @@ class Sessions {
     }
     /** The workspace and agent an operator key (by its hash) stands for. */
     async operatorByKey(keyHash) {
-        const [row] = await this.db.query(`select k.workspace_id, k.agent_id, a.name as agent_name from operator_keys k left join agents a on a.id = k.agent_id where k.key_hash = $1`, [keyHash]);
+        const [row] = await this.db.query(`select k.workspace_id, k.agent_id, a.name as agent_name, a.role from operator_keys k left join agents a on a.id = k.agent_id where k.key_hash = $1`, [keyHash]);
         if (!row)
             throw new HttpError(401, 'invalid_operator_key', 'The operator key is not known');
-        return { workspaceId: row.workspace_id, agentId: row.agent_id, agentName: row.agent_name };
+        return { workspaceId: row.workspace_id, agentId: row.agent_id, agentName: row.agent_name, role: row.role ?? null };
     }
 }
 
@@ -2269,6 +2725,100 @@ function checkUpload(part) {
     }
 }
 
+/** The streams each server holds open, to end when it shuts down. */
+const open$1 = new WeakMap();
+/**
+ * Ends every stream `app` holds (a shutdown): each client reconnects after its `retry` with
+ * Last-Event-ID, to this process once it is back or to another one, and misses nothing.
+ */
+function endStreams(app) {
+    const streams = open$1.get(app);
+    if (!streams)
+        return 0;
+    const n = streams.size;
+    for (const res of streams)
+        res.end();
+    streams.clear();
+    return n;
+}
+/** The id a client resumes from: the Last-Event-ID header, else `?last_event_id=`. */
+function lastEventId(request) {
+    const header = request.headers['last-event-id'];
+    const query = request.query.last_event_id;
+    const raw = (Array.isArray(header) ? header[0] : header) ?? query;
+    if (raw === undefined || raw === '')
+        return null;
+    const n = Number(raw);
+    return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+/**
+ * Serves Server-Sent Events: first what was stored after `after`, then live
+ * events from the bus, in order and without duplicates (live events that
+ * arrive while the backlog is read wait, then go out if newer).
+ */
+async function serveStream(bus, request, reply, options) {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+        ...reply.getHeaders(),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+    });
+    res.write('retry: 2000\n\n');
+    const streams = open$1.get(request.server) ?? new Set();
+    open$1.set(request.server, streams);
+    streams.add(res);
+    let lastSent = options.after;
+    let live = false;
+    const waiting = [];
+    const send = (e) => {
+        if (e.id <= lastSent)
+            return;
+        lastSent = e.id;
+        const data = options.serialize(e);
+        if (data !== null)
+            res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`);
+    };
+    // `matches` is asked in delivery order, as each event goes out (it may hold state, such as a visitor
+    // stream's current contact): events that arrive while the backlog is read wait unasked.
+    const unsubscribe = bus.subscribe((e) => {
+        if (!live)
+            waiting.push(e);
+        else if (e.id > lastSent && options.matches(e))
+            send(e);
+    });
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
+    let closed = false;
+    const close = () => {
+        if (closed)
+            return;
+        closed = true;
+        streams.delete(res);
+        clearInterval(heartbeat);
+        unsubscribe();
+        options.onClose?.();
+    };
+    request.raw.on('close', close);
+    res.on('close', close);
+    try {
+        for (const e of await options.backlog(options.after))
+            send(e);
+        for (const e of waiting.sort((a, b) => a.id - b.id))
+            if (e.id > lastSent && options.matches(e))
+                send(e);
+        live = true;
+        // Tell the client the stream is open, with the cursor it is at.
+        res.write(`event: ready\ndata: {"cursor":${lastSent}}\n\n`);
+    }
+    catch (error) {
+        request.log.error(error);
+        res.end();
+        close();
+    }
+}
+
 /** Whether the workspace allows the widget on this origin (no Origin header: not a browser's cross-origin call). */
 function originAllowed(workspace, origin) {
     if (!origin)
@@ -2410,80 +2960,6 @@ const conversationSummary = {
     created_at: { type: 'string' },
     updated_at: { type: 'string' },
 };
-
-/** The id a client resumes from: the Last-Event-ID header, else `?last_event_id=`. */
-function lastEventId(request) {
-    const header = request.headers['last-event-id'];
-    const query = request.query.last_event_id;
-    const raw = (Array.isArray(header) ? header[0] : header) ?? query;
-    if (raw === undefined || raw === '')
-        return null;
-    const n = Number(raw);
-    return Number.isSafeInteger(n) && n >= 0 ? n : null;
-}
-/**
- * Serves Server-Sent Events: first what was stored after `after`, then live
- * events from the bus, in order and without duplicates (live events that
- * arrive while the backlog is read wait, then go out if newer).
- */
-async function serveStream(bus, request, reply, options) {
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-        ...reply.getHeaders(),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-    });
-    res.write('retry: 2000\n\n');
-    let lastSent = options.after;
-    let live = false;
-    const waiting = [];
-    const send = (e) => {
-        if (e.id <= lastSent)
-            return;
-        lastSent = e.id;
-        const data = options.serialize(e);
-        if (data !== null)
-            res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${data}\n\n`);
-    };
-    // `matches` is asked in delivery order, as each event goes out (it may hold state, such as a visitor
-    // stream's current contact): events that arrive while the backlog is read wait unasked.
-    const unsubscribe = bus.subscribe((e) => {
-        if (!live)
-            waiting.push(e);
-        else if (e.id > lastSent && options.matches(e))
-            send(e);
-    });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), options.heartbeatMs ?? 15_000);
-    let closed = false;
-    const close = () => {
-        if (closed)
-            return;
-        closed = true;
-        clearInterval(heartbeat);
-        unsubscribe();
-        options.onClose?.();
-    };
-    request.raw.on('close', close);
-    res.on('close', close);
-    try {
-        for (const e of await options.backlog(options.after))
-            send(e);
-        for (const e of waiting.sort((a, b) => a.id - b.id))
-            if (e.id > lastSent && options.matches(e))
-                send(e);
-        live = true;
-        // Tell the client the stream is open, with the cursor it is at.
-        res.write(`event: ready\ndata: {"cursor":${lastSent}}\n\n`);
-    }
-    catch (error) {
-        request.log.error(error);
-        res.end();
-        close();
-    }
-}
 
 const chat = {
     type: 'object',
@@ -3098,12 +3574,126 @@ async function agentContentRoutes(app, { services }) {
     });
 }
 
+const str = { type: 'string' };
+const strOrNull = { type: ['string', 'null'] };
+const workspace = {
+    type: 'object',
+    properties: {
+        id: str, name: str, public_key: strOrNull,
+        allowed_origins: { type: 'array', items: str },
+        require_verification: { type: 'boolean' },
+        languages: { type: 'array', items: str },
+        business_hours: { type: 'object', additionalProperties: { type: 'array', items: { type: 'array', items: str } } },
+        time_zone: str,
+        previous_identity_secret_until: strOrNull,
+        created_at: str,
+    },
+};
+const operator = {
+    type: 'object',
+    properties: { id: str, name: str, email: strOrNull, avatar_url: strOrNull, role: str, created_at: str },
+};
+/**
+ * The workspace and its operators, for an admin operator (registered inside the
+ * operator API, under /api/agent, behind its key check). Operator keys and the
+ * identity secret are answered once, by the request that makes them; nothing
+ * else returns them. The domain (server/domain/admin.ts) is the CLI's too.
+ */
+async function adminRoutes(app, { services }) {
+    const { admin } = services;
+    app.addHook('preHandler', async (request) => {
+        if (request.method === 'OPTIONS')
+            return;
+        if (request.operator?.role !== 'admin') {
+            throw new HttpError(403, 'forbidden', 'Only an admin of the workspace may manage it and its operators; ask an admin, or use the admin CLI');
+        }
+    });
+    app.get('/workspace', {
+        schema: { response: { 200: { type: 'object', properties: { workspace } } } },
+        handler: async (request) => ({ workspace: await admin.workspace(request.operator.workspaceId) }),
+    });
+    app.patch('/workspace', {
+        schema: {
+            body: {
+                type: 'object',
+                additionalProperties: false,
+                minProperties: 1,
+                properties: {
+                    name: { type: 'string', minLength: 1, maxLength: 200 },
+                    allowed_origins: { type: 'array', minItems: 1, maxItems: 100, items: { type: 'string', minLength: 1, maxLength: 300 } },
+                    require_verification: { type: 'boolean' },
+                    languages: { type: 'array', minItems: 1, maxItems: 50, items: { type: 'string', maxLength: 35 } },
+                },
+            },
+            response: { 200: { type: 'object', properties: { workspace } } },
+        },
+        handler: async (request) => {
+            const change = request.body;
+            return { workspace: await bodyErrors(() => admin.updateWorkspace(request.operator.workspaceId, change)) };
+        },
+    });
+    app.get('/operators', {
+        schema: { response: { 200: { type: 'object', properties: { operators: { type: 'array', items: operator } } } } },
+        handler: async (request) => ({ operators: await admin.operators(request.operator.workspaceId) }),
+    });
+    const withKey = { type: 'object', properties: { operator, key: str } };
+    app.post('/operators', {
+        schema: {
+            body: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name'],
+                properties: {
+                    name: { type: 'string', minLength: 1, maxLength: 200 },
+                    email: { type: ['string', 'null'], maxLength: 320 },
+                    avatar_url: { type: ['string', 'null'], maxLength: 2048 },
+                    role: { type: 'string', enum: ['admin', 'agent'] },
+                },
+            },
+            response: { 201: withKey },
+        },
+        handler: async (request, reply) => {
+            const added = await bodyErrors(() => admin.addOperator(request.operator.workspaceId, request.body));
+            reply.status(201);
+            return added;
+        },
+    });
+    app.delete('/operators/:id', {
+        schema: { params: idParams, response: { 200: { type: 'object', properties: { removed: operator } } } },
+        handler: async (request) => ({ removed: await admin.removeOperator(request.operator.workspaceId, request.params.id) }),
+    });
+    app.post('/operators/:id/key', {
+        schema: { params: idParams, response: { 200: withKey } },
+        handler: (request) => admin.rotateOperatorKey(request.operator.workspaceId, request.params.id),
+    });
+    app.post('/identity-secret', {
+        schema: {
+            body: { type: 'object', additionalProperties: false, properties: { grace_hours: { type: 'number', minimum: 0, maximum: MAX_GRACE_HOURS } } },
+            response: { 200: { type: 'object', properties: { identity_secret: str, previous_valid_until: strOrNull } } },
+        },
+        handler: (request) => admin.rotateIdentitySecret(request.operator.workspaceId, request.body?.grace_hours),
+    });
+}
+/** The domain's checks name a field ("allowed_origins/1 ..."); the API says where it was: "body/allowed_origins/1 ...". */
+async function bodyErrors(run) {
+    try {
+        return await run();
+    }
+    catch (error) {
+        if (error instanceof HttpError && error.statusCode === 400)
+            throw new HttpError(400, error.code, `body/${error.message}`);
+        throw error;
+    }
+}
+
 async function agentRoutes(app, { services, heartbeatMs }) {
     const { conversations, messages, presence, company, tickets, email, files, stream } = services;
     // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
     await app.register(cors, { origin: true, methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'], allowedHeaders: ['content-type', 'authorization', 'last-event-id'], maxAge: 600 });
     app.addHook('preHandler', operatorAuth(services.sessions));
     await schedulingAgentRoutes(app, { services });
+    // The workspace and its operators (admins only), behind the same key check and CORS.
+    await app.register(adminRoutes, { services });
     app.get('/me', {
         schema: { response: { 200: { type: 'object', properties: { workspace_id: { type: 'string' }, agent: { type: ['object', 'null'], properties: { id: { type: 'string' }, name: { type: 'string' } } }, available: { type: 'boolean' } } } } },
         handler: async (request) => {
@@ -3787,7 +4377,8 @@ function buildServices(options) {
     const mailer = options.smtpUrl ? createTransport(options.smtpUrl) : null;
     return {
         stream, sessions, company, conversations, messages, content, files,
-        identity: new Identity(stream, sessions),
+        identity: new Identity(stream, sessions, options.now ?? systemClock),
+        admin: new Admin(options.db, options.now ?? systemClock),
         presence: new Presence(stream),
         chats: new Chats(stream, conversations, messages, company, content, files),
         feedback: new Feedback(options.db, conversations, company),
@@ -3802,7 +4393,9 @@ function buildServices(options) {
 }
 async function buildApp(options) {
     const app = Fastify({
-        logger: options.logger ?? false,
+        logger: (options.logger ? { ...(options.logger === true ? {} : options.logger), serializers: { req: requestForLog } } : false),
+        trustProxy: typeof options.trustProxy === 'number' ? hops(options.trustProxy) : (options.trustProxy ?? false),
+        requestIdHeader: false,
         bodyLimit: 256 * 1024,
         frameworkErrors,
         ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
@@ -3820,17 +4413,49 @@ async function buildApp(options) {
         messagesPerMinute: options.messagesPerMinute ?? MESSAGES_PER_MINUTE, sessionsPerMinute: options.sessionsPerMinute ?? SESSIONS_PER_MINUTE,
     });
     await app.register(agentRoutes, { prefix: '/api/agent', services, heartbeatMs: options.heartbeatMs });
+    // Alive (the process answers) and ready (the database answers, every migration applied): for a load balancer or an orchestrator.
     app.get('/healthz', async () => ({ ok: true }));
+    app.get('/readyz', async (_request, reply) => {
+        try {
+            const missing = await pendingMigrations(options.db);
+            if (missing.length)
+                return reply.status(503).send({ ready: false, reason: `migrations not applied: ${missing.join(', ')}` });
+            return { ready: true };
+        }
+        catch (error) {
+            return reply.status(503).send({ ready: false, reason: `database unreachable: ${error.message}` });
+        }
+    });
+    // A shutdown ends the open streams first (their clients reconnect elsewhere or later), then waits for requests in flight.
+    app.addHook('preClose', async () => {
+        endStreams(app);
+    });
     if (options.pages !== false)
-        await pages(app, options.demoPublicKey ?? '');
+        await pages(app, options.demoPages === false ? null : (options.demoPublicKey ?? ''));
     return app;
 }
+/** Trust the `n` nearest proxies' X-Forwarded-For entries, no more. */
+const hops = (n) => (_address, hop) => hop < n;
+/** A request as the log shows it: never a token from the query (files, streams), never a body or a header. */
+const requestForLog = (request) => ({
+    method: request.method,
+    url: request.url.replace(/([?&](?:token|key|session_token)=)[^&]*/g, '$1[hidden]'),
+    ip: request.ip,
+});
 async function pages(app, demoPublicKey) {
     await serveDist(app, `${ROOT}dist`);
-    await app.register(fastifyStatic, { root: `${ROOT}demo`, prefix: '/demo/', decorateReply: false });
     // The inbox's script, built by this package (server/rollup.config.mjs), brotli/gzip when asked.
     await app.register(fastifyStatic, { root: `${ROOT}server/public`, prefix: '/assets/', decorateReply: false, preCompressed: true });
-    const page = async (file) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey);
+    const page = async (file) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey ?? '');
+    app.get('/inbox', async (_request, reply) => {
+        reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
+        return page('server/inbox/index.html');
+    });
+    if (demoPublicKey === null) {
+        app.get('/', async (_request, reply) => reply.redirect('/inbox'));
+        return;
+    }
+    await app.register(fastifyStatic, { root: `${ROOT}demo`, prefix: '/demo/', decorateReply: false });
     app.get('/', async (_request, reply) => {
         reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
         return page('index.html');
@@ -3838,10 +4463,6 @@ async function pages(app, demoPublicKey) {
     app.get('/script-tag', async (_request, reply) => {
         reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
         return page('demo/script-tag.html');
-    });
-    app.get('/inbox', async (_request, reply) => {
-        reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
-        return page('server/inbox/index.html');
     });
 }
 
@@ -3897,87 +4518,6 @@ async function pgBus(db) {
     };
 }
 
-/** PGlite: embedded PostgreSQL in WASM. `dataDir` undefined means in memory. */
-async function openPglite(dataDir) {
-    const { PGlite } = await import('@electric-sql/pglite');
-    if (dataDir)
-        await mkdir(dataDir, { recursive: true });
-    const pg = dataDir ? new PGlite(dataDir) : new PGlite();
-    await pg.waitReady;
-    return {
-        kind: 'pglite',
-        async query(sql, params) {
-            return (await pg.query(sql, params)).rows;
-        },
-        async tx(fn) {
-            return pg.transaction((t) => fn({ query: async (sql, params) => (await t.query(sql, params)).rows }));
-        },
-        async exec(sql) {
-            await pg.exec(sql);
-        },
-        async close() {
-            await pg.close();
-        },
-    };
-}
-/** A real PostgreSQL through `pg`. */
-async function openPostgres(url) {
-    const { default: pg } = await import('pg');
-    // bigint columns (sequences, counts) as numbers: ours stay far below 2^53.
-    pg.types.setTypeParser(20, (v) => Number(v));
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    return {
-        kind: 'pg',
-        url,
-        async query(sql, params) {
-            return (await pool.query(sql, params)).rows;
-        },
-        async tx(fn) {
-            const client = await pool.connect();
-            try {
-                await client.query('begin');
-                const out = await fn({ query: async (sql, params) => (await client.query(sql, params)).rows });
-                await client.query('commit');
-                return out;
-            }
-            catch (error) {
-                await client.query('rollback').catch(() => { });
-                throw error;
-            }
-            finally {
-                client.release();
-            }
-        },
-        async exec(sql) {
-            await pool.query(sql);
-        },
-        async close() {
-            await pool.end();
-        },
-    };
-}
-const MIGRATIONS = `${MIGRATIONS_DIR}/`;
-/** Applies the migrations not applied yet, each in its own transaction. */
-async function migrate(db) {
-    await db.exec('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
-    const done = new Set((await db.query('select name from schema_migrations')).map((r) => r.name));
-    const applied = [];
-    for (const name of (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort()) {
-        if (done.has(name))
-            continue;
-        const sql = await readFile(join(MIGRATIONS, name), 'utf8');
-        await db.exec(`begin;\n${sql}\ninsert into schema_migrations (name) values ('${name.replace(/'/g, "''")}');\ncommit;`);
-        applied.push(name);
-    }
-    return applied;
-}
-/** The database the environment asks for: `DATABASE_URL` (PostgreSQL), else PGlite in `dataDir` (or memory). */
-async function openDb(options) {
-    const db = options.databaseUrl ? await openPostgres(options.databaseUrl) : await openPglite(options.dataDir);
-    await migrate(db);
-    return db;
-}
-
 /** Creates a workspace with one operator, one bot, a widget key each and an operator key. */
 async function createWorkspace(db, seed = {}) {
     const keys = {
@@ -3994,7 +4534,7 @@ async function createWorkspace(db, seed = {}) {
         await q.query('insert into workspaces (id, name, identity_secret, require_verification, allowed_origins) values ($1, $2, $3, $4, $5)', [
             keys.workspaceId, seed.name ?? 'Demo workspace', keys.identitySecret, seed.requireVerification ?? false, seed.allowedOrigins ?? ['*'],
         ]);
-        await q.query("insert into agents (id, workspace_id, name, kind) values ($1, $2, $3, 'person'), ($4, $2, 'Helper bot', 'bot')", [keys.agentId, keys.workspaceId, keys.agentName, keys.botId]);
+        await q.query("insert into agents (id, workspace_id, name, kind, role) values ($1, $2, $3, 'person', 'admin'), ($4, $2, 'Helper bot', 'bot', 'agent')", [keys.agentId, keys.workspaceId, keys.agentName, keys.botId]);
         await q.query('insert into widget_keys (key, workspace_id, agent_id) values ($1, $2, null), ($3, $2, $4)', [keys.publicKey, keys.workspaceId, keys.botKey, keys.botId]);
         await q.query('insert into operator_keys (key_hash, workspace_id, agent_id) values ($1, $2, $3)', [sha256(keys.operatorKey), keys.workspaceId, keys.agentId]);
     });
@@ -4047,29 +4587,27 @@ async function seedDemoContent(db, workspaceId) {
         await q.query(`insert into triggers (workspace_id, name, url_pattern, min_seconds_on_page, message) values ($1, 'Welcome', '*', 20, '{"en": "Hi! Questions about the demo? We are here."}')`, [workspaceId]);
     });
 }
-/** The demo workspace: created on first run, found again afterwards (its keys fixed by DEMO_* when set). */
+/**
+ * The demo workspace (`DEMO=1`, which `npm start` sets): created and seeded on the first such start, found
+ * again afterwards. Its secrets are returned once, at creation, for the start to print; only its public
+ * key and ids are kept (demo_settings), never a secret. DEMO_PUBLIC_KEY and DEMO_OPERATOR_KEY fix its keys.
+ */
 async function demoWorkspace(db, env) {
-    const [meta] = await db.query("select to_regclass('demo_settings') is not null as exists");
-    if (!meta.exists)
-        await db.exec('create table demo_settings (name text primary key, value jsonb not null)');
+    await db.exec('create table if not exists demo_settings (name text primary key, value jsonb not null)');
     const [saved] = await db.query("select value from demo_settings where name = 'keys'");
     if (saved) {
-        const keys = saved.value;
-        // DEMO_* override what the first run chose.
-        if (env.DEMO_PUBLIC_KEY && env.DEMO_PUBLIC_KEY !== keys.publicKey) {
-            await db.query('update widget_keys set key = $1 where key = $2', [env.DEMO_PUBLIC_KEY, keys.publicKey]);
-            keys.publicKey = env.DEMO_PUBLIC_KEY;
+        const kept = saved.value;
+        if (env.DEMO_PUBLIC_KEY && env.DEMO_PUBLIC_KEY !== kept.publicKey) {
+            await db.query('update widget_keys set key = $1 where key = $2', [env.DEMO_PUBLIC_KEY, kept.publicKey]);
+            kept.publicKey = env.DEMO_PUBLIC_KEY;
         }
-        if (env.DEMO_OPERATOR_KEY && env.DEMO_OPERATOR_KEY !== keys.operatorKey) {
-            await db.query('update operator_keys set key_hash = $1 where key_hash = $2', [sha256(env.DEMO_OPERATOR_KEY), sha256(keys.operatorKey)]);
-            keys.operatorKey = env.DEMO_OPERATOR_KEY;
+        if (env.DEMO_OPERATOR_KEY) {
+            await db.query('update operator_keys set key_hash = $1 where workspace_id = $2 and agent_id = $3', [sha256(env.DEMO_OPERATOR_KEY), kept.workspaceId, kept.agentId]);
         }
-        if (env.DEMO_IDENTITY_SECRET && env.DEMO_IDENTITY_SECRET !== keys.identitySecret) {
-            await db.query('update workspaces set identity_secret = $1 where id = $2', [env.DEMO_IDENTITY_SECRET, keys.workspaceId]);
-            keys.identitySecret = env.DEMO_IDENTITY_SECRET;
-        }
-        await db.query("update demo_settings set value = $1 where name = 'keys'", [JSON.stringify(keys)]);
-        return keys;
+        // Earlier versions kept the secrets here too: no more.
+        const value = { workspaceId: kept.workspaceId, publicKey: kept.publicKey, agentId: kept.agentId };
+        await db.query("update demo_settings set value = $1 where name = 'keys'", [JSON.stringify(value)]);
+        return { publicKey: kept.publicKey, agentId: kept.agentId, created: false };
     }
     const keys = await createWorkspace(db, {
         name: 'Demo workspace',
@@ -4078,37 +4616,352 @@ async function demoWorkspace(db, env) {
         identitySecret: env.DEMO_IDENTITY_SECRET || undefined,
     });
     await seedDemoContent(db, keys.workspaceId);
-    await db.query("insert into demo_settings (name, value) values ('keys', $1)", [JSON.stringify(keys)]);
-    return keys;
+    await db.query("insert into demo_settings (name, value) values ('keys', $1)", [JSON.stringify({ workspaceId: keys.workspaceId, publicKey: keys.publicKey, agentId: keys.agentId })]);
+    return { publicKey: keys.publicKey, agentId: keys.agentId, created: true, operatorKey: keys.operatorKey, identitySecret: keys.identitySecret };
 }
 
+/**
+ * The admin CLI: workspaces and operators managed without SQL, through the same
+ * domain as the operator API's admin routes (server/domain/admin.ts). Run as
+ * `node server/main.ts <subcommand>` / the package's bin. It opens the
+ * database itself: DATABASE_URL (PostgreSQL; fine beside running servers), else
+ * PGlite in DATA_DIR (default .data), which one process may hold at a time, so
+ * with PGlite stop the server first (the CLI refuses while it runs).
+ */
+const USAGE = `Usage: chat-widget-server <command> [options]
+
+Commands:
+  migrate                                  apply the database migrations not applied yet
+  workspace create --name N [--origins a,b] [--admin-name N] [--admin-email E]
+                                           a workspace, its widget key, identity secret and first admin operator
+  workspace list                           every workspace
+  workspace set ID [--name N] [--origins a,b] [--require-verification true|false] [--languages en,fr]
+                   [--hours "mon-fri 09:00-17:00, sat 10:00-13:00"|none] [--time-zone Europe/Paris]
+                                           change a workspace (the rest of its settings: PUT /api/agent/settings)
+  operator add --workspace ID --name N [--email E] [--avatar-url U] [--admin]
+                                           an operator with their own key
+  operator list --workspace ID             a workspace's operators
+  operator remove ID                       remove an operator (their messages stay; their key stops working)
+  operator rotate-key ID                   a new key for an operator (the old one stops working at once)
+  identity-secret rotate --workspace ID [--grace-hours ${DEFAULT_GRACE_HOURS}]
+                                           a new identity secret; the old one verifies for the grace period
+  help                                     this text
+
+Database: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR (default .data).
+PGlite's data directory is one process's at a time: stop the server before running these,
+or use PostgreSQL, where the CLI may run beside the servers.
+Secrets (keys, identity secret) are printed once, when made: store them then.`;
+class UsageError extends Error {
+}
+const COMMANDS = {
+    migrate: { positional: 0, values: [] },
+    help: { positional: 0, values: [] },
+    'workspace create': { positional: 0, values: ['name', 'origins', 'admin-name', 'admin-email'], required: ['name'] },
+    'workspace list': { positional: 0, values: [] },
+    'workspace set': { positional: 1, values: ['name', 'origins', 'require-verification', 'languages', 'hours', 'time-zone'] },
+    'operator add': { positional: 0, values: ['workspace', 'name', 'email', 'avatar-url'], switches: ['admin'], required: ['workspace', 'name'] },
+    'operator list': { positional: 0, values: ['workspace'], required: ['workspace'] },
+    'operator remove': { positional: 1, values: [] },
+    'operator rotate-key': { positional: 1, values: [] },
+    'identity-secret rotate': { positional: 0, values: ['workspace', 'grace-hours'], required: ['workspace'] },
+};
+function parse(argv) {
+    const words = argv.filter((a) => a !== '--');
+    if (!words.length || words.includes('--help') || words.includes('-h'))
+        return { command: 'help', args: [], flags: {} };
+    const one = words[0];
+    const two = words.length > 1 ? `${one} ${words[1]}` : '';
+    const command = COMMANDS[two] ? two : COMMANDS[one] ? one : null;
+    if (!command) {
+        const known = Object.keys(COMMANDS).filter((c) => c.startsWith(`${one} `));
+        throw new UsageError(known.length ? `Unknown ${one} command ${JSON.stringify(words[1] ?? '')}: use ${known.join(', ')}` : `Unknown command ${JSON.stringify(one)}`);
+    }
+    const spec = COMMANDS[command];
+    const rest = words.slice(command.split(' ').length);
+    const args = [];
+    const flags = {};
+    for (let i = 0; i < rest.length; i++) {
+        const word = rest[i];
+        if (!word.startsWith('--')) {
+            args.push(word);
+            continue;
+        }
+        const [name, inline] = word.slice(2).split(/=(.*)/s, 2);
+        if (spec.switches?.includes(name)) {
+            if (inline !== undefined)
+                throw new UsageError(`--${name} takes no value`);
+            flags[name] = true;
+        }
+        else if (spec.values.includes(name)) {
+            const value = inline ?? rest[++i];
+            if (value === undefined || (inline === undefined && value.startsWith('--')))
+                throw new UsageError(`--${name} needs a value`);
+            flags[name] = value;
+        }
+        else {
+            throw new UsageError(`Unknown option --${name} for "${command}"${spec.values.length || spec.switches?.length ? `: it takes ${[...spec.values, ...(spec.switches ?? [])].map((f) => `--${f}`).join(', ')}` : ''}`);
+        }
+    }
+    if (args.length !== spec.positional) {
+        throw new UsageError(spec.positional ? `"${command}" needs ${spec.positional === 1 ? 'an id' : `${spec.positional} arguments`}${args.length > 1 ? `, got ${args.length} arguments` : ''}` : `"${command}" takes no argument ${JSON.stringify(args[0])}`);
+    }
+    for (const name of spec.required ?? [])
+        if (flags[name] === undefined)
+            throw new UsageError(`"${command}" needs --${name}`);
+    return { command, args, flags };
+}
+const list = (value) => (typeof value === 'string' ? value.split(',').map((v) => v.trim()).filter(Boolean) : undefined);
+const text = (value) => (typeof value === 'string' ? value : undefined);
+function bool(value, name) {
+    if (value === undefined)
+        return undefined;
+    if (value === 'true')
+        return true;
+    if (value === 'false')
+        return false;
+    throw new UsageError(`--${name} must be true or false`);
+}
+/** Opens the database the environment names (applying the migrations), and says what it applied. */
+async function open(env) {
+    const url = env.DATABASE_URL;
+    const dataDir = resolve(env.DATA_DIR || '.data');
+    const db = url ? await openPostgres(url) : await openPglite(dataDir);
+    try {
+        return { db, applied: await migrate(db), where: url ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${dataDir}` };
+    }
+    catch (error) {
+        await db.close();
+        throw error;
+    }
+}
+function describeWorkspace(w) {
+    return [
+        `  widget public key      ${w.public_key ?? '(none)'}`,
+        `  allowed origins        ${w.allowed_origins.join(', ')}`,
+        `  require verification   ${w.require_verification}`,
+        `  languages              ${w.languages.join(', ')}`,
+        `  opening hours          ${describeHours(w.business_hours)} (${w.time_zone})`,
+        ...(w.previous_identity_secret_until ? [`  previous identity secret verifies until ${w.previous_identity_secret_until}`] : []),
+    ];
+}
+function describeHours(hours) {
+    const order = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+    const days = Object.entries(hours).filter(([, spans]) => spans.length).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+    return days.length ? days.map(([day, spans]) => `${day} ${spans.map(([a, b]) => `${a}-${b}`).join(' ')}`).join(', ') : 'always open';
+}
+const describeOperator = (o) => `${o.id}  ${o.role.padEnd(5)}  ${o.name}${o.email ? ` <${o.email}>` : ''}`;
+/** The option each field of the domain's messages came from. */
+const FLAG_OF = {
+    'body/time_zone': 'time-zone', hours: 'hours', allowed_origins: 'origins', require_verification: 'require-verification', languages: 'languages', avatar_url: 'avatar-url', email: 'email', name: 'name', grace_hours: 'grace-hours',
+};
+const SHOWN_ONCE = 'Shown once, store it now:';
+/**
+ * Runs one admin command; answers the exit code: 0 done, 1 refused or failed
+ * (the reason on stderr), 2 a command or option it does not know (with the usage).
+ */
+async function runCli(argv, env, out = process.stdout, err = process.stderr) {
+    const say = (...lines) => void out.write(`${lines.join('\n')}\n`);
+    let parsed;
+    try {
+        parsed = parse(argv);
+        if (parsed.flags['require-verification'] !== undefined)
+            bool(parsed.flags['require-verification'], 'require-verification');
+        if (parsed.flags['grace-hours'] !== undefined && !/^\d+(\.\d+)?$/.test(String(parsed.flags['grace-hours']))) {
+            throw new UsageError(`--grace-hours must be a number of hours from 0 to ${MAX_GRACE_HOURS}`);
+        }
+    }
+    catch (error) {
+        if (!(error instanceof UsageError))
+            throw error;
+        err.write(`${error.message}\n\n${USAGE}\n`);
+        return 2;
+    }
+    const { command, args, flags } = parsed;
+    if (command === 'help') {
+        say(USAGE);
+        return 0;
+    }
+    let opened;
+    try {
+        opened = await open(env);
+    }
+    catch (error) {
+        err.write(`${error instanceof DataDirInUse ? error.message : `Could not open the database: ${error.message}`}\n`);
+        return 1;
+    }
+    const { db, applied, where } = opened;
+    const admin = new Admin(db);
+    try {
+        switch (command) {
+            case 'migrate':
+                say(applied.length ? `Applied ${applied.length} migration(s) to ${where}: ${applied.join(', ')}` : `${where} is up to date: no migration to apply`);
+                break;
+            case 'workspace create': {
+                const made = await admin.createWorkspace({
+                    name: text(flags.name),
+                    allowed_origins: list(flags.origins),
+                    admin: { name: text(flags['admin-name']) ?? 'Admin', email: text(flags['admin-email']) ?? null },
+                });
+                say(`Created workspace "${made.workspace.name}" (${made.workspace.id}) in ${where}`, ...describeWorkspace(made.workspace), `  first admin            ${describeOperator(made.operator)}`, '', SHOWN_ONCE, `  identity secret        ${made.identity_secret}`, `  operator key           ${made.operator_key}   (${made.operator.name}, admin)`);
+                if (made.workspace.allowed_origins.includes('*'))
+                    say('', 'Any origin may load the widget: restrict it with  workspace set ID --origins https://your-site.example');
+                break;
+            }
+            case 'workspace list': {
+                const all = await admin.listWorkspaces();
+                if (!all.length)
+                    say(`No workspace yet in ${where}: create one with  workspace create --name "Your company"`);
+                for (const w of all)
+                    say(`${w.id}  ${w.name}  (${w.operators} operator${w.operators === 1 ? '' : 's'})`, ...describeWorkspace(w));
+                break;
+            }
+            case 'workspace set': {
+                const change = {
+                    name: text(flags.name),
+                    allowed_origins: list(flags.origins),
+                    require_verification: bool(flags['require-verification'], 'require-verification'),
+                    languages: list(flags.languages),
+                };
+                const hours = text(flags.hours) === undefined ? undefined : parseHours(text(flags.hours));
+                const timeZone = text(flags['time-zone']);
+                if (Object.values(change).every((v) => v === undefined) && hours === undefined && timeZone === undefined) {
+                    err.write(`"workspace set" needs something to change: --name, --origins, --require-verification, --languages, --hours or --time-zone\n\n${USAGE}\n`);
+                    return 2;
+                }
+                await admin.workspace(args[0]);
+                // Hours and time zone are the settings' (PUT /api/agent/settings): the same checks and writes.
+                if (hours !== undefined || timeZone !== undefined) {
+                    await new Company(db).updateSettings(args[0], { ...(hours ? { business_hours: hours } : {}), ...(timeZone ? { time_zone: timeZone } : {}) });
+                }
+                const w = await admin.updateWorkspace(args[0], change);
+                say(`Updated workspace "${w.name}" (${w.id})`, ...describeWorkspace(w));
+                break;
+            }
+            case 'operator add': {
+                const { operator, key } = await admin.addOperator(text(flags.workspace), {
+                    name: text(flags.name), email: text(flags.email) ?? null, avatar_url: text(flags['avatar-url']) ?? null, role: flags.admin ? 'admin' : 'agent',
+                });
+                say(`Added operator ${describeOperator(operator)}`, '', SHOWN_ONCE, `  operator key           ${key}`);
+                break;
+            }
+            case 'operator list': {
+                const operators = await admin.operators(text(flags.workspace));
+                say(...(operators.length ? operators.map(describeOperator) : ['No operator']));
+                break;
+            }
+            case 'operator remove': {
+                const removed = await admin.removeOperator(null, args[0]);
+                say(`Removed operator ${removed.name} (${removed.id}): their key no longer works; their messages stay, signed with their name`);
+                break;
+            }
+            case 'operator rotate-key': {
+                const { operator, key } = await admin.rotateOperatorKey(null, args[0]);
+                say(`New key for ${operator.name} (${operator.id}); the previous one no longer works`, '', SHOWN_ONCE, `  operator key           ${key}`);
+                break;
+            }
+            case 'identity-secret rotate': {
+                const grace = flags['grace-hours'] === undefined ? DEFAULT_GRACE_HOURS : Number(flags['grace-hours']);
+                const rotated = await admin.rotateIdentitySecret(text(flags.workspace), grace);
+                say(`New identity secret for workspace ${flags.workspace}`, rotated.previous_valid_until
+                    ? `The previous one still verifies until ${rotated.previous_valid_until}: switch your site's signing to the new one before then`
+                    : 'The previous one no longer verifies', '', SHOWN_ONCE, `  identity secret        ${rotated.identity_secret}`);
+                break;
+            }
+        }
+        return 0;
+    }
+    catch (error) {
+        if (error instanceof HttpError) {
+            // The domain names the field as the API does ("allowed_origins/1 ..."); here it came from an option.
+            const flag = Object.entries(FLAG_OF).find(([field]) => error.message.startsWith(field));
+            const message = flag ? `--${flag[1]}${error.message.slice(flag[0].length)}`.replace(/^(--[a-z-]+)\/(\d+) /, (_, f, n) => `${f} (entry ${Number(n) + 1}) `) : error.message;
+            err.write(`${message}\n`);
+            return 1;
+        }
+        err.write(`Failed: ${error.message}\n`);
+        return 1;
+    }
+    finally {
+        await db.close();
+    }
+}
+
+var cli = /*#__PURE__*/Object.freeze({
+    __proto__: null,
+    USAGE: USAGE,
+    parse: parse,
+    runCli: runCli
+});
+
+/**
+ * The server's entry: `node server/main.ts` (development, through tsx) or
+ * `server/build/main.js` (production, `npm run serve`, the `chat-widget-server` bin).
+ * With a subcommand (`migrate`, `workspace create`...) it is the admin CLI instead.
+ * Its environment is README's table ("Deploying").
+ */
 const env = process.env;
+const argv = process.argv.slice(2);
+if (argv.length && argv[0] !== 'serve') {
+    const { runCli } = await Promise.resolve().then(function () { return cli; });
+    process.exit(await runCli(argv, env));
+}
+const began = performance.now();
 const port = Number(env.PORT ?? 8787);
 const host = env.HOST ?? '127.0.0.1';
 const dataDir = resolve(env.DATA_DIR ?? '.data');
+/** TRUST_PROXY: a number of proxy hops, `true`, or addresses/CIDRs (comma-separated) whose X-Forwarded-For is believed. */
+function trustProxy(value) {
+    if (!value || value === 'false')
+        return undefined;
+    if (value === 'true')
+        return true;
+    return /^\d+$/.test(value) ? Number(value) : value;
+}
+/** LOG: `0` none; else JSON lines on stdout at LOG_LEVEL (default info): request ids, never bodies, tokens or keys. */
+const logger = env.LOG === '0' ? false : { level: env.LOG_LEVEL ?? 'info' };
 const db = await openDb(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : { dataDir });
 const bus = db.kind === 'pg' ? await pgBus(db) : new LocalBus();
-const demo = await demoWorkspace(db, env);
-const app = await buildApp({ db, bus, logger: env.LOG === '1', demoPublicKey: demo.publicKey, smtpUrl: env.SMTP_URL || undefined, mailFrom: env.MAIL_FROM || undefined });
+// The demo workspace only when asked (`npm start` asks; a production start seeds nothing).
+const demo = env.DEMO === '1' ? await demoWorkspace(db, env) : null;
+const app = await buildApp({
+    db, bus, logger, trustProxy: trustProxy(env.TRUST_PROXY), demoPublicKey: demo?.publicKey ?? '', demoPages: !!demo,
+    smtpUrl: env.SMTP_URL || undefined, mailFrom: env.MAIL_FROM || undefined,
+});
 await app.listen({ port, host });
 const base = `http://${host}:${port}`;
-console.log(`chat-widget reference server (${db.kind === 'pg' ? 'PostgreSQL' : `PGlite in ${dataDir}`})
-
-  demo page        ${base}/
-  one script tag   ${base}/script-tag
-  operator inbox   ${base}/inbox
-  widget API       ${base}/api/widget
-
-  widget public key    ${demo.publicKey}
-  operator secret key  ${demo.operatorKey}
-  identity secret      ${demo.identitySecret}
-`);
-const stop = async () => {
+const [{ n: workspaces }] = (await db.query('select count(*)::int as n from workspaces'));
+const lines = [`chat-widget server up in ${Math.round(performance.now() - began)} ms (${db.kind === 'pg' ? 'PostgreSQL' : `PGlite in ${dataDir}`}, process ${process.pid})`, ''];
+if (demo) {
+    lines.push(`  demo page        ${base}/`, `  one script tag   ${base}/script-tag`, `  operator inbox   ${base}/inbox`);
+}
+lines.push(`  widget API       ${base}/api/widget`, `  operator API     ${base}/api/agent`, `  health           ${base}/healthz, ${base}/readyz`, '');
+if (demo?.created) {
+    lines.push('  The demo workspace was just created. Its secrets are shown this once: store them now.', `  widget public key    ${demo.publicKey}`, `  operator secret key  ${demo.operatorKey}`, `  identity secret      ${demo.identitySecret}`, '');
+}
+else if (demo) {
+    lines.push(`  demo widget key  ${demo.publicKey}`, `  (its operator key was shown when it was created; a new one: npm run admin -- operator rotate-key ${demo.agentId})`, '');
+}
+else if (!workspaces) {
+    lines.push('  No workspace yet. Create the first one (it prints its keys once):', '    npx chat-widget-server workspace create --name "My site" --origins https://www.example.com', '  (with PGlite, stop the server first: its data directory is one process\'s at a time)', '');
+}
+console.log(lines.join('\n'));
+/** SHUTDOWN_TIMEOUT_MS: how long a shutdown waits for requests in flight before it stops anyway. */
+const shutdownBound = Number(env.SHUTDOWN_TIMEOUT_MS ?? 10_000);
+let stopping = false;
+const stop = async (signal) => {
+    if (stopping)
+        return;
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: no new connections; open streams told to reconnect');
+    setTimeout(() => {
+        app.log.error(`shutdown took over ${shutdownBound} ms: stopping anyway`);
+        process.exit(1);
+    }, shutdownBound).unref();
     await app.close();
     await bus.close();
     await db.close();
     process.exit(0);
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
 //# sourceMappingURL=main.js.map

@@ -142,13 +142,42 @@ export async function openPostgres(url: string): Promise<Db> {
 
 const MIGRATIONS = `${MIGRATIONS_DIR}/`;
 
+const migrationFiles = async () => (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort();
+
+/** The migrations this code has that the database has not applied (empty when ready). */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const [table] = await db.query("select to_regclass('schema_migrations') is not null as exists");
+  const done = table!.exists ? new Set((await db.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name)) : new Set();
+  return (await migrationFiles()).filter((name) => !done.has(name));
+}
+
+/** A PostgreSQL advisory lock's key: processes that start together apply each migration once, one after another. */
+const MIGRATION_LOCK = 727_274_001;
+
 /** Applies the migrations not applied yet, each in its own transaction. */
 export async function migrate(db: Db): Promise<string[]> {
-  await db.exec('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
-  const done = new Set((await db.query<{ name: string }>('select name from schema_migrations')).map((r) => r.name));
   const applied: string[] = [];
-  for (const name of (await readdir(MIGRATIONS)).filter((f) => f.endsWith('.sql')).sort()) {
-    if (done.has(name)) continue;
+  if (db.kind === 'pg') {
+    // Several processes may start at once on one database: each migration under a lock, checked again inside it.
+    const locked = async (fn: (q: Queryable) => Promise<void>) =>
+      db.tx(async (q) => {
+        await q.query(`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+        await fn(q);
+      });
+    await locked((q) => q.query('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())').then(() => {}));
+    for (const name of await pendingMigrations(db)) {
+      const sql = await readFile(join(MIGRATIONS, name), 'utf8');
+      await locked(async (q) => {
+        if ((await q.query('select 1 from schema_migrations where name = $1', [name])).length) return;
+        await q.query(sql);
+        await q.query('insert into schema_migrations (name) values ($1)', [name]);
+        applied.push(name);
+      });
+    }
+    return applied;
+  }
+  await db.exec('create table if not exists schema_migrations (name text primary key, applied_at timestamptz not null default now())');
+  for (const name of await pendingMigrations(db)) {
     const sql = await readFile(join(MIGRATIONS, name), 'utf8');
     await db.exec(`begin;\n${sql}\ninsert into schema_migrations (name) values ('${name.replace(/'/g, "''")}');\ncommit;`);
     applied.push(name);

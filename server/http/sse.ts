@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Bus, StreamEvent } from '../bus.js';
 
 export interface StreamOptions {
@@ -10,6 +11,22 @@ export interface StreamOptions {
   serialize: (event: StreamEvent) => string | null;
   heartbeatMs?: number;
   onClose?: () => void;
+}
+
+/** The streams each server holds open, to end when it shuts down. */
+const open = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+
+/**
+ * Ends every stream `app` holds (a shutdown): each client reconnects after its `retry` with
+ * Last-Event-ID, to this process once it is back or to another one, and misses nothing.
+ */
+export function endStreams(app: FastifyInstance): number {
+  const streams = open.get(app);
+  if (!streams) return 0;
+  const n = streams.size;
+  for (const res of streams) res.end();
+  streams.clear();
+  return n;
 }
 
 /** The id a client resumes from: the Last-Event-ID header, else `?last_event_id=`. */
@@ -38,6 +55,9 @@ export async function serveStream(bus: Bus, request: FastifyRequest, reply: Fast
     'x-accel-buffering': 'no',
   });
   res.write('retry: 2000\n\n');
+  const streams = open.get(request.server) ?? new Set<ServerResponse>();
+  open.set(request.server, streams);
+  streams.add(res);
   let lastSent = options.after;
   let live = false;
   const waiting: StreamEvent[] = [];
@@ -58,6 +78,7 @@ export async function serveStream(bus: Bus, request: FastifyRequest, reply: Fast
   const close = () => {
     if (closed) return;
     closed = true;
+    streams.delete(res);
     clearInterval(heartbeat);
     unsubscribe();
     options.onClose?.();
