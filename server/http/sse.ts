@@ -14,14 +14,15 @@ export interface StreamOptions {
 }
 
 /** The streams each server holds open, to end when it shuts down. */
-const open = new WeakMap<FastifyInstance, Set<ServerResponse>>();
+const open = new WeakMap<object, Set<ServerResponse>>();
 
 /**
  * Ends every stream `app` holds (a shutdown): each client reconnects after its `retry` with
  * Last-Event-ID, to this process once it is back or to another one, and misses nothing.
  */
 export function endStreams(app: FastifyInstance): number {
-  const streams = open.get(app);
+  // Keyed by the HTTP server: a route's Fastify instance is a child of the app's (plugins), its server the same.
+  const streams = open.get(app.server);
   if (!streams) return 0;
   const n = streams.size;
   for (const res of streams) res.end();
@@ -55,8 +56,8 @@ export async function serveStream(bus: Bus, request: FastifyRequest, reply: Fast
     'x-accel-buffering': 'no',
   });
   res.write('retry: 2000\n\n');
-  const streams = open.get(request.server) ?? new Set<ServerResponse>();
-  open.set(request.server, streams);
+  const streams = open.get(request.server.server) ?? new Set<ServerResponse>();
+  open.set(request.server.server, streams);
   streams.add(res);
   let lastSent = options.after;
   let live = false;
