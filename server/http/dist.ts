@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 
 /** How long a browser or CDN may keep a stable entry file (widget.js, chat-widget.js, ...) before asking again (ETag). */
@@ -13,6 +13,8 @@ export function distHeaders(reply: { header(name: string, value: string): unknow
   reply.header('access-control-allow-origin', '*');
   reply.header('cross-origin-resource-policy', 'cross-origin');
   reply.header('x-content-type-options', 'nosniff');
+  // Every file has brotli and gzip variants: caches must key on the encoding asked for.
+  reply.header('vary', 'accept-encoding');
   // Content-hashed chunks never change under their name; the entry files do, at each release.
   const hashed = /[\\/](chunks|lib)[\\/]/.test(file);
   reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : `public, max-age=${ENTRY_MAX_AGE}`);
@@ -31,7 +33,8 @@ export async function serveDist(app: FastifyInstance, root: string): Promise<voi
     cacheControl: false,
     etag: true,
     lastModified: true,
-    setHeaders: (reply, file) => distHeaders(reply as unknown as FastifyReply, file),
+    // @fastify/static 9 hands the raw response (setHeader), not Fastify's reply.
+    setHeaders: (res, file) => distHeaders({ header: (name, value) => res.setHeader(name, value) }, file),
   });
   // A preflight is never needed for a script, but a fetch() of a chunk or the manifest with headers may ask.
   app.options('/dist/*', async (_request, reply) => {
