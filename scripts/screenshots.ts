@@ -68,7 +68,7 @@ const IN_PAGE = `
     el.dispatchEvent(ev);
     return { el, commands };
   };
-  window.__until = async (test, ms = 8000) => {
+  window.__until = async (test, ms = 20000) => {
     for (let t = 0; t < ms; t += 100) { if (test()) return true; await new Promise((r) => setTimeout(r, 100)); }
     console.error('screenshots: a view did not come');
     return false;
