@@ -183,7 +183,8 @@ const views: Record<string, (page: Page) => Promise<void>> = {
       await (window as any).__until(() => el.state.topics.length);
       await commands.startChat(el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => !t.children.length && t.channels.includes('chat')).id);
       el.sendMessage('My payment failed, here is what I see:');
-      await (window as any).__until(() => el.state.chat && el.state.messages[0]?.status === 'sent');
+      // The chat has started once the lifecycle is idle again (an attachment waits for it, as the attach button does).
+      await (window as any).__until(() => el.state.chat && el.state.messages[0]?.status === 'sent' && !el.state.pending.lifecycle);
       const canvas = document.createElement('canvas');
       Object.assign(canvas, { width: 720, height: 450 });
       const g = canvas.getContext('2d')!;
@@ -242,7 +243,7 @@ const views: Record<string, (page: Page) => Promise<void>> = {
       const topic = el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => !t.children.length && t.channels.includes('chat'));
       await commands.startChat(topic.id);
       el.sendMessage('Thanks, that answers it.');
-      await (window as any).__until(() => el.state.chat && el.state.messages.some((m: any) => m.status === 'sent'));
+      await (window as any).__until(() => el.state.chat && el.state.messages.some((m: any) => m.status === 'sent') && !el.state.pending.lifecycle);
       await commands.finishChat();
       await (window as any).__until(() => (window as any).__view('chat-after')?.querySelector('form, button'));
     });
