@@ -59,7 +59,7 @@ if (demo?.created) {
     '',
   );
 } else if (demo) {
-  lines.push(`  demo widget key  ${demo.publicKey}`, `  (its operator key was shown when it was created; a new one: npm run admin -- operator rotate-key ${demo.agentId})`, '');
+  lines.push(`  demo widget key  ${demo.publicKey}`, `  (its operator key was shown when it was created; for a new one, stop the server and run: npm run admin -- operator rotate-key ${demo.agentId})`, '');
 } else if (!workspaces) {
   lines.push(
     '  No workspace yet. Create the first one (it prints its keys once):',

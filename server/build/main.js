@@ -2561,6 +2561,8 @@ function distHeaders(reply, file) {
     reply.header('access-control-allow-origin', '*');
     reply.header('cross-origin-resource-policy', 'cross-origin');
     reply.header('x-content-type-options', 'nosniff');
+    // Every file has brotli and gzip variants: caches must key on the encoding asked for.
+    reply.header('vary', 'accept-encoding');
     // Content-hashed chunks never change under their name; the entry files do, at each release.
     const hashed = /[\\/](chunks|lib)[\\/]/.test(file);
     reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : `public, max-age=${ENTRY_MAX_AGE}`);
@@ -2578,7 +2580,8 @@ async function serveDist(app, root) {
         cacheControl: false,
         etag: true,
         lastModified: true,
-        setHeaders: (reply, file) => distHeaders(reply, file),
+        // @fastify/static 9 hands the raw response (setHeader), not Fastify's reply.
+        setHeaders: (res, file) => distHeaders({ header: (name, value) => res.setHeader(name, value) }, file),
     });
     // A preflight is never needed for a script, but a fetch() of a chunk or the manifest with headers may ask.
     app.options('/dist/*', async (_request, reply) => {
@@ -2732,7 +2735,8 @@ const open$1 = new WeakMap();
  * Last-Event-ID, to this process once it is back or to another one, and misses nothing.
  */
 function endStreams(app) {
-    const streams = open$1.get(app);
+    // Keyed by the HTTP server: a route's Fastify instance is a child of the app's (plugins), its server the same.
+    const streams = open$1.get(app.server);
     if (!streams)
         return 0;
     const n = streams.size;
@@ -2767,8 +2771,8 @@ async function serveStream(bus, request, reply, options) {
         'x-accel-buffering': 'no',
     });
     res.write('retry: 2000\n\n');
-    const streams = open$1.get(request.server) ?? new Set();
-    open$1.set(request.server, streams);
+    const streams = open$1.get(request.server.server) ?? new Set();
+    open$1.set(request.server.server, streams);
     streams.add(res);
     let lastSent = options.after;
     let live = false;
