@@ -959,14 +959,18 @@ class Stream {
             const pending = [];
             const out = await fn(q, (e) => pending.push(e));
             if (pending.length) {
+                const ordered = this.bus.inTransaction;
+                await ordered?.lock(q, pending.map((e) => e.workspace_id));
                 // One planned statement for all of them, in the order emitted (migration 011: stream_append).
                 const rows = await q.query('select * from stream_append($1::jsonb)', [JSON.stringify(pending)]);
                 stored.push(...rows.sort((a, b) => Number(a.id) - Number(b.id)));
+                await ordered?.notify(q, stored);
             }
             return out;
         });
-        for (const e of stored)
-            await this.bus.publish(e);
+        if (!this.bus.inTransaction)
+            for (const e of stored)
+                await this.bus.publish(e);
         return result;
     }
     /** Stores and publishes events that need no other write. */
@@ -4481,6 +4485,8 @@ class LocalBus {
     }
 }
 const CHANNEL = 'chat_widget_events';
+/** The advisory lock class of a workspace's event writers (the key's second half is the workspace id's hash). */
+const EVENT_LOCK = 0x5e7e;
 /**
  * Several processes on one PostgreSQL: NOTIFY carries the event's id (a
  * payload stays far under NOTIFY's 8 kB limit), each process LISTENs and
@@ -4509,6 +4515,19 @@ async function pgBus(db) {
     return {
         async publish(event) {
             await db.query('select pg_notify($1, $2)', [CHANNEL, String(event.id)]);
+        },
+        inTransaction: {
+            // One writer of a workspace's events at a time, from its first event id until its commit: ids are
+            // taken in commit order. Held only for the end of a write (events are stored last), released at commit.
+            async lock(q, workspaceIds) {
+                for (const id of [...new Set(workspaceIds)].sort())
+                    await q.query('select pg_advisory_xact_lock($1, hashtext($2))', [EVENT_LOCK, id]);
+            },
+            // Notified in the transaction: PostgreSQL delivers notifications in commit order, so in id order.
+            async notify(q, events) {
+                for (const e of events)
+                    await q.query('select pg_notify($1, $2)', [CHANNEL, String(e.id)]);
+            },
         },
         subscribe: (fn) => local.subscribe(fn),
         async close() {

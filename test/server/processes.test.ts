@@ -224,6 +224,34 @@ describe('several server processes on one PostgreSQL', { skip: databaseUrl ? fal
     console.log(`# processes: resume with Last-Event-ID on process 2 replayed ${G} missed replies in ${ms(resumeMs)} (to "ready")`);
   });
 
+  it('replies posted concurrently on all three processes reach a stream on process 1, each once, in id order; a resume on process 2 replays the same', async () => {
+    const v = await visitor(p1.base, ws.publicKey);
+    const first = await call(p1.base, 'POST', '/api/widget/messages', { token: v.session.token, body: { client_id: uuid(), content: 'Busy conversation' } });
+    const conversation = first.body.message.conversation_id as string;
+    const stream = await openSse(`${p1.base}/api/widget/stream`, { authorization: `Bearer ${v.session.token}` });
+    const ready = await stream.next('ready');
+    const C = 60;
+    const began = performance.now();
+    const posted = await Promise.all(Array.from({ length: C }, (_, i) => op(procs[i % 3]!.base, 'POST', `/conversations/${conversation}/messages`, { content: `busy ${i}` })));
+    assert.deepEqual(posted.filter((r) => r.status !== 201).map((r) => r.body), []);
+    const deadline = Date.now() + 10_000;
+    while (replies(stream.events).length < C && Date.now() < deadline) await stream.next('message', Math.max(1, deadline - Date.now())).catch(() => undefined);
+    const tookMs = performance.now() - began;
+    await sleep(300);
+    const live = replies(stream.events);
+    stream.close();
+    const want = posted.map((r) => r.body.message.content as string).sort();
+    assert.deepEqual(live.map((e) => e.data.message.content as string).sort(), want, `live: ${live.length} of ${C}`);
+    const ids = live.map((e) => Number(e.id));
+    assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+    console.log(`# processes: ${C} replies posted at once across 3 processes all reached a stream on process 1 in ${ms(tookMs)}`);
+
+    const resumed = await openSse(`${p2.base}/api/widget/stream`, { authorization: `Bearer ${v.session.token}`, 'last-event-id': String(ready.data.cursor) });
+    await resumed.next('ready');
+    assert.deepEqual(replies(resumed.events).map((e) => Number(e.id)), ids);
+    resumed.close();
+  });
+
   it('a stream through the round-robin proxy is streamed through (no buffering)', async () => {
     const v = await visitor(proxy!.base, ws.publicKey);
     const first = await sendWithRetry(proxy!.base, v.session.token, uuid(), 'Hello through the proxy');
