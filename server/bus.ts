@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Db, Row } from './db/db.js';
+import type { Db, Queryable, Row } from './db/db.js';
 
 /** One realtime event, as stored in `stream_events`. */
 export interface StreamEvent {
@@ -17,6 +17,15 @@ export interface StreamEvent {
 /** Fans stored events out to the streams of every server process. */
 export interface Bus {
   publish(event: StreamEvent): Promise<void>;
+  /**
+   * Several processes: the write's transaction goes through these, so that event ids follow commit order
+   * (a stream sends only ids above the last it sent, so an id committed after a higher one would be lost).
+   * `lock` runs before the events are stored, `notify` after; `publish` is then not called.
+   */
+  inTransaction?: {
+    lock(q: Queryable, workspaceIds: string[]): Promise<void>;
+    notify(q: Queryable, events: StreamEvent[]): Promise<void>;
+  };
   subscribe(listener: (event: StreamEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -37,6 +46,8 @@ export class LocalBus implements Bus {
 }
 
 const CHANNEL = 'chat_widget_events';
+/** The advisory lock class of a workspace's event writers (the key's second half is the workspace id's hash). */
+const EVENT_LOCK = 0x5e7e;
 
 /**
  * Several processes on one PostgreSQL: NOTIFY carries the event's id (a
@@ -64,6 +75,17 @@ export async function pgBus(db: Db): Promise<Bus> {
   return {
     async publish(event) {
       await db.query('select pg_notify($1, $2)', [CHANNEL, String(event.id)]);
+    },
+    inTransaction: {
+      // One writer of a workspace's events at a time, from its first event id until its commit: ids are
+      // taken in commit order. Held only for the end of a write (events are stored last), released at commit.
+      async lock(q, workspaceIds) {
+        for (const id of [...new Set(workspaceIds)].sort()) await q.query('select pg_advisory_xact_lock($1, hashtext($2))', [EVENT_LOCK, id]);
+      },
+      // Notified in the transaction: PostgreSQL delivers notifications in commit order, so in id order.
+      async notify(q, events) {
+        for (const e of events) await q.query('select pg_notify($1, $2)', [CHANNEL, String(e.id)]);
+      },
     },
     subscribe: (fn) => local.subscribe(fn),
     async close() {

@@ -61,13 +61,16 @@ export class Stream {
       const pending: NewEvent[] = [];
       const out = await fn(q, (e) => pending.push(e));
       if (pending.length) {
+        const ordered = this.bus.inTransaction;
+        await ordered?.lock(q, pending.map((e) => e.workspace_id));
         // One planned statement for all of them, in the order emitted (migration 011: stream_append).
         const rows = await q.query<StreamEvent>('select * from stream_append($1::jsonb)', [JSON.stringify(pending)]);
         stored.push(...rows.sort((a, b) => Number(a.id) - Number(b.id)));
+        await ordered?.notify(q, stored);
       }
       return out;
     });
-    for (const e of stored) await this.bus.publish(e);
+    if (!this.bus.inTransaction) for (const e of stored) await this.bus.publish(e);
     return result;
   }
 
