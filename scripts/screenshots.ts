@@ -73,6 +73,15 @@ const IN_PAGE = `
     console.error('screenshots: a view did not come');
     return false;
   };
+  // A chat on the first topic that offers one, started by the visitor's first message; resolves once it is idle.
+  window.__chatOnTopic = async (el, commands, text) => {
+    el.show();
+    await window.__until(() => el.state.topics.length);
+    const leaves = (list) => list.flatMap((t) => (t.children.length ? leaves(t.children) : [t]));
+    await commands.startChat(leaves(el.state.topics).find((t) => t.channels.includes('chat')).id);
+    el.sendMessage(text);
+    await window.__until(() => el.state.chat && el.state.messages.some((m) => m.status === 'sent') && !el.state.pending.lifecycle);
+  };
   window.__panel = () => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot;
   window.__view = (tag) => window.__panel()?.querySelector(tag)?.shadowRoot;
 `;
@@ -179,12 +188,7 @@ const views: Record<string, (page: Page) => Promise<void>> = {
   image: async (page) => {
     await page.evaluate(async () => {
       const { el, commands } = await (window as any).__widget();
-      el.show();
-      await (window as any).__until(() => el.state.topics.length);
-      await commands.startChat(el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => !t.children.length && t.channels.includes('chat')).id);
-      el.sendMessage('My payment failed, here is what I see:');
-      // The chat has started once the lifecycle is idle again (an attachment waits for it, as the attach button does).
-      await (window as any).__until(() => el.state.chat && el.state.messages[0]?.status === 'sent' && !el.state.pending.lifecycle);
+      await (window as any).__chatOnTopic(el, commands, 'My payment failed, here is what I see:');
       const canvas = document.createElement('canvas');
       Object.assign(canvas, { width: 720, height: 450 });
       const g = canvas.getContext('2d')!;
@@ -237,13 +241,8 @@ const views: Record<string, (page: Page) => Promise<void>> = {
   'after-chat': async (page) => {
     await page.evaluate(async () => {
       const { el, commands } = await (window as any).__widget();
-      el.show();
       // A chat on a topic (the lifecycle's chat), a message in it, then the visitor ends it.
-      await (window as any).__until(() => el.state.topics.length);
-      const topic = el.state.topics.flatMap((t: any) => [t, ...t.children]).find((t: any) => !t.children.length && t.channels.includes('chat'));
-      await commands.startChat(topic.id);
-      el.sendMessage('Thanks, that answers it.');
-      await (window as any).__until(() => el.state.chat && el.state.messages.some((m: any) => m.status === 'sent') && !el.state.pending.lifecycle);
+      await (window as any).__chatOnTopic(el, commands, 'Thanks, that answers it.');
       await commands.finishChat();
       await (window as any).__until(() => (window as any).__view('chat-after')?.querySelector('form, button'));
     });

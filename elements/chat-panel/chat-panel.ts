@@ -2,7 +2,7 @@ import { LitElement, html, nothing, svg } from 'lit';
 import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { localized, msg, str } from '@lit/localize';
-import type { ChatMessage, WidgetState } from '../../src/state/types.js';
+import { leafTopics, type ChatMessage, type WidgetState } from '../../src/state/types.js';
 import { linkify } from '../../src/linkify.js';
 import { format, type Block, type Inline } from '../../src/format.js';
 import { WidgetContext } from '../shared/widget-context.js';
@@ -352,14 +352,7 @@ export class ChatPanel extends LitElement {
 
   /** The topic picked, whose chat starts with the first message: it can still be changed. */
   #picked(s: WidgetState) {
-    const find = (list: WidgetState['topics']): string | undefined => {
-      for (const t of list) {
-        const name = t.id === s.topic ? t.name : find(t.children);
-        if (name) return name;
-      }
-      return undefined;
-    };
-    return html`<p class="picked"><span dir="auto">${find(s.topics)}</span>
+    return html`<p class="picked"><span dir="auto">${leafTopics(s.topics).find((t) => t.id === s.topic)?.name}</span>
       <button class="text-button" type="button" @click=${() => this.#context.commands?.setView('topics')}>${msg('Change topic')}</button></p>`;
   }
 

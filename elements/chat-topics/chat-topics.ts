@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, svg } from 'lit';
 import { localized, msg, str } from '@lit/localize';
-import type { Topic, WidgetState } from '../../src/state/types.js';
+import { leafTopics, type Topic, type WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
@@ -101,7 +101,7 @@ export class ChatTopics extends LitElement {
 
   #email(s: WidgetState) {
     const sent = s.notice?.kind === 'info' && s.notice.text === 'email-sent';
-    const topics = flatten(s.topics).filter((t) => t.channels.includes('email') || t.channels.includes('chat'));
+    const topics = leafTopics(s.topics).filter((t) => t.channels.includes('email') || t.channels.includes('chat'));
     return html`
       <h3>${msg('Leave us a message')}</h3>
       ${s.afterHours ? html`<p>${s.afterHours}</p>` : nothing}
@@ -138,10 +138,6 @@ export class ChatTopics extends LitElement {
 
 /** A picture that does not load (blocked by the page's policy, gone) leaves the initials under it. */
 const hide = (event: Event) => ((event.target as HTMLElement).hidden = true);
-
-function flatten(topics: readonly Topic[]): Topic[] {
-  return topics.flatMap((t) => (t.children.length ? flatten(t.children) : [t]));
-}
 
 if (!customElements.get('chat-topics')) customElements.define('chat-topics', ChatTopics);
 

@@ -14,6 +14,9 @@ export interface Topic {
   readonly children: readonly Topic[];
 }
 
+/** The topics a visitor can pick (the leaves of the tree), in order. */
+export const leafTopics = (topics: readonly Topic[]): Topic[] => topics.flatMap((t) => (t.children.length ? leafTopics(t.children) : [t]));
+
 export interface SurveyQuestion {
   readonly id: number;
   readonly type: 'rating' | 'choice' | 'text';

@@ -46,6 +46,7 @@ describe('POST /api/widget/sessions', () => {
       assert.equal(bad.status, 400, JSON.stringify(body));
       assert.equal(typeof bad.body.error.message, 'string');
     }
+    assert.deepEqual((await start()).body.team, [{ name: 'Ada Lovelace', avatar_url: 'https://cdn.example/ada.png' }], 'nothing of a refused change was stored');
     const cleared = await call(server.base, 'PATCH', '/api/agent/me', { token: ws.operatorKey, body: { avatar_url: null } });
     assert.deepEqual({ ...cleared.body.agent, id: undefined }, { id: undefined, name: 'Ada Lovelace', avatar_url: null });
   });
