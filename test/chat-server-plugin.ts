@@ -11,6 +11,8 @@
  * - `stop` / `start`: takes the server down and brings it back on the same port, data kept
  * - `agent`: calls the operator API from Node: {method, path, body, key} -> {status, body}
  * - `origin`: the server's origin (where dist/ and the API are)
+ * - `history`: stores `n` more messages in a conversation at once ("message 2" ... "message n", the
+ *   visitor's and an agent's by turns, a second apart up to now): a long history without sending each
  * - `cdn`: a plain static host on a third origin serving a copy of dist/ with only the headers
  *   README asks of a CDN (no compression, no server code): answers its origin
  */
@@ -26,7 +28,9 @@ import { openDb, type Db } from '../server/db/db.js';
 import { createWorkspace, seedDemoContent } from '../server/seed.js';
 
 interface Payload {
-  action: 'workspace' | 'stop' | 'start' | 'agent' | 'origin' | 'cdn';
+  action: 'workspace' | 'stop' | 'start' | 'agent' | 'origin' | 'cdn' | 'history';
+  conversation?: string;
+  n?: number;
   method?: string;
   path?: string;
   body?: unknown;
@@ -81,6 +85,19 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
           const ws = await createWorkspace(db!, { requireVerification: payload.requireVerification ?? false });
           if (payload.demo) await seedDemoContent(db!, ws.workspaceId);
           return { api: `http://127.0.0.1:${port}/api/widget`, ...ws };
+        }
+        case 'history': {
+          await ensure();
+          await db!.query(
+            `insert into messages (id, workspace_id, conversation_id, author, author_name, content, created_at)
+             select 'msg_h' || substr(c.id, 5) || '_' || i, c.workspace_id, c.id, case when i % 2 = 0 then 'agent' else 'visitor' end,
+                    case when i % 2 = 0 then 'Ben' end, 'message ' || i, now() - ($2::int - i) * interval '1 second'
+             from conversations c, generate_series(2, $2::int) as i where c.id = $1`,
+            [payload.conversation, payload.n],
+          );
+          // What was there before comes first in time too.
+          await db!.query(`update messages set created_at = now() - ($2::int + 1) * interval '1 second' where conversation_id = $1 and id not like 'msg\\_h%'`, [payload.conversation, payload.n]);
+          return true;
         }
         case 'origin':
           await ensure();

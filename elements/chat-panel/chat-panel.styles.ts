@@ -313,6 +313,10 @@ export const panelStyles = css`
   }
   .earlier {
     align-self: center;
+    /* One height whatever its words (the ellipsis may come from another font): the list does not move when it says it is loading. */
+    line-height: 20px;
+    block-size: 34px;
+    white-space: nowrap;
   }
   .escalate {
     display: block;

@@ -102,8 +102,6 @@ export class ChatPanel extends LitElement {
   /** "End chat" was pressed: the panel asks first (ending cannot be undone). */
   @state() private confirmingEnd = false;
 
-  #time?: Intl.DateTimeFormat;
-  #timeLocale?: string;
 
   /** Moves focus to the message field. */
   focusComposer(): void {
@@ -137,33 +135,59 @@ export class ChatPanel extends LitElement {
   }
 
   #shownMessages?: WidgetState['messages'];
-  #keepFromBottom: number | null = null;
+  /** More of the loaded messages were brought into the DOM (above). */
+  #grew = false;
+  #shownLoading?: boolean;
+  /** The list's distance from its bottom before an update that brings older messages in above. */
+  #fromBottom: number | null = null;
 
-  /** Brings the previous page of messages in, keeping what the visitor looks at in place. */
+  /**
+   * Brings earlier messages in: those already loaded that are not in the DOM yet, else the
+   * server's page before the oldest loaded. What the visitor looks at stays in place.
+   */
   #showEarlier = () => {
-    const log = this.renderRoot.querySelector('[part="messages"]');
-    if (log) this.#keepFromBottom = log.scrollHeight - log.scrollTop;
-    this.#window += PAGE;
-    this.requestUpdate();
+    const s = this.#context.state;
+    if (!s) return;
+    if (s.messages.length > this.#window) {
+      this.#window += PAGE;
+      this.#grew = true;
+      this.requestUpdate();
+    } else if (s.earlier && !s.loadingEarlier) {
+      // The page that comes is shown whole.
+      this.#window = s.messages.length + MAX_PAGE;
+      void this.#context.commands?.loadEarlier();
+    }
   };
+
+  protected override willUpdate(): void {
+    // Read only when the list changes (reading it lays the page out).
+    const s = this.#context.state;
+    const changes = s && (s.messages !== this.#shownMessages || s.loadingEarlier !== this.#shownLoading || this.#grew);
+    const log = changes ? this.renderRoot.querySelector<HTMLElement>('[part="messages"]') : null;
+    this.#fromBottom = log ? log.scrollHeight - log.scrollTop : null;
+  }
 
   protected override updated(): void {
     const log = this.renderRoot.querySelector<HTMLElement>('[part="messages"]');
     const messages = this.#context.state?.messages;
-    if (log && this.#keepFromBottom !== null) {
-      log.scrollTop = log.scrollHeight - this.#keepFromBottom;
-      this.#keepFromBottom = null;
-    } else if (messages && messages !== this.#shownMessages) {
-      log?.scrollTo({ top: log.scrollHeight });
-    }
+    const before = this.#shownMessages;
+    const key = (m?: { id: string; clientId?: string }) => m && (m.clientId ?? m.id);
+    // Older messages came in above (a page from the server, or more of those loaded): the list keeps
+    // its distance from the bottom. New messages, or another conversation: the list shows its end.
+    const grewAbove = log && this.#fromBottom !== null && (messages === before || (!!before?.length && key(messages?.at(-1)) === key(before.at(-1)) && messages!.length > before.length));
+    if (grewAbove) log.scrollTop = log.scrollHeight - this.#fromBottom!;
+    else if (messages && messages !== before) log?.scrollTo({ top: log.scrollHeight });
+    this.#grew = false;
     this.#shownMessages = messages;
-    // Reaching the top of the list brings earlier messages in.
+    this.#shownLoading = this.#context.state?.loadingEarlier;
+    // The top of the list in view (or nearly) brings earlier messages in, without a click: the
+    // observer says so as soon as it watches, so a list still short of the top keeps coming.
     const earlier = this.renderRoot.querySelector('.earlier');
     this.#earlierObserver?.disconnect();
     if (earlier && log) {
       this.#earlierObserver = new IntersectionObserver((entries) => {
-        if (entries.some((e) => e.isIntersecting) && log.scrollTop > 0) this.#showEarlier();
-      }, { root: log });
+        if (entries.some((e) => e.isIntersecting) && log.scrollHeight > log.clientHeight) this.#showEarlier();
+      }, { root: log, rootMargin: '400px 0px 0px 0px' });
       this.#earlierObserver.observe(earlier);
     }
   }
@@ -341,8 +365,10 @@ export class ChatPanel extends LitElement {
       <div part="messages" role="log" aria-live="polite" aria-label=${msg('Messages')} tabindex="0">
         ${s.topic !== null && !s.chat ? this.#picked(s) : nothing}
         ${s.messages.length === 0 ? html`<p class="empty">${msg('Ask us anything. We are here to help.')}</p>` : nothing}
-        ${hidden
-          ? html`<button class="text-button earlier" type="button" @click=${this.#showEarlier}>${msg(str`Show ${Math.min(PAGE, hidden)} earlier messages`)}</button>`
+        ${hidden || s.earlier
+          ? html`<button class="text-button earlier" type="button" aria-disabled=${s.loadingEarlier ? 'true' : 'false'} @click=${this.#showEarlier}>
+              ${s.loadingEarlier ? msg('Loading earlier messages…') : msg('Show earlier messages')}
+            </button>`
           : nothing}
         ${repeat(shown, (m) => m.clientId ?? m.id, (m, i) => this.#message(m, s.locale, continues(shown[i - 1], m)))}
       </div>
@@ -411,12 +437,8 @@ export class ChatPanel extends LitElement {
   }
 
   #formatTime(iso: string, locale: string): string {
-    if (!this.#time || this.#timeLocale !== locale) {
-      this.#time = new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' });
-      this.#timeLocale = locale;
-    }
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? '' : this.#time.format(date);
+    return Number.isNaN(date.getTime()) ? '' : timeOfDay(locale).format(date);
   }
 
   #composer(s: WidgetState) {
@@ -501,6 +523,21 @@ function firstControl(root: ParentNode): HTMLElement | null {
 
 /** Messages brought into the DOM at a time. */
 const PAGE = 50;
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/**
+ * The messages' time of day in the widget's language, one formatter per language. The browser
+ * loads a language's data on its first formatter (tens of milliseconds): `prepareTimes` has it
+ * done in idle time, before the visitor opens the panel.
+ */
+const timeOfDay = (locale: string): Intl.DateTimeFormat => {
+  let format = timeFormats.get(locale);
+  if (!format) timeFormats.set(locale, (format = new Intl.DateTimeFormat(locale || undefined, { hour: 'numeric', minute: '2-digit' })));
+  return format;
+};
+export const prepareTimes = (locale: string): void => void timeOfDay(locale).format(0);
+/** The most a page from the server brings (all of it is shown). */
+const MAX_PAGE = 200;
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;

@@ -26,7 +26,7 @@ import { widgetStyles } from './chat-widget.styles.js';
  * launcher: on the visitor's first sign of intent (hover, focus, open) or when
  * the browser is idle. `<chat-panel>` upgrades when it arrives.
  */
-let panelModule: Promise<unknown> | null = null;
+let panelModule: Promise<typeof import('../chat-panel/chat-panel.js')> | null = null;
 const loadPanel = () => (panelModule ??= import('../chat-panel/chat-panel.js'));
 /** The home (topics, the team's greeting): fetched as soon as the workspace turns out to have topics, before the panel opens. */
 let homeModule: Promise<unknown> | null = null;
@@ -306,10 +306,15 @@ export class ChatWidget extends LitElement {
     this.#viewport.follow(next.open);
     this.#focus.stateChanged(next, prev);
     if (next.topics.length && !prev.topics.length) void loadHome();
+    // A sound for an operator's new message, unless muted or already in view: once, for the newest
+    // that came after the others (not for a history loading, nor for an earlier page coming in above).
+    const newest = next.messages.at(-1);
+    let sound = !!prev.messages.length && newest !== prev.messages.at(-1) && !next.muted && (!next.open || document.hidden);
     for (const [name, detail] of eventsBetween(prev, next)) {
       emit(this, name, detail as never);
-      // A sound for an operator's new message, unless muted or already in view.
-      if (name === 'chat-message-received' && !next.muted && !(detail as { message: ChatMessage }).message.local && (!next.open || document.hidden)) {
+      const message = (detail as { message?: ChatMessage }).message;
+      if (sound && name === 'chat-message-received' && message && message === newest && !message.local) {
+        sound = false;
         chime();
       }
     }
@@ -318,11 +323,13 @@ export class ChatWidget extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     void this.updateComplete.then(() => this.#connectServer());
-    // The first sign of intent brings the panel's code in; else the browser's idle time does.
-    this.addEventListener('pointerenter', loadPanel, { once: true });
-    this.addEventListener('focusin', loadPanel, { once: true });
-    if (this.#store.state.open || this.embedded) void loadPanel();
-    else whenIdle(() => void loadPanel());
+    // The first sign of intent brings the panel's code in; else the browser's idle time does. Then,
+    // when idle, what its first paint would wait for (the language's data for times of day).
+    const prepare = () => void loadPanel().then((m) => whenIdle(() => m.prepareTimes(this.#store.state.locale)));
+    this.addEventListener('pointerenter', prepare, { once: true });
+    this.addEventListener('focusin', prepare, { once: true });
+    if (this.#store.state.open || this.embedded) prepare();
+    else whenIdle(prepare);
   }
 
   override disconnectedCallback(): void {

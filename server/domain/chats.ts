@@ -1,5 +1,6 @@
 import type { Row } from '../db/db.js';
 import { HttpError } from '../http/errors.js';
+import type { Page } from '../http/schemas.js';
 import type { ChatStatus } from '../../src/protocol/chat.js';
 import type { Company } from './company.js';
 import type { Content } from './content.js';
@@ -84,10 +85,10 @@ export class Chats {
     return this.says(session, c.id, file.name, `file-${file.id}`, file.id);
   }
 
-  /** The messages of a chat the visitor may see. */
-  async history(session: Session, chatId: string) {
+  /** A page of the messages of a chat the visitor may see. */
+  async history(session: Session, chatId: string, page: Page) {
     const c = await this.conversations.ofVisitor(session, chatId);
-    return this.messages.of(c.id, { after: 0, limit: 5000, internal: false });
+    return this.messages.page(c.id, page, false);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Db, Queryable, Row } from '../db/db.js';
 import { HttpError } from '../http/errors.js';
+import type { Page } from '../http/schemas.js';
 import type { Conversations } from './conversations.js';
 import { newId } from './ids.js';
 import type { Session } from './sessions.js';
@@ -16,6 +17,14 @@ interface NewMessage {
   client_id?: string;
   session_id?: string;
   file_id?: string | null;
+}
+
+/** A page of messages and where the pages beside it start. */
+export interface MessagePage {
+  messages: Row[];
+  cursor: string;
+  earlier: string | null;
+  later: string | null;
 }
 
 /** Messages of conversations: every author's, the history each side reads, read cursors and typing. */
@@ -48,13 +57,49 @@ export class Messages {
     });
   }
 
-  async visitorHistory(session: Session, after: number, limit: number): Promise<Row[]> {
+  /** A page of the visitor's current conversation (empty without one). */
+  async visitorHistory(session: Session, page: Page): Promise<MessagePage> {
     const conversation = await this.conversations.current(session);
-    if (!conversation) return [];
-    return this.of(conversation.id, { after, limit, internal: false });
+    if (!conversation) return { messages: [], cursor: String(page.after ?? 0), earlier: null, later: null };
+    return this.page(conversation.id, page, false);
   }
 
-  /** Messages of a conversation in the shape of `chat_message_json` (migration 003); notes only for operators. */
+  /**
+   * A page of a conversation's messages, in order, in the shape of `chat_message_json` (migration 003);
+   * notes only for operators. The newest `limit` unless `before` or `after` a position; says where the
+   * next older and newer pages start (null: there is none). One more row than asked tells whether there is.
+   */
+  async page(conversationId: string, page: Page, internal: boolean): Promise<MessagePage> {
+    const visible = internal ? '' : 'and not m.internal';
+    const forward = page.after !== undefined;
+    const bound = forward ? `and m.seq > ${Number(page.after)}` : page.before !== undefined ? `and m.seq < ${Number(page.before)}` : '';
+    const rows = await this.db.query<{ seq: string | number; m: Row }>(
+      `select m.seq, chat_message_json(m) as m from messages m where m.conversation_id = $1 ${visible} ${bound}
+       order by m.seq ${forward ? 'asc' : 'desc'} limit $2`,
+      [conversationId, page.limit + 1],
+    );
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    if (!forward) rows.reverse();
+    const first = rows[0];
+    const last = rows.at(-1);
+    // Past the end the page asked for: one row more said so; on the other side, one query asks.
+    const earlier = first && (forward ? page.after! > 0 && (await this.#any(conversationId, visible, `m.seq < ${Number(first.seq)}`)) : more);
+    const later = last && (forward ? more : page.before !== undefined && (await this.#any(conversationId, visible, `m.seq > ${Number(last.seq)}`)));
+    return {
+      messages: rows.map((r) => r.m),
+      cursor: String(last?.seq ?? page.after ?? 0),
+      earlier: earlier ? String(first.seq) : null,
+      later: later ? String(last.seq) : null,
+    };
+  }
+
+  async #any(conversationId: string, visible: string, where: string): Promise<boolean> {
+    const [row] = await this.db.query(`select exists (select 1 from messages m where m.conversation_id = $1 ${visible} and ${where}) as x`, [conversationId]);
+    return !!row?.['x'];
+  }
+
+  /** Every message of a conversation, in order (what a transcript or an export needs, never a route). */
   async of(conversationId: string, options: { after: number; limit: number; internal: boolean }): Promise<Row[]> {
     const rows = await this.db.query<{ m: Row }>(
       `select chat_message_json(m) as m from messages m where m.conversation_id = $1 and m.seq > $2 ${options.internal ? '' : 'and not m.internal'} order by m.seq limit $3`,
@@ -63,9 +108,9 @@ export class Messages {
     return rows.map((r) => r.m);
   }
 
-  async operatorHistory(workspaceId: string, id: string, after: number, limit: number): Promise<Row[]> {
+  async operatorHistory(workspaceId: string, id: string, page: Page): Promise<MessagePage> {
     await this.conversations.byId(workspaceId, id);
-    return this.of(id, { after, limit, internal: true });
+    return this.page(id, page, true);
   }
 
   async unreadForVisitor(session: Session): Promise<number> {

@@ -1,3 +1,4 @@
+import { HttpError } from './errors.js';
 import { MAX_MESSAGE_LENGTH } from '../../src/protocol/limits.js';
 /** JSON schemas of the public boundary. Response schemas decide what leaves: a field not named here is never sent. */
 
@@ -80,6 +81,42 @@ export const MAX_CONTENT = MAX_MESSAGE_LENGTH;
 export const content = { type: 'string', minLength: 1, maxLength: MAX_CONTENT } as const;
 export const clientId = { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
 export const cursor = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+
+/**
+ * A page of a conversation's messages: the newest `limit` by default, those before or after a
+ * cursor (a message's position, as the previous page's `earlier` or `cursor` said).
+ */
+export const MAX_PAGE = 200;
+export const DEFAULT_PAGE = 50;
+export const pageQuery = { before: cursor, after: cursor, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } as const;
+/** What a page answers beside its messages. */
+export const pageAnswer = {
+  /** The position of the last message (the `after` of the next newer page; the one asked for when empty). */
+  cursor: { type: 'string' },
+  /** The `before` of the next older page; null: this page starts at the conversation's first message. */
+  earlier: { type: ['string', 'null'] },
+  /** The `after` of the next newer page; null: this page ends at the newest message. */
+  later: { type: ['string', 'null'] },
+} as const;
+
+export type PageParams = { before?: string; after?: string; limit?: string };
+
+export interface Page {
+  before?: number;
+  after?: number;
+  limit: number;
+}
+
+/**
+ * The page a query asks for. A limit over the maximum gets the maximum (widgets of earlier versions
+ * ask for 500 and page on); 0, or both directions at once, are a 400 that says so.
+ */
+export function pageOf(q: PageParams): Page {
+  const limit = Math.min(q.limit === undefined ? DEFAULT_PAGE : Number(q.limit), MAX_PAGE);
+  if (limit < 1) throw new HttpError(400, 'invalid_request', `querystring/limit must be at least 1, got ${q.limit}`);
+  if (q.before !== undefined && q.after !== undefined) throw new HttpError(400, 'invalid_request', 'querystring: before and after cannot be used together');
+  return { limit, ...(q.before !== undefined ? { before: Number(q.before) } : {}), ...(q.after !== undefined ? { after: Number(q.after) } : {}) };
+}
 
 /** Opening hours: {"mon": [["09:00", "17:00"]], ...} in the workspace's time zone. */
 export const openingHours = {

@@ -4,7 +4,7 @@ import type { Services } from '../app.js';
 import type { FormField } from '../domain/tickets.js';
 import { operatorAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
-import { agentContact, agentMessage, content, conversationSummary, cursor, idParams, openingHours } from '../http/schemas.js';
+import { agentContact, agentMessage, content, conversationSummary, cursor, idParams, openingHours, pageAnswer, pageOf, pageQuery, type PageParams } from '../http/schemas.js';
 import { lastEventId, serveStream } from '../http/sse.js';
 import { sendFile } from './sdk.js';
 import { schedulingAgentRoutes } from './scheduling.js';
@@ -106,14 +106,10 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
   app.get('/conversations/:id/messages', {
     schema: {
       params: idParams,
-      querystring: { type: 'object', additionalProperties: false, properties: { after: cursor, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, key: { type: 'string' } } },
-      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: agentMessage } } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, key: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: agentMessage }, ...pageAnswer } } },
     },
-    handler: async (request) => {
-      const q = request.query as { after?: string; limit?: string };
-      const limit = Math.min(Number(q.limit ?? 500) || 500, 1000);
-      return { messages: await messages.operatorHistory(request.operator!.workspaceId, (request.params as { id: string }).id, Number(q.after ?? 0), limit) };
-    },
+    handler: (request) => messages.operatorHistory(request.operator!.workspaceId, (request.params as { id: string }).id, pageOf(request.query as PageParams)),
   });
 
   app.post('/conversations/:id/messages', {

@@ -6,7 +6,7 @@ import type { Authenticate } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { checkUpload } from '../http/input.js';
 import { perMinute } from '../http/rate-limits.js';
-import { clientId, content, idParams, lang, langQuery, menuId, widgetMessage } from '../http/schemas.js';
+import { clientId, content, idParams, lang, langQuery, menuId, pageAnswer, pageOf, pageQuery, widgetMessage, type PageParams } from '../http/schemas.js';
 
 /** The headless SDK's routes, in the widget scope (same authentication, CORS and boundary). */
 export interface SdkRouteOptions {
@@ -172,8 +172,12 @@ export async function sdkRoutes(app: FastifyInstance, { services, authenticate }
 
   app.get('/chats/:id/messages', {
     preHandler: authenticate,
-    schema: { params: idParams, querystring: { type: 'object', properties: { token: { type: 'string' } } }, response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage } } } } },
-    handler: async (request) => ({ messages: await chats.history(visitor(request).session, (request.params as { id: string }).id) }),
+    schema: {
+      params: idParams,
+      querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, token: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage }, ...pageAnswer } } },
+    },
+    handler: (request) => chats.history(visitor(request).session, (request.params as { id: string }).id, pageOf(request.query as PageParams)),
   });
 
   app.post('/chats/:id/messages', {

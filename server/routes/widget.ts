@@ -8,7 +8,7 @@ import { visitorAuth } from '../http/auth.js';
 import { HttpError } from '../http/errors.js';
 import { refuseOrigin } from '../http/origins.js';
 import { perMinute, perSessionPerMinute } from '../http/rate-limits.js';
-import { clientId, content, cursor, widgetContact, widgetMessage } from '../http/schemas.js';
+import { clientId, content, cursor, pageAnswer, pageOf, pageQuery, widgetContact, widgetMessage, type PageParams } from '../http/schemas.js';
 import { lastEventId, serveStream } from '../http/sse.js';
 import type { VisitorStreamEvent } from '../../src/protocol/stream.js';
 import { sdkRoutes } from './sdk.js';
@@ -177,15 +177,10 @@ export async function widgetRoutes(app: FastifyInstance, { services, messagesPer
   app.get('/messages', {
     preHandler: authenticate,
     schema: {
-      querystring: { type: 'object', additionalProperties: false, properties: { after: cursor, limit: { type: 'string', pattern: '^[0-9]{1,4}$' }, token: { type: 'string' } } },
-      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage }, cursor: { type: 'string' } } } },
+      querystring: { type: 'object', additionalProperties: false, properties: { ...pageQuery, token: { type: 'string' } } },
+      response: { 200: { type: 'object', properties: { messages: { type: 'array', items: widgetMessage }, ...pageAnswer } } },
     },
-    handler: async (request) => {
-      const q = request.query as { after?: string; limit?: string };
-      const limit = Math.min(Math.max(Number(q.limit ?? 200), 1), 1000);
-      const rows = await messages.visitorHistory(request.visitor!.session, Number(q.after ?? 0), limit);
-      return { messages: rows, cursor: String(rows.at(-1)?.seq ?? q.after ?? 0) };
-    },
+    handler: (request) => messages.visitorHistory(request.visitor!.session, pageOf(request.query as PageParams)),
   });
 
   app.post('/messages', {

@@ -16,10 +16,12 @@ import { outboxMessage, OutboxSender } from './outbox.js';
 import { Realtime } from './realtime.js';
 import { Session, type Identity } from './session.js';
 import type { ChatClientEvents, ChatClientOptions, ChatMessage, ConnectionState } from './types.js';
+import type { MessagePage } from './api/chats.js';
 import type { ArticleSummary, Call, CallRequest, Chat, ChatRequest, ClientContact, EmailRequest, MenuItem, TicketForm } from './wire.js';
 
 export { ChatError } from './http.js';
 export type { ChatClientEvents, ChatClientOptions } from './types.js';
+export type { MessagePage } from './api/chats.js';
 export type { ArticleSummary, Call, CallRequest, Chat, ChatRequest, ClientContact, EmailRequest, MenuItem, TicketForm } from './wire.js';
 
 export class ChatClient {
@@ -132,9 +134,18 @@ export class ChatClient {
 
   // ---- messages ----
 
-  /** Every message of the current conversation that the visitor may see, oldest first. */
+  /** Every message of the current conversation that the visitor may see, oldest first (page by page, newest back). */
   fetchMessages(): Promise<ChatMessage[]> {
     return chats.fetchMessages(this.#core);
+  }
+
+  /**
+   * One page of the current conversation, oldest first: the newest `limit` (50 by default, at most 200),
+   * or those `before` (or `after`) a cursor that an earlier page or `chat.history` gave. `earlier` and
+   * `later` are the cursors of the pages beside it, null at either end.
+   */
+  fetchMessagePage(options: { before?: string; after?: string; limit?: number } = {}): Promise<MessagePage> {
+    return chats.fetchPage(this.#core, options);
   }
 
   /** Sends a visitor message: it waits in the persisted outbox until the server has it. */

@@ -30,6 +30,11 @@ export class Core extends Http {
   chatId: string | null = null;
   /** Counts resets and switches of person: an answer asked for before one belongs to the previous visitor. */
   epoch = 0;
+  /**
+   * Where the loaded history ends: the conversation and the position of its newest message known
+   * (from pages and the stream). A reconnection asks for what came after it; null: nothing loaded.
+   */
+  latest: { conversation: string | null; cursor: string } | null = null;
   destroyed = false;
   connection: ConnectionState = 'idle';
 

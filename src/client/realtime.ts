@@ -88,6 +88,14 @@ export class Realtime {
     })();
   }
 
+  /** A message of the loaded conversation moves where its history ends (a reconnection asks for what came after). */
+  #advance(m: ServerMessage): void {
+    const latest = this.#core.latest;
+    if (!latest || m.seq === undefined || Number(latest.cursor) >= m.seq) return;
+    if (latest.conversation && m.conversation_id !== latest.conversation) return;
+    this.#core.latest = { conversation: latest.conversation ?? m.conversation_id ?? null, cursor: String(m.seq) };
+  }
+
   #dispatch(type: string, data: string): void {
     let payload: any;
     try {
@@ -103,6 +111,7 @@ export class Realtime {
         this.#hooks.ready();
         break;
       case 'message':
+        this.#advance(payload.message as ServerMessage);
         events.emit('chat.message', { message: this.#core.toMessage(payload.message as ServerMessage) });
         break;
       case 'session.switched':

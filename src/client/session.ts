@@ -5,7 +5,7 @@
  * a switch made by another tab, reset).
  */
 import type { IdentityInput } from '../protocol/index.js';
-import { history } from './api/chats.js';
+import { catchUpHistory, history } from './api/chats.js';
 import type { Core } from './core.js';
 import { ChatError } from './http.js';
 import { Outbox, type OutboxSender } from './outbox.js';
@@ -91,6 +91,8 @@ export class Session {
     core.sessionId = session.session.id;
     this.#adopted = null;
     this.#outbox.open(() => new Outbox(core.storage, core.key(`outbox:${session.session.id}`)), sameSession);
+    // Back after being offline with the same session: the messages missed come after the newest known.
+    const catchUp = sameSession && !!core.latest;
     this.#realtime.cursor = session.stream_cursor;
     core.events.emit('chat.availability', { available: session.available });
     core.events.emit('chat.connected', {
@@ -103,7 +105,7 @@ export class Session {
     });
     this.#contactKey = contactKey(session.contact);
     if (session.contact) core.events.emit('chat.identified', { contact: session.contact, verified: !!session.contact.verified });
-    await this.#loadHistory();
+    await (catchUp ? catchUpHistory(core, () => this.#outbox.box?.entries ?? []) : this.#loadHistory());
     this.#realtime.open();
     void this.#outbox.flush();
   }
@@ -232,6 +234,7 @@ export class Session {
   /** Drops what belonged to the person the session held before, and says so. */
   #switched(contact: ClientContact | null, verified: boolean, unreadCount: number): void {
     this.#core.epoch++;
+    this.#core.latest = null;
     this.#realtime.close();
     this.#outbox.drop();
     this.#core.chatId = null;
@@ -264,6 +267,7 @@ export class Session {
     // session, instead of joining that connection and resuming the session it forgets.
     if (this.#connecting) await this.#connecting.catch(() => {});
     core.epoch++;
+    core.latest = null;
     this.#realtime.close();
     this.#outbox.drop();
     core.remove(core.key('session'));

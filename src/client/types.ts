@@ -87,8 +87,12 @@ export interface ChatClientEvents {
   'chat.upload': { name: string; loaded: number; total: number };
   /** A message arrived, or one of the visitor's changed status. */
   'chat.message': { message: ChatMessage };
-  /** The whole history was (re)loaded: after connecting, identifying or resetting. */
-  'chat.history': { messages: ChatMessage[] };
+  /**
+   * The history was (re)loaded: after connecting, identifying or resetting. Its newest page only;
+   * `earlier` is the cursor of the page before it (`fetchMessagePage({ before: earlier })`), null when
+   * this is the whole conversation.
+   */
+  'chat.history': { messages: ChatMessage[]; earlier: string | null };
   /** The connection state changed. */
   'chat.status': { connection: ConnectionState };
   'chat.availability': { available: boolean };

@@ -95,6 +95,9 @@ export interface ArticleSummary {
 
 export interface ServerMessage {
   id: string;
+  /** Its position (the cursor of pages); the stream's messages carry it too. */
+  seq?: number;
+  conversation_id?: string;
   client_id?: string | null;
   author: ChatMessage['author'];
   author_name?: string | null;
@@ -116,6 +119,14 @@ export const toMessage = (m: ServerMessage, api: string, token: string | null): 
     ...(m.attachment ? { attachment: { ...m.attachment, url: `${api}/files/${m.attachment.id}?token=${encodeURIComponent(token ?? '')}` } } : {}),
     ...(m.data ? { data: m.data } : {}),
   });
+
+/** `GET /messages`, `GET /chats/:id/messages`: a page of messages and where the pages beside it start. */
+export interface ServerPage {
+  messages: ServerMessage[];
+  cursor: string;
+  earlier: string | null;
+  later: string | null;
+}
 
 /** `POST /sessions`: the session created or resumed. */
 export interface SessionAnswer {

@@ -36,7 +36,7 @@ export interface Cross {
   /** The visitor's message opened a conversation outside a topic: it is the chat now (End chat, rating). */
   adoptChat(): void;
   receive(incoming: readonly ChatMessage[], patch?: Partial<WidgetState>): void;
-  replaceMessages(messages: readonly ChatMessage[]): void;
+  replaceMessages(messages: readonly ChatMessage[], earlier?: string | null): void;
   uploadProgress(upload: WidgetState['upload']): void;
   formsLoaded(forms: readonly TicketFormDef[]): void;
   searchHelp(query: string): Promise<boolean>;

@@ -14,7 +14,7 @@ export { ChatLauncher } from '../../elements/chat-launcher/chat-launcher.js';
 export type { ChatEvents } from '../../elements/shared/events.js';
 export { Commands, COMMAND_NAMES, dispatch, type WidgetOptions, type IdentityInput } from '../commands/commands.js';
 export { Store } from '../state/store.js';
-export { ChatClient, ChatError, type ChatClientOptions, type ChatClientEvents } from '../client/chat-client.js';
+export { ChatClient, ChatError, type ChatClientOptions, type ChatClientEvents, type MessagePage } from '../client/chat-client.js';
 export { bindClient } from '../runtime/bind.js';
 export { stateContext, commandsContext } from '../context.js';
 export type { ChatEventDetails, ChatEventName, ChatMessageDetail, ChatIdentifyDetail, ChatThemeDetail, ChatRequestCloseDetail, CloseSource } from '../state/events.js';

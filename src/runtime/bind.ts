@@ -45,7 +45,7 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
       clearTimeout(typingTimer);
       commands.switched(unreadCount);
     }),
-    client.on('chat.history', ({ messages }) => commands.replaceMessages(messages)),
+    client.on('chat.history', ({ messages, earlier }) => commands.replaceMessages(messages, earlier)),
     client.on('chat.message', ({ message }) => commands.receive([message])),
     client.on('chat.status', ({ connection }) => commands.connectionChanged(connection)),
     client.on('chat.availability', ({ available }) => commands.availabilityChanged(available)),

@@ -87,10 +87,15 @@ export class WidgetRuntime {
     const offReady = client.on('chat.history', () => this.#markReady());
     // Nothing connects before the visitor interacts, or before an unread check is due
     // (a returning visitor with a session: checked when the browser is idle).
-    const open = () =>
+    // Once: a returning visitor's session connected when idle is not asked for again on the first interaction.
+    let opened = false;
+    const open = () => {
+      if (opened) return;
+      opened = true;
       void client.connect().catch(() => {
         /* reported as chat-error; the client retries */
       });
+    };
     const offFirst = commands.notices.on('interaction', () => {
       offFirst();
       open();

@@ -98,6 +98,10 @@ export interface WidgetState {
   readonly title: string;
 
   readonly messages: readonly ChatMessage[];
+  /** The cursor of the server's page before the oldest message loaded; null: the conversation is loaded from its start. */
+  readonly earlier: string | null;
+  /** That page is on its way. */
+  readonly loadingEarlier: boolean;
   readonly unreadCount: number;
   /** The message shown in the preview card by the launcher, or null. */
   readonly preview: ChatMessage | null;
@@ -171,6 +175,8 @@ export const initialState: WidgetState = Object.freeze({
   zIndex: null,
   title: '',
   messages: Object.freeze([]) as readonly ChatMessage[],
+  earlier: null,
+  loadingEarlier: false,
   unreadCount: 0,
   preview: null,
   draft: '',

@@ -58,4 +58,24 @@ describe('notices: read receipts and the notification sound', () => {
     await waitUntil(() => el.unreadCount === 2, 'unread', { timeout: 5000 });
     expect(notes).to.equal(2);
   });
+
+  it('plays nothing for a history loading: a returning visitor\'s replies, or two at once, chime once or not at all', async () => {
+    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+    const first = await connectedWidget(ws);
+    first.sendMessage('hello');
+    await waitUntil(() => first.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+    const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+    for (const content of ['one', 'two', 'three']) await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content });
+    await waitUntil(() => first.state.messages.length === 4, 'replies', { timeout: 5000 });
+    first.remove();
+    notes = 0;
+    // The same visitor on their next page: the history (three replies) loads while the panel is closed.
+    const again = await connectedWidget(ws);
+    await waitUntil(() => again.state.messages.length === 4, 'history', { timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(notes).to.equal(0);
+    await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'four' });
+    await waitUntil(() => again.state.messages.length === 5, 'a new reply', { timeout: 5000 });
+    expect(notes).to.equal(2); // one chime: two notes
+  });
 });

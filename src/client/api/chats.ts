@@ -8,9 +8,7 @@ import { ChatError } from '../http.js';
 import { outboxMessage, type OutboxEntry } from '../outbox.js';
 import type { ChatMessage } from '../types.js';
 import { checkChatId, checkEmail, checkLang, checkMenuId } from '../validate.js';
-import type { Chat, ChatRequest, ServerMessage } from '../wire.js';
-
-const PAGE = 500;
+import type { Chat, ChatRequest, ServerMessage, ServerPage } from '../wire.js';
 
 /** The current chat's id; without one, a `no_chat` error that says what to call first. */
 export function currentChat(core: Core, method: string): string {
@@ -20,32 +18,77 @@ export function currentChat(core: Core, method: string): string {
 
 const ended = (chat: Chat): boolean => chat.status === 'finished' || chat.status === 'dismissed';
 
-export async function fetchMessages(core: Core): Promise<ChatMessage[]> {
-    await core.ready();
-  if (core.chatId) {
-    const res = await core.request<{ messages: ServerMessage[] }>('GET', `/chats/${encodeURIComponent(core.chatId)}/messages`);
-    return res.messages.map((m) => core.toMessage(m));
-  }
-  const all: ChatMessage[] = [];
-  let after = '0';
-  for (let page = 0; page < 50; page++) {
-    const res = await core.request<{ messages: ServerMessage[]; cursor: string }>('GET', `/messages?after=${after}&limit=${PAGE}`);
-    all.push(...res.messages.map((m) => core.toMessage(m)));
-    if (res.messages.length < PAGE) break;
-    after = res.cursor;
-  }
-  return all;
+/** A page of messages: the newest `limit`, or those before or after a cursor of an earlier page. */
+export interface MessagePage {
+  messages: ChatMessage[];
+  /** The `before` of the next older page; null: this page starts at the conversation's first message. */
+  earlier: string | null;
+  /** The `after` of the next newer page; null: this page ends at the newest message. */
+  later: string | null;
 }
 
-/** Emits `chat.history`: the server's messages, then those of the outbox (as it is once they came) it does not have yet. */
+/** The pages the widget asks for: the newest on opening, then as many at a time as the visitor scrolls back. */
+export const FIRST_PAGE = 50;
+export const EARLIER_PAGE = 100;
+const MAX_PAGE = 200;
+
+/** The current chat's messages (the headless SDK's), else the visitor's current conversation's. */
+const messagesPath = (core: Core) => (core.chatId ? `/chats/${encodeURIComponent(core.chatId)}/messages` : '/messages');
+
+/** One page; a newest or newer page moves where the loaded history ends. */
+export async function fetchPage(core: Core, options: { before?: string; after?: string; limit?: number } = {}): Promise<MessagePage> {
+  const { before, after, limit = FIRST_PAGE } = options;
+  if (before !== undefined && !/^[0-9]{1,15}$/.test(String(before))) throw new TypeError(`fetchMessagePage({ before }): expected a cursor of an earlier page, got ${JSON.stringify(before)}`);
+  if (after !== undefined && !/^[0-9]{1,15}$/.test(String(after))) throw new TypeError(`fetchMessagePage({ after }): expected a cursor of an earlier page, got ${JSON.stringify(after)}`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new TypeError(`fetchMessagePage({ limit }): expected 1 to ${MAX_PAGE}, got ${limit}`);
+  await core.ready();
+  const epoch = core.epoch;
+  const query = new URLSearchParams({ limit: String(limit), ...(before !== undefined ? { before } : {}), ...(after !== undefined ? { after } : {}) });
+  const page = await core.request<ServerPage>('GET', `${messagesPath(core)}?${query}`);
+  if (before === undefined && epoch === core.epoch) core.latest = { conversation: page.messages[0]?.conversation_id ?? core.latest?.conversation ?? null, cursor: page.cursor };
+  return { messages: page.messages.map((m) => core.toMessage(m)), earlier: page.earlier, later: page.later };
+}
+
+/** Every message of the current conversation, oldest first: its pages from the newest back. */
+export async function fetchMessages(core: Core): Promise<ChatMessage[]> {
+  const pages: ChatMessage[][] = [];
+  let page = await fetchPage(core, { limit: MAX_PAGE });
+  pages.unshift(page.messages);
+  // Bounded: 200,000 messages.
+  for (let i = 0; page.earlier && i < 1000; i++) {
+    page = await fetchPage(core, { before: page.earlier, limit: MAX_PAGE });
+    pages.unshift(page.messages);
+  }
+  return pages.flat();
+}
+
+/**
+ * Emits `chat.history`: the newest page of the server's messages, then those of the outbox (as it
+ * is once they came) it does not have yet. Older pages come with `fetchMessagePage({ before })`.
+ */
 export async function history(core: Core, outbox: () => readonly OutboxEntry[]): Promise<void> {
   const epoch = core.epoch;
-  const messages = await fetchMessages(core);
+  const page = await fetchPage(core, { limit: FIRST_PAGE });
   // Reset or switched to another person meanwhile: that history was the previous one's.
   if (epoch !== core.epoch) return;
   const pending = outbox().map((e) => outboxMessage(e, e.failed ? 'failed' : 'pending'));
-  const known = new Set(messages.map((m) => m.clientId));
-  core.events.emit('chat.history', { messages: [...messages, ...pending.filter((p) => !known.has(p.clientId))] });
+  const known = new Set(page.messages.map((m) => m.clientId));
+  core.events.emit('chat.history', { messages: [...page.messages, ...pending.filter((p) => !known.has(p.clientId))], earlier: page.earlier });
+}
+
+/**
+ * Back after a time offline: what came after the newest message known, as `chat.message` events,
+ * a page at a time (at most ten); a longer gap loads the newest page instead, as on opening.
+ */
+export async function catchUpHistory(core: Core, outbox: () => readonly OutboxEntry[]): Promise<void> {
+  const epoch = core.epoch;
+  for (let i = 0; i < 10 && core.latest; i++) {
+    const page = await fetchPage(core, { after: core.latest.cursor, limit: MAX_PAGE });
+    if (epoch !== core.epoch) return;
+    for (const message of page.messages) core.events.emit('chat.message', { message });
+    if (!page.later) return;
+  }
+  await history(core, outbox);
 }
 
 /** A visitor message as it waits in the outbox (in the current chat, if any). */

@@ -85,7 +85,8 @@ export const lifecycle = (core: Core, c: Cross) => {
         core.store.update((s) => ({ chat: toChat(chat, s.chat), topic: null }));
         // In the order written, each now with the chat's id.
         for (const m of waiting.splice(0)) port.send(m, core.state.conversationFields);
-        c.replaceMessages(await port.fetchMessages());
+        const page = await port.history();
+        c.replaceMessages(page.messages, page.earlier);
         await refreshWait();
       }).then((started) => {
         if (started || !waiting.length) return;
@@ -182,7 +183,8 @@ export const lifecycle = (core: Core, c: Cross) => {
       if (ongoing) {
         // Back to the conversation from the topic picker; a view the visitor or page opened meanwhile stays.
         core.store.update((s) => ({ chat: toChat(ongoing, s.chat), view: s.view === 'topics' ? 'conversation' : s.view }));
-        c.replaceMessages(await port.fetchMessages());
+        const page = await port.history();
+        c.replaceMessages(page.messages, page.earlier);
         await refreshWait();
       } else if (topics.length && !core.state.messages.length && core.state.view === 'conversation') {
         core.store.update({ view: afterHours ? 'email' : 'topics' });

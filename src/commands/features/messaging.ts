@@ -14,7 +14,15 @@ export interface MessagingPort {
   typing(typing: boolean): void;
   /** A web1on1 `>cs` command for the server to apply. */
   csCommand(text: string): Promise<void>;
-  fetchMessages(): Promise<readonly ChatMessage[]>;
+  /** The newest page of the conversation, and the cursor of the page before it (null: none). */
+  history(): Promise<MessagePage>;
+  /** The page before a cursor. */
+  earlier(before: string): Promise<MessagePage>;
+}
+
+export interface MessagePage {
+  readonly messages: readonly ChatMessage[];
+  readonly earlier: string | null;
 }
 
 const failedVisitorMessage = (s: WidgetState, id: string) =>
@@ -192,7 +200,7 @@ export const messaging = (core: Core, c: Cross) => ({
    * visitor's own that are still pending or failed (a refused one keeps its Retry and Discard
    * when a chat's history is loaded after it).
    */
-  replaceMessages(messages: readonly ChatMessage[]): void {
+  replaceMessages(messages: readonly ChatMessage[], earlier: string | null = null): void {
     const key = (m: ChatMessage) => m.clientId ?? m.id;
     const known = new Set(messages.map(key));
     const all = [...messages];
@@ -208,7 +216,31 @@ export const messaging = (core: Core, c: Cross) => ({
         known.add(key(m));
       }
     }
-    core.store.update({ messages: Object.freeze(all) });
+    core.store.update({ messages: Object.freeze(all), earlier, loadingEarlier: false });
+  },
+
+  /**
+   * The visitor scrolled back to the oldest message loaded: the page before it comes from the
+   * server and goes above (once: a page on its way is not asked again). A history replaced
+   * meanwhile (reset, another person) drops it.
+   */
+  async loadEarlier(): Promise<void> {
+    const { earlier, loadingEarlier } = core.state;
+    const port = core.port;
+    if (!earlier || loadingEarlier || !port) return;
+    core.store.update({ loadingEarlier: true });
+    try {
+      const page = await port.earlier(earlier);
+      if (core.state.earlier !== earlier) return;
+      core.store.update((s) => {
+        const known = new Set(s.messages.map((m) => m.clientId ?? m.id));
+        const older = page.messages.filter((m) => !known.has(m.clientId ?? m.id));
+        return { messages: Object.freeze([...older, ...s.messages]), earlier: page.earlier, loadingEarlier: false };
+      });
+    } catch (error) {
+      if (core.state.earlier === earlier) core.store.update({ loadingEarlier: false });
+      core.error('history_failed', error instanceof Error ? error.message : String(error));
+    }
   },
 
   // ---- what the server says (client events, through src/runtime/bind.ts) ----
