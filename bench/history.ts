@@ -16,6 +16,8 @@ import { openDb } from '../server/db/db.js';
 import { createWorkspace } from '../server/seed.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** One turn of the wheel, in pixels (a quick flick of a trackpad is a few thousand). */
+const WHEEL = Number(process.env.BENCH_WHEEL ?? 1500);
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 /** deep-chat with 10,000 messages took over two minutes a page: it gets this long, then counts as "over". */
 const DEEP_LIMIT_MS = Number(process.env.BENCH_DEEP_LIMIT_MS ?? 20_000);
@@ -180,17 +182,26 @@ async function ours(publicKey: string, visitor: { token: string }, n: number, sc
     const clicks = await page.evaluate(() => (window as any).__clicks.length);
     const t0 = await page.evaluate(() => performance.now());
     let reached: number | null = null;
+    let last: number | null = null;
+    // Time at the very top with the next page not in yet: what the visitor waits for (the rest is their own scrolling).
+    let stalled = 0;
     for (let i = 0; i < 3000 && reached === null; i++) {
-      await page.mouse.wheel({ deltaY: -800 });
-      reached = await page.evaluate((find) => {
-        const el = eval(find);
-        const panel = document.querySelector('chat-widget')!.shadowRoot!.querySelector('chat-panel')!.shadowRoot!.querySelector('[part="messages"]')!;
-        if (!el) return null;
+      await page.mouse.wheel({ deltaY: -WHEEL });
+      const step = (await page.evaluate(`(() => {
+        const el = ${ourBubble('message 1:')};
+        const widget = document.querySelector('chat-widget');
+        const log = widget.shadowRoot.querySelector('chat-panel').shadowRoot.querySelector('[part="messages"]');
+        const waiting = log.scrollTop < 2 && widget.state.loadingEarlier;
+        if (!el) return { reached: null, waiting, now: performance.now() };
         const r = el.getBoundingClientRect();
-        const p = panel.getBoundingClientRect();
-        return r.bottom > p.top && r.top < p.bottom ? performance.now() : null;
-      }, ourBubble('message 1:'));
+        const p = log.getBoundingClientRect();
+        return { reached: r.bottom > p.top && r.top < p.bottom ? performance.now() : null, waiting, now: performance.now() };
+      })()`)) as { reached: number | null; waiting: boolean; now: number };
+      if (step.waiting) stalled += step.now - (last ?? step.now);
+      last = step.now;
+      reached = step.reached;
     }
+    result.stalledMs = stalled;
     result.scrollToFirstMs = reached === null ? null : reached - t0;
     result.scrollClicks = (await page.evaluate(() => (window as any).__clicks.length)) - clicks;
     result.scrollRequests = requests() - before - (result.requests as number);
@@ -233,9 +244,9 @@ try {
     for (let i = 0; i < RUNS; i++) {
       // A visitor of their own each run: nothing cached by the server or the browser.
       const v = await returningVisitor(ws.publicKey, n);
-      if (process.env.BENCH_DEBUG) console.error("ours", n, i);
+      if (process.env.BENCH_DEBUG) console.error(`ours ${n} #${i}`);
       results[n]!.ours.push(await ours(ws.publicKey, v, n, n === 1000));
-      if (process.env.BENCH_DEBUG) console.error("deep", n, i, JSON.stringify(results[n]!.ours.at(-1)));
+      if (process.env.BENCH_DEBUG) console.error(`deep ${n} #${i}`, JSON.stringify(results[n]!.ours.at(-1)));
       results[n]!.deep.push(await deep(v.conversation, n));
     }
   }
@@ -261,8 +272,10 @@ try {
   const scroll = stat(results[1000]!.ours.map((r) => r.scrollToFirstMs ?? null));
   const scrollRequests = stat(results[1000]!.ours.map((r) => r.scrollRequests ?? null));
   const scrollClicks = stat(results[1000]!.ours.map((r) => r.scrollClicks ?? null));
-  summary['scroll1000'] = { ms: scroll, requests: scrollRequests, clicks: scrollClicks };
-  console.log(`| 1,000 messages: the wheel from the newest to the first message on screen | ${f(scroll)} | (all 1,000 in the page already) | | <=5 s, no click |`);
+  const stalled = stat(results[1000]!.ours.map((r) => r.stalledMs ?? null));
+  summary['scroll1000'] = { ms: scroll, stalledMs: stalled, requests: scrollRequests, clicks: scrollClicks, wheelPx: WHEEL };
+  console.log(`| 1,000 messages: the wheel (${WHEEL} px a turn) from the newest to the first message on screen | ${f(scroll)} | (all 1,000 in the page already) | | <=5 s, no click |`);
+  console.log(`| ... of which waiting at the top for a page | ${f(stalled)} | | | |`);
   console.log(`| ... requests, clicks on the way | ${f(scrollRequests, '', 0)}, ${f(scrollClicks, '', 0)} | | | |`);
   mkdirSync('bench-results', { recursive: true });
   writeFileSync('bench-results/history.json', JSON.stringify({ runs: RUNS, summary, raw: results }, null, 2));

@@ -187,7 +187,7 @@ export class ChatPanel extends LitElement {
     if (earlier && log) {
       this.#earlierObserver = new IntersectionObserver((entries) => {
         if (entries.some((e) => e.isIntersecting) && log.scrollHeight > log.clientHeight) this.#showEarlier();
-      }, { root: log, rootMargin: '400px 0px 0px 0px' });
+      }, { root: log, rootMargin: '150% 0px 0px 0px' });
       this.#earlierObserver.observe(earlier);
     }
   }
@@ -522,7 +522,7 @@ function firstControl(root: ParentNode): HTMLElement | null {
 }
 
 /** Messages brought into the DOM at a time. */
-const PAGE = 50;
+const PAGE = 30;
 
 const timeFormats = new Map<string, Intl.DateTimeFormat>();
 /**

@@ -41,7 +41,18 @@ export class InboxClient {
   me = () => this.call<{ workspace_id: string; agent: { id: string; name: string } | null }>('GET', '/me');
   conversations = () => this.call<{ conversations: InboxConversation[] }>('GET', '/conversations').then((r) => r.conversations);
   conversation = (id: string) => this.call<Record<string, any>>('GET', `/conversations/${id}`);
-  messages = (id: string) => this.call<{ messages: InboxMessage[] }>('GET', `/conversations/${id}/messages`).then((r) => r.messages);
+  /** A conversation's messages, oldest first: its pages from the newest back, up to 5,000 (the inbox has no paging of its own yet). */
+  messages = async (id: string) => {
+    const pages: InboxMessage[][] = [];
+    let before: string | null = null;
+    for (let i = 0; i < 25; i++) {
+      const page: { messages: InboxMessage[]; earlier: string | null } = await this.call('GET', `/conversations/${id}/messages?limit=200${before ? `&before=${before}` : ''}`);
+      pages.unshift(page.messages);
+      before = page.earlier;
+      if (!before) break;
+    }
+    return pages.flat();
+  };
   reply = (id: string, content: string, internal: boolean) => this.call('POST', `/conversations/${id}/messages`, { content, internal });
   setStatus = (id: string, status: string) => this.call('POST', `/conversations/${id}/status`, { status });
   assign = (id: string, assignee_id: string | null) => this.call('POST', `/conversations/${id}/assign`, { assignee_id });

@@ -28,8 +28,8 @@ export interface MessagePage {
 }
 
 /** The pages the widget asks for: the newest on opening, then as many at a time as the visitor scrolls back. */
-export const FIRST_PAGE = 50;
-export const EARLIER_PAGE = 100;
+export const FIRST_PAGE = 30;
+export const EARLIER_PAGE = 200;
 const MAX_PAGE = 200;
 
 /** The current chat's messages (the headless SDK's), else the visitor's current conversation's. */
