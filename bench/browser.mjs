@@ -1,6 +1,7 @@
 // npm run bench:browser: our widget and deep-chat 2.4.2, each loaded the same way in a fresh
 // page of Debian's Chromium, five runs each; prints medians (min-max) and the ratio
-// ours/deep-chat, and writes bench-results/browser.json. It never fails on a figure.
+// ours/deep-chat, and writes bench-results/browser.json. It never fails on a figure. A long
+// history is measured through the network by bench/history.ts.
 // As sites install them: the page on one origin (127.0.0.2), the scripts from another
 // (127.0.0.1, with CORS, brotli when accepted), so a cross-origin module load is measured.
 import { createServer } from 'node:http';
@@ -101,10 +102,6 @@ function bytesOf(urls) {
 
 const nextFrames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now())))));
 
-function history(n) {
-  return Array.from({ length: n }, (_, i) => ({ id: `m${i}`, author: i % 2 ? 'agent' : 'visitor', content: `Message number ${i}: ${'lorem ipsum dolor sit amet '.repeat(1 + (i % 3))}`, createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), status: 'sent' }));
-}
-
 async function run(kind) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
@@ -156,55 +153,6 @@ async function run(kind) {
     result.total = bytesOf((await resources()).map((r) => r.name));
   }
 
-  for (const n of [1000, 10000]) {
-    if (kind === 'blank') break;
-    const data = history(n);
-    const measured = await page.evaluate(async (kind, data) => {
-      const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-      const count = (root) => { let n = 0; const walk = (node) => { for (const el of node.querySelectorAll('*')) { n++; if (el.shadowRoot) walk(el.shadowRoot); } }; walk(root); return n; };
-      if (kind === 'ours') {
-        const w = document.querySelector('chat-widget');
-        let commands;
-        const ask = new Event('context-request', { bubbles: true, composed: true });
-        Object.assign(ask, { context: Symbol.for('chat-widget/commands'), contextTarget: document.body, callback: (v) => (commands = v), subscribe: false });
-        w.dispatchEvent(ask);
-        const t0 = performance.now();
-        commands.replaceMessages(data.map((m) => Object.freeze(m)));
-        await frame();
-        const panel = w.shadowRoot.querySelector('chat-panel');
-        return { ms: performance.now() - t0, nodes: count(panel.shadowRoot) };
-      }
-      const el = document.createElement('deep-chat');
-      el.history = data.map((m) => ({ role: m.author === 'visitor' ? 'user' : 'ai', text: m.content }));
-      const t0 = performance.now();
-      document.body.append(el);
-      await frame();
-      await new Promise((r) => setTimeout(r, 0));
-      await frame();
-      const ms = performance.now() - t0;
-      const nodes = count(el.shadowRoot);
-      return { ms, nodes, el: true };
-    }, kind, data);
-    result[`history${n}`] = measured;
-  }
-
-  if (kind !== 'blank') {
-    result.scrollFrameMs = await page.evaluate(async (kind) => {
-      const log = kind === 'ours'
-        ? document.querySelector('chat-widget').shadowRoot.querySelector('chat-panel').shadowRoot.querySelector('[part="messages"]')
-        : [...document.querySelectorAll('deep-chat')].at(-1).shadowRoot.querySelector('#messages');
-      const times = [];
-      let last = await new Promise((r) => requestAnimationFrame(r));
-      for (let i = 0; i < 120; i++) {
-        log.scrollTop = Math.max(0, log.scrollTop - 600);
-        const t = await new Promise((r) => requestAnimationFrame(r));
-        times.push(t - last);
-        last = t;
-      }
-      times.sort((a, b) => a - b);
-      return times[Math.floor(times.length / 2)];
-    }, kind);
-  }
   await context.close();
   return result;
 }
@@ -235,11 +183,6 @@ for (const kind of ['ours', 'deep']) {
     heapAddedMB: stat(rs.map((r) => r.heapMB - blankHeap.median)),
     scriptLaterMs: stat(rs.map((r) => r.scriptLaterMs)),
     heapAddedLaterMB: stat(rs.map((r) => r.heapLaterMB - blankHeapLater.median)),
-    history1000Ms: stat(rs.map((r) => r.history1000.ms)),
-    history1000Nodes: stat(rs.map((r) => r.history1000.nodes)),
-    history10000Ms: stat(rs.map((r) => r.history10000.ms)),
-    history10000Nodes: stat(rs.map((r) => r.history10000.nodes)),
-    scrollFrameMs: stat(rs.map((r) => r.scrollFrameMs)),
   };
 }
 const rows = [
@@ -252,11 +195,6 @@ const rows = [
   ['JS heap added after GC, 2 s after load', 'heapAddedMB', (v) => `${v.toFixed(2)} MB`],
   ['main-thread script time, 7 s after load (ours: elements loaded when idle)', 'scriptLaterMs', (v) => `${v.toFixed(1)} ms`],
   ['JS heap added after GC, 7 s after load', 'heapAddedLaterMB', (v) => `${v.toFixed(2)} MB`],
-  ['1,000 history messages to first paint', 'history1000Ms', (v) => `${v.toFixed(0)} ms`],
-  ['DOM nodes then', 'history1000Nodes', (v) => `${v.toFixed(0)}`],
-  ['10,000 history messages to first paint', 'history10000Ms', (v) => `${v.toFixed(0)} ms`],
-  ['DOM nodes then', 'history10000Nodes', (v) => `${v.toFixed(0)}`],
-  ['median frame time scrolling', 'scrollFrameMs', (v) => `${v.toFixed(1)} ms`],
 ];
 console.log(`\nOurs (dist/widget.js) and deep-chat 2.4.2, ${RUNS} fresh pages each, Debian Chromium headless, the page on 127.0.0.2 and the scripts from 127.0.0.1 (brotli); median (min-max). Blank page's first frame: ${blankFrame.median.toFixed(0)} ms.`);
 console.log('| figure | ours | deep-chat | ours/deep-chat |\n| --- | ---: | ---: | ---: |');
