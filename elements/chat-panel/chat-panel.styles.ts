@@ -318,6 +318,11 @@ export const panelStyles = css`
     block-size: 34px;
     white-space: nowrap;
   }
+  /* On its way: a status, not a button to press again. */
+  .earlier[aria-disabled='true'] {
+    border-color: transparent;
+    cursor: progress;
+  }
   .escalate {
     display: block;
     margin-block-start: 8px;
