@@ -109,7 +109,7 @@ describe('a long history', () => {
       const el = await openedByClick(ws);
       await waitUntil(() => inView(el, bubble(el, 'message 10000')), 'the newest message in view', { timeout: 10000 });
       expect(texts(el).at(-1)).to.equal('message 10000');
-      expect(el.state.messages.length).to.be.at.most(50);
+      expect(el.state.messages.length).to.be.at.most(30);
       expect(nodes(el.shadowRoot!)).to.be.at.most(2000);
       // The visitor's next message goes below it.
       el.sendMessage('Still there?');
@@ -133,7 +133,7 @@ describe('a long history', () => {
     // Where it is on screen (layout boxes: the bubbles' entrance movement left out).
     const place = () => second!.offsetTop - log.scrollTop;
     const at = place();
-    await waitUntil(() => el.state.messages.length > 50 && bubbles(el)[0] !== top, 'an earlier page', { timeout: 10000 });
+    await waitUntil(() => el.state.messages.length > 30 && bubbles(el)[0] !== top, 'an earlier page', { timeout: 10000 });
 
     await frame();
     expect(Math.abs(place() - at)).to.be.below(2);
@@ -162,7 +162,7 @@ describe('a long history', () => {
     // The visitor scrolled back once: a page more.
     const log = logOf(el);
     log.scrollTop = 0;
-    await waitUntil(() => el.state.messages.length === 150, 'an earlier page', {
+    await waitUntil(() => el.state.messages.length === 230, 'an earlier page', {
       timeout: 10000,
     });
     const [conversation] = (await agent(ws, 'GET', '/conversations')).body.conversations as { id: string }[];
@@ -178,7 +178,7 @@ describe('a long history', () => {
     await waitUntil(() => el.state.connection === 'online' && el.state.messages.at(-1)?.content === 'Your refund is on its way', 'the replies', { timeout: 20000 });
     const contents = el.state.messages.map((m) => m.content);
     expect(contents.filter((c) => c === 'Sorry for the wait')).to.have.length(1);
-    expect(contents.length).to.equal(152);
-    expect(contents[0]).to.equal('message 151');
+    expect(contents.length).to.equal(232);
+    expect(contents[0]).to.equal('message 71');
   });
 });
