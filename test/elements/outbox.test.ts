@@ -127,7 +127,7 @@ describe('the outbox: a refused message is marked failed, and the next ones go o
     el.sendMessage('Hello, I have a question');
     el.sendMessage('A bad byte: \u0000');
     el.sendMessage('And the next one');
-    await waitUntil(() => el.state.messages.some((m) => m.content === 'A bad byte: \u0000' && m.status === 'failed') && el.state.messages.some((m) => m.content === 'And the next one' && m.status === 'sent'), 'failed and sent', { timeout: 10000 });
+    await waitUntil(() => el.state.messages.some((m) => m.content === 'A bad byte: \u0000' && m.status === 'failed') && el.state.messages.some((m) => m.content === 'And the next one' && m.status === 'sent'), 'failed and sent', { timeout: 20000 });
     // The ongoing chat and its history load meanwhile (topics): the failed message stays, in its place.
     await waitUntil(() => el.state.chat !== null, 'the ongoing chat loaded', { timeout: 10000 });
     await new Promise((r) => setTimeout(r, 1000));
