@@ -40,10 +40,11 @@ const block = (b: Block) => {
       return html`<pre><code>${b.text}</code></pre>`;
     case 'list':
       return b.ordered
-        ? html`<ol>${b.items.map((item) => html`<li>${item.map(inlineTemplate)}</li>`)}</ol>`
-        : html`<ul>${b.items.map((item) => html`<li>${item.map(inlineTemplate)}</li>`)}</ul>`;
+        ? html`<ol>${b.items.map((item) => html`<li dir="auto">${item.map(inlineTemplate)}</li>`)}</ol>`
+        : html`<ul>${b.items.map((item) => html`<li dir="auto">${item.map(inlineTemplate)}</li>`)}</ul>`;
     default:
-      return html`<p>${lineTemplates(b.lines)}</p>`;
+      // Each paragraph in its own direction (a message may mix languages; the visitor's page may be RTL).
+      return html`<p dir="auto">${lineTemplates(b.lines)}</p>`;
   }
 };
 
