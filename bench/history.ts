@@ -5,7 +5,8 @@
 // (figures from the click, requests, DOM nodes); then, with 1,000, scroll up with the wheel (no click)
 // until the first message is on screen. deep-chat 2.4.2 beside it: a click fetches the same history
 // from the same server and hands it to a new <deep-chat>. Medians (min-max) of fresh pages; prints a
-// table and writes bench-results/history.json. Never fails on a figure.
+// table and writes bench-results/history.json. Never fails on a figure. BENCH_PROFILE=1 also prints
+// where the main thread went between the click and the paint.
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -90,8 +91,7 @@ async function returningVisitor(publicKey: string, n: number) {
 const browser = await puppeteer.launch({
   executablePath: CHROME,
   headless: true,
-  dumpio: !!process.env.BENCH_DEBUG,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage', ...(process.env.BENCH_DEBUG ? ['--enable-logging=stderr', '--v=0'] : [])],
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
 });
 
 /** In the page: the first frame in which `find()` gives an element with a box; performance.now() of that frame. */
@@ -109,7 +109,6 @@ window.__paintOf = (find, limit = ${DEEP_LIMIT_MS}) => new Promise((resolve) => 
   requestAnimationFrame(tick);
 });
 window.__clicks = [];
-window.__long = []; try { new PerformanceObserver((l) => window.__long.push(...l.getEntries().map((e) => [Math.round(e.startTime), Math.round(e.duration)]))).observe({ type: 'longtask', buffered: true }); } catch {}
 addEventListener('click', () => window.__clicks.push(performance.now()), true);`;
 
 /** Elements under a root, shadow roots included. */
@@ -130,11 +129,29 @@ async function fresh(): Promise<{ page: Page; close: () => Promise<void>; reques
   await page.setViewport({ width: 1280, height: 800 });
   await page.evaluateOnNewDocument(WATCH + COUNT);
   let requests = 0;
-  if (process.env.BENCH_DEBUG) { page.on('error', (e) => console.error('page error', e)); page.on('pageerror', (e) => console.error('pageerror', e)); page.on('console', (m) => console.error('console', m.text())); page.on('close', () => console.error('closed')); page.on('response', (r) => r.status() >= 400 && console.error('HTTP', r.status(), r.url())); }
   page.on('request', (r) => {
     if (/\/api\/widget\/(chats\/[^/]+\/)?messages|\/bench\/history\//.test(r.url()) && r.method() === 'GET') requests++;
   });
   return { page, close: () => context.close(), requests: () => requests };
+}
+
+/** BENCH_PROFILE=1: where the page's main thread went, the 25 functions with the most time of their own. */
+async function startProfile(page: Page): Promise<() => Promise<string>> {
+  const cdp = await page.createCDPSession();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return async () => {
+    const { profile } = await cdp.send('Profiler.stop');
+    const self = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    (profile.samples ?? []).forEach((id, i) => {
+      const { functionName, url, lineNumber, columnNumber } = byId.get(id)!.callFrame;
+      const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\//, '')}:${lineNumber}:${columnNumber}`;
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+    });
+    return [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1)} ms ${k}`).join('\n');
+  };
 }
 
 async function ours(publicKey: string, visitor: { token: string }, n: number, scroll: boolean) {
@@ -150,25 +167,12 @@ async function ours(publicKey: string, visitor: { token: string }, n: number, sc
   await page.mouse.move(spot.x + spot.width / 2, spot.y + spot.height / 2);
   await new Promise((r) => setTimeout(r, 250));
   const before = requests();
-  const cdp = process.env.BENCH_PROFILE ? await page.createCDPSession() : null;
-  if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.setSamplingInterval', { interval: 200 }); await cdp.send('Profiler.start'); }
+  const profiling = process.env.BENCH_PROFILE ? await startProfile(page) : null;
   const painted = page.evaluate(`window.__paintOf(() => ${ourBubble(`message ${n}:`)})`) as Promise<number | null>;
   await page.mouse.click(spot.x + spot.width / 2, spot.y + spot.height / 2);
   const at = await painted;
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop');
-    const self = new Map<string, number>();
-    const dt = profile.timeDeltas ?? [];
-    const byId = new Map(profile.nodes.map((nd) => [nd.id, nd]));
-    (profile.samples ?? []).forEach((id, i) => {
-      const nd = byId.get(id)!;
-      const key = `${nd.callFrame.functionName || '(anon)'} ${nd.callFrame.url.replace(/^.*\//, '')}:${nd.callFrame.lineNumber}:${nd.callFrame.columnNumber}`;
-      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
-    });
-    console.error('profile', [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(1)}ms ${k}`).join('\n'));
-  }
+  if (profiling) console.error(`main thread from the click to the paint (${n} messages):\n${await profiling()}`);
   const clickAt = await page.evaluate(() => (window as any).__clicks.at(-1));
-  if (process.env.BENCH_DEBUG) console.error('timeline', JSON.stringify(await page.evaluate(`performance.getEntriesByType('resource').map((e) => [e.name.replace(/^.*\\//, '').slice(0, 40), Math.round(e.startTime - ${clickAt}), Math.round(e.responseEnd - ${clickAt})])`)), 'painted', at! - clickAt, 'long', JSON.stringify(await page.evaluate(`window.__long.map(([s, d]) => [s - ${clickAt}, d])`)));
   const result: Record<string, number | null> = {
     openMs: at === null ? null : at - clickAt,
     requests: requests() - before,
@@ -244,9 +248,7 @@ try {
     for (let i = 0; i < RUNS; i++) {
       // A visitor of their own each run: nothing cached by the server or the browser.
       const v = await returningVisitor(ws.publicKey, n);
-      if (process.env.BENCH_DEBUG) console.error(`ours ${n} #${i}`);
       results[n]!.ours.push(await ours(ws.publicKey, v, n, n === 1000));
-      if (process.env.BENCH_DEBUG) console.error(`deep ${n} #${i}`, JSON.stringify(results[n]!.ours.at(-1)));
       results[n]!.deep.push(await deep(v.conversation, n));
     }
   }

@@ -3,6 +3,8 @@ import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { localized, msg, str } from '@lit/localize';
 import { leafTopics, type ChatMessage, type WidgetState } from '../../src/state/types.js';
+import { messageKey } from '../../src/state/events.js';
+import { MAX_PAGE } from '../../src/protocol/limits.js';
 import { linkify } from '../../src/linkify.js';
 import { format, type Block, type Inline } from '../../src/format.js';
 import { WidgetContext } from '../shared/widget-context.js';
@@ -172,10 +174,11 @@ export class ChatPanel extends LitElement {
     const log = this.renderRoot.querySelector<HTMLElement>('[part="messages"]');
     const messages = this.#context.state?.messages;
     const before = this.#shownMessages;
-    const key = (m?: { id: string; clientId?: string }) => m && (m.clientId ?? m.id);
+    const last = messages?.at(-1);
+    const lastBefore = before?.at(-1);
     // Older messages came in above (a page from the server, or more of those loaded): the list keeps
     // its distance from the bottom. New messages, or another conversation: the list shows its end.
-    const grewAbove = log && this.#fromBottom !== null && (messages === before || (!!before?.length && key(messages?.at(-1)) === key(before.at(-1)) && messages!.length > before.length));
+    const grewAbove = log && this.#fromBottom !== null && (messages === before || (!!last && !!lastBefore && messageKey(last) === messageKey(lastBefore) && messages!.length > before!.length));
     if (grewAbove) log.scrollTop = log.scrollHeight - this.#fromBottom!;
     else if (messages && messages !== before) log?.scrollTo({ top: log.scrollHeight });
     this.#grew = false;
@@ -537,8 +540,6 @@ const timeOfDay = (locale: string): Intl.DateTimeFormat => {
   return format;
 };
 export const prepareTimes = (locale: string): void => void timeOfDay(locale).format(0);
-/** The most a page from the server brings (all of it is shown). */
-const MAX_PAGE = 200;
 
 function formatSize(bytes: number): string {
   return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(0)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;

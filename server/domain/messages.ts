@@ -72,11 +72,12 @@ export class Messages {
   async page(conversationId: string, page: Page, internal: boolean): Promise<MessagePage> {
     const visible = internal ? '' : 'and not m.internal';
     const forward = page.after !== undefined;
-    const bound = forward ? `and m.seq > ${Number(page.after)}` : page.before !== undefined ? `and m.seq < ${Number(page.before)}` : '';
+    // Forward from `after`; else back from `before` (from the end without it).
     const rows = await this.db.query<{ seq: string | number; m: Row }>(
-      `select m.seq, chat_message_json(m) as m from messages m where m.conversation_id = $1 ${visible} ${bound}
+      `select m.seq, chat_message_json(m) as m from messages m where m.conversation_id = $1 ${visible}
+         and ${forward ? 'm.seq > $3' : 'm.seq < coalesce($3, 9223372036854775807)'}
        order by m.seq ${forward ? 'asc' : 'desc'} limit $2`,
-      [conversationId, page.limit + 1],
+      [conversationId, page.limit + 1, page.after ?? page.before ?? null],
     );
     const more = rows.length > page.limit;
     if (more) rows.pop();
@@ -84,8 +85,8 @@ export class Messages {
     const first = rows[0];
     const last = rows.at(-1);
     // Past the end the page asked for: one row more said so; on the other side, one query asks.
-    const earlier = first && (forward ? page.after! > 0 && (await this.#any(conversationId, visible, `m.seq < ${Number(first.seq)}`)) : more);
-    const later = last && (forward ? more : page.before !== undefined && (await this.#any(conversationId, visible, `m.seq > ${Number(last.seq)}`)));
+    const earlier = first && (forward ? page.after! > 0 && (await this.#any(conversationId, visible, '<', first.seq)) : more);
+    const later = last && (forward ? more : page.before !== undefined && (await this.#any(conversationId, visible, '>', last.seq)));
     return {
       messages: rows.map((r) => r.m),
       cursor: String(last?.seq ?? page.after ?? 0),
@@ -94,8 +95,9 @@ export class Messages {
     };
   }
 
-  async #any(conversationId: string, visible: string, where: string): Promise<boolean> {
-    const [row] = await this.db.query(`select exists (select 1 from messages m where m.conversation_id = $1 ${visible} and ${where}) as x`, [conversationId]);
+  /** Whether the conversation has a message (that the reader sees) before or after a position. */
+  async #any(conversationId: string, visible: string, side: '<' | '>', seq: string | number): Promise<boolean> {
+    const [row] = await this.db.query(`select exists (select 1 from messages m where m.conversation_id = $1 ${visible} and m.seq ${side} $2) as x`, [conversationId, seq]);
     return !!row?.['x'];
   }
 

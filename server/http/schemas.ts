@@ -1,5 +1,5 @@
 import { HttpError } from './errors.js';
-import { MAX_MESSAGE_LENGTH } from '../../src/protocol/limits.js';
+import { DEFAULT_PAGE, MAX_MESSAGE_LENGTH, MAX_PAGE, PAGE_CURSOR } from '../../src/protocol/limits.js';
 /** JSON schemas of the public boundary. Response schemas decide what leaves: a field not named here is never sent. */
 
 export const errorSchema = {
@@ -80,14 +80,12 @@ export const agentContact = {
 export const MAX_CONTENT = MAX_MESSAGE_LENGTH;
 export const content = { type: 'string', minLength: 1, maxLength: MAX_CONTENT } as const;
 export const clientId = { type: 'string', minLength: 8, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' } as const;
-export const cursor = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+export const cursor = { type: 'string', pattern: PAGE_CURSOR.source } as const;
 
 /**
  * A page of a conversation's messages: the newest `limit` by default, those before or after a
  * cursor (a message's position, as the previous page's `earlier` or `cursor` said).
  */
-export const MAX_PAGE = 200;
-export const DEFAULT_PAGE = 50;
 export const pageQuery = { before: cursor, after: cursor, limit: { type: 'string', pattern: '^[0-9]{1,4}$' } } as const;
 /** What a page answers beside its messages. */
 export const pageAnswer = {

@@ -3,6 +3,13 @@
 /** The longest chat message, in UTF-16 code units (as `String.length` counts). */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
+/** A page of a conversation's messages: as many as asked, 50 when not said, never more than 200. */
+export const DEFAULT_PAGE = 50;
+export const MAX_PAGE = 200;
+
+/** A page's cursor: a message's position, as an earlier page gave it. */
+export const PAGE_CURSOR = /^[0-9]{1,15}$/;
+
 /** The longest file name an upload may carry. */
 export const MAX_FILE_NAME_LENGTH = 255;
 

@@ -3,7 +3,7 @@ import type { ChatInfo } from '../commands/features/lifecycle.js';
 import type { Article, SurveyQuestion, TicketFormDef, Topic, VisitorIdentity } from '../state/types.js';
 import type { ChatClient, ChatClientEvents } from '../client/chat-client.js';
 import { PROFILE_FIELDS } from '../protocol/identity.js';
-import { EARLIER_PAGE } from '../client/api/chats.js';
+import { EARLIER_PAGE, FIRST_PAGE } from '../client/api/chats.js';
 
 type Chat = Awaited<ReturnType<ChatClient['createChat']>>;
 type MenuItem = Awaited<ReturnType<ChatClient['getMenus']>>['menus'][number];
@@ -47,7 +47,7 @@ export function clientPorts(client: ChatClient): Ports {
     csCommand: async (text) => {
       await client.sendCommand(text);
     },
-    history: () => client.fetchMessagePage(),
+    history: () => client.fetchMessagePage({ limit: FIRST_PAGE }),
     earlier: (before) => client.fetchMessagePage({ before, limit: EARLIER_PAGE }),
     // identity
     identify: async (identity) => {

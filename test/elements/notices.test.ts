@@ -23,6 +23,16 @@ class FakeAudioContext {
 const agent = (ws: TestWorkspace, method: string, path: string, body?: unknown) =>
   chatServer<{ status: number; body: any }>({ action: 'agent', key: ws.operatorKey, method, path, body });
 
+/** A widget whose visitor said hello: their conversation, as operators see it. */
+async function aConversation() {
+  const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
+  const el = await connectedWidget(ws);
+  el.sendMessage('hello');
+  await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
+  const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+  return { ws, el, conv };
+}
+
 describe('notices: read receipts and the notification sound', () => {
   afterEach(() => {
     document.querySelectorAll('chat-widget').forEach((w) => w.remove());
@@ -44,11 +54,7 @@ describe('notices: read receipts and the notification sound', () => {
   });
 
   it('chimes for an operator message while closed, and not when muted', async () => {
-    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
-    const el = await connectedWidget(ws);
-    el.sendMessage('hello');
-    await waitUntil(() => el.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
-    const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+    const { ws, el, conv } = await aConversation();
     notes = 0;
     await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content: 'ding' });
     await waitUntil(() => el.unreadCount === 1, 'unread', { timeout: 5000 });
@@ -59,12 +65,8 @@ describe('notices: read receipts and the notification sound', () => {
     expect(notes).to.equal(2);
   });
 
-  it('plays nothing for a history loading: a returning visitor\'s replies, or two at once, chime once or not at all', async () => {
-    const ws = await chatServer<TestWorkspace>({ action: 'workspace' });
-    const first = await connectedWidget(ws);
-    first.sendMessage('hello');
-    await waitUntil(() => first.state.messages[0]?.status === 'sent', 'sent', { timeout: 5000 });
-    const [conv] = (await agent(ws, 'GET', '/conversations')).body.conversations;
+  it('plays nothing for a history loading (a returning visitor\'s replies), and one chime for the next reply', async () => {
+    const { ws, el: first, conv } = await aConversation();
     for (const content of ['one', 'two', 'three']) await agent(ws, 'POST', `/conversations/${conv.id}/messages`, { content });
     await waitUntil(() => first.state.messages.length === 4, 'replies', { timeout: 5000 });
     first.remove();

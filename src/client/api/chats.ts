@@ -2,7 +2,7 @@
  * The visitor's conversation and the headless SDK's chats: history, the current chat (created,
  * loaded, resumed, escalated, finished, dismissed), its transcript, rating and survey, typing and read.
  */
-import { isEmail, MAX_MESSAGE_LENGTH } from '../../protocol/index.js';
+import { DEFAULT_PAGE, isEmail, MAX_MESSAGE_LENGTH, MAX_PAGE, PAGE_CURSOR } from '../../protocol/index.js';
 import type { Core } from '../core.js';
 import { ChatError } from '../http.js';
 import { outboxMessage, type OutboxEntry } from '../outbox.js';
@@ -29,17 +29,17 @@ export interface MessagePage {
 
 /** The pages the widget asks for: the newest on opening, then as many at a time as the visitor scrolls back. */
 export const FIRST_PAGE = 30;
-export const EARLIER_PAGE = 200;
-const MAX_PAGE = 200;
+export const EARLIER_PAGE = MAX_PAGE;
 
 /** The current chat's messages (the headless SDK's), else the visitor's current conversation's. */
 const messagesPath = (core: Core) => (core.chatId ? `/chats/${encodeURIComponent(core.chatId)}/messages` : '/messages');
 
 /** One page; a newest or newer page moves where the loaded history ends. */
 export async function fetchPage(core: Core, options: { before?: string; after?: string; limit?: number } = {}): Promise<MessagePage> {
-  const { before, after, limit = FIRST_PAGE } = options;
-  if (before !== undefined && !/^[0-9]{1,15}$/.test(String(before))) throw new TypeError(`fetchMessagePage({ before }): expected a cursor of an earlier page, got ${JSON.stringify(before)}`);
-  if (after !== undefined && !/^[0-9]{1,15}$/.test(String(after))) throw new TypeError(`fetchMessagePage({ after }): expected a cursor of an earlier page, got ${JSON.stringify(after)}`);
+  const { before, after, limit = DEFAULT_PAGE } = options;
+  for (const [name, value] of Object.entries({ before, after })) {
+    if (value !== undefined && !PAGE_CURSOR.test(String(value))) throw new TypeError(`fetchMessagePage({ ${name} }): expected a cursor of an earlier page, got ${JSON.stringify(value)}`);
+  }
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new TypeError(`fetchMessagePage({ limit }): expected 1 to ${MAX_PAGE}, got ${limit}`);
   await core.ready();
   const epoch = core.epoch;

@@ -1,5 +1,6 @@
 import { newId } from '../../id.js';
 import type { ChatMessage, ConnectionState, WidgetState } from '../../state/types.js';
+import { messageKey } from '../../state/events.js';
 import { MAX_MESSAGE_LENGTH, isCsCommand, parseCsCommand } from '../../protocol/index.js';
 import type { Core, Cross } from '../core.js';
 import * as v from '../validate.js';
@@ -201,19 +202,18 @@ export const messaging = (core: Core, c: Cross) => ({
    * when a chat's history is loaded after it).
    */
   replaceMessages(messages: readonly ChatMessage[], earlier: string | null = null): void {
-    const key = (m: ChatMessage) => m.clientId ?? m.id;
-    const known = new Set(messages.map(key));
+    const known = new Set(messages.map(messageKey));
     const all = [...messages];
     // Each kept message goes back after the one it followed (clocks of the server and the
     // browser differ, so times alone would misplace it), or first when it was first.
     let after: ChatMessage | null = null;
     for (const m of core.state.messages) {
-      if (known.has(key(m))) after = m;
+      if (known.has(messageKey(m))) after = m;
       else if (m.local || m.status === 'pending' || m.status === 'failed') {
-        const at = after ? all.findIndex((x) => key(x) === key(after!)) + 1 : 0;
+        const at = after ? all.findIndex((x) => messageKey(x) === messageKey(after!)) + 1 : 0;
         all.splice(after && at === 0 ? all.length : at, 0, m);
         after = m;
-        known.add(key(m));
+        known.add(messageKey(m));
       }
     }
     core.store.update({ messages: Object.freeze(all), earlier, loadingEarlier: false });
@@ -233,8 +233,8 @@ export const messaging = (core: Core, c: Cross) => ({
       const page = await port.earlier(earlier);
       if (core.state.earlier !== earlier) return;
       core.store.update((s) => {
-        const known = new Set(s.messages.map((m) => m.clientId ?? m.id));
-        const older = page.messages.filter((m) => !known.has(m.clientId ?? m.id));
+        const known = new Set(s.messages.map(messageKey));
+        const older = page.messages.filter((m) => !known.has(messageKey(m)));
         return { messages: Object.freeze([...older, ...s.messages]), earlier: page.earlier, loadingEarlier: false };
       });
     } catch (error) {
