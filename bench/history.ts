@@ -176,7 +176,7 @@ async function ours(publicKey: string, visitor: { token: string }, n: number, sc
   const result: Record<string, number | null> = {
     openMs: at === null ? null : at - clickAt,
     requests: requests() - before,
-    nodes: await page.evaluate(() => (window as any).__nodes(document.querySelector('chat-widget').shadowRoot)),
+    nodes: await page.evaluate(() => (window as any).__nodes(document.querySelector('chat-widget')!.shadowRoot)),
   };
   if (scroll) {
     // The wheel, a notch at a time, as fast as frames come, until the first message is on screen.
@@ -228,7 +228,7 @@ async function deep(conversation: string, n: number) {
   const result: Record<string, number | null> = {
     openMs: at === null ? null : at - clickAt,
     requests: requests(),
-    nodes: at === null ? null : await page.evaluate(() => (window as any).__nodes(document.querySelector('deep-chat').shadowRoot)),
+    nodes: at === null ? null : await page.evaluate(() => (window as any).__nodes(document.querySelector('deep-chat')!.shadowRoot)),
   };
   await close();
   return result;

@@ -49,10 +49,13 @@ const CHANNEL = 'chat_widget_events';
 /** The advisory lock class of a workspace's event writers (the key's second half is the workspace id's hash). */
 const EVENT_LOCK = 0x5e7e;
 
+/** The most event ids one notification carries (ids of up to 19 digits and commas: under 8 kB). */
+const NOTIFY_IDS = 400;
+
 /**
- * Several processes on one PostgreSQL: NOTIFY carries the event's id (a
+ * Several processes on one PostgreSQL: NOTIFY carries the events' ids (a
  * payload stays far under NOTIFY's 8 kB limit), each process LISTENs and
- * loads the row, then hands it to its own streams.
+ * loads the rows, then hands them to its own streams.
  */
 export async function pgBus(db: Db): Promise<Bus> {
   const { default: pg } = await import('pg');
@@ -60,17 +63,34 @@ export async function pgBus(db: Db): Promise<Bus> {
   await listener.connect();
   await listener.query(`listen ${CHANNEL}`);
   const local = new LocalBus();
-  // Loads run one after another, so that events reach the streams in the order they were notified.
-  let queue = Promise.resolve();
+  // Loads run one after another, so that events reach the streams in the order they were notified; the ids
+  // notified while one load runs are loaded together by the next (one query however many events arrive).
+  let waiting: number[] = [];
+  let loading = false;
+  const load = async () => {
+    loading = true;
+    try {
+      while (waiting.length) {
+        const ids = waiting;
+        waiting = [];
+        const rows = await db.query<StreamEvent>('select * from stream_events where id = any($1::bigint[])', [ids]);
+        const byId = new Map(rows.map((r) => [Number(r.id), r]));
+        for (const id of ids) {
+          const row = byId.get(id);
+          if (row) await local.publish(row);
+        }
+      }
+    } catch (error) {
+      console.error('chat-widget: could not load notified events', error);
+    } finally {
+      loading = false;
+    }
+  };
   listener.on('notification', (note) => {
-    const id = Number(note.payload);
-    if (!Number.isSafeInteger(id)) return;
-    queue = queue
-      .then(async () => {
-        const [row] = await db.query<StreamEvent>('select * from stream_events where id = $1', [id]);
-        if (row) await local.publish(row);
-      })
-      .catch((error) => console.error('chat-widget: could not load a notified event', error));
+    const ids = (note.payload ?? '').split(',').map(Number).filter(Number.isSafeInteger);
+    if (!ids.length) return;
+    waiting.push(...ids);
+    if (!loading) void load();
   });
   return {
     async publish(event) {
@@ -82,9 +102,12 @@ export async function pgBus(db: Db): Promise<Bus> {
       async lock(q, workspaceIds) {
         for (const id of [...new Set(workspaceIds)].sort()) await q.query('select pg_advisory_xact_lock($1, hashtext($2))', [EVENT_LOCK, id]);
       },
-      // Notified in the transaction: PostgreSQL delivers notifications in commit order, so in id order.
+      // Notified in the transaction: PostgreSQL delivers notifications in commit order, so in id order. One
+      // notification per write, its ids comma-separated (a few hundred per payload, far under NOTIFY's 8 kB).
       async notify(q, events) {
-        for (const e of events) await q.query('select pg_notify($1, $2)', [CHANNEL, String(e.id)]);
+        for (let i = 0; i < events.length; i += NOTIFY_IDS) {
+          await q.query('select pg_notify($1, $2)', [CHANNEL, events.slice(i, i + NOTIFY_IDS).map((e) => e.id).join(',')]);
+        }
       },
     },
     subscribe: (fn) => local.subscribe(fn),

@@ -19,6 +19,33 @@ interface NewMessage {
   file_id?: string | null;
 }
 
+/** What a visitor sends: a message, into a chat named or the current conversation. */
+export interface VisitorInput {
+  client_id: string;
+  content: string;
+  conversation_fields?: Row;
+  conversation_id?: string;
+  file_id?: string;
+}
+
+/** A visitor's message as stored (`created` false: this client id was stored before). */
+export interface VisitorStored {
+  message: Row;
+  created: boolean;
+  chatStatus: string;
+}
+
+/** A visitor's message waiting for the next batch (Messages.visitor). */
+interface Waiting {
+  session: Session;
+  input: VisitorInput;
+  resolve: (stored: VisitorStored) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The most messages one batch writes. */
+const MAX_BATCH = 100;
+
 /** A page of messages and where the pages beside it start. */
 export interface MessagePage {
   messages: Row[];
@@ -128,11 +155,99 @@ export class Messages {
   /**
    * Stores a visitor message once per client id of the session (a retry gets the stored one back), in
    * the chat named, else the current conversation, opened when there is none or it is over.
+   * Group commit: the messages that arrive while a batch is being written wait for it to finish and
+   * then go in together, one statement and one transaction (migration 015); the first one alone goes
+   * at once. PGlite runs one statement at a time, so one batch runs at a time there; PostgreSQL's pool
+   * runs a few side by side.
    */
-  async visitor(
-    session: Session,
-    input: { client_id: string; content: string; conversation_fields?: Row; conversation_id?: string; file_id?: string },
-  ): Promise<{ message: Row; created: boolean; chatStatus: string }> {
+  visitor(session: Session, input: VisitorInput): Promise<VisitorStored> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ session, input, resolve, reject });
+      this.#drain();
+    });
+  }
+
+  readonly #waiting: Waiting[] = [];
+  #writing = 0;
+  #soon: NodeJS.Immediate | undefined;
+  get #lanes(): number {
+    return this.db.kind === 'pg' ? 4 : 1;
+  }
+
+  #drain(): void {
+    if (this.#soon || this.#writing >= this.#lanes || !this.#waiting.length) return;
+    // After the requests already read in this turn of the event loop, so that they join this batch.
+    this.#soon = setImmediate(() => {
+      this.#soon = undefined;
+      while (this.#writing < this.#lanes && this.#waiting.length) {
+        const batch = this.#waiting.splice(0, MAX_BATCH);
+        this.#writing++;
+        void this.#batch(batch).finally(() => {
+          this.#writing--;
+          this.#drain();
+        });
+      }
+    });
+  }
+
+  /** Writes a batch; each waiting request is answered once it is committed (or refused). */
+  async #batch(batch: Waiting[]): Promise<void> {
+    let results: Row[];
+    try {
+      results = await this.stream.write(async (q, emit) => {
+        // By session (each one's messages in the order they came): batches running side by side (PostgreSQL) lock
+        // the conversations they write in the same order, so never each other's in a cycle.
+        const ordered = batch.map((w, i) => ({ w, i })).sort((a, b) => (a.w.session.id < b.w.session.id ? -1 : a.w.session.id > b.w.session.id ? 1 : a.i - b.i));
+        const items = ordered.map(({ w: { session, input } }) => ({
+          session: session.id, client_id: input.client_id, content: input.content, conversation: input.conversation_id ?? null, file: input.file_id ?? null, id: newId('msg'),
+        }));
+        const store = async (list: Row[]) => (await q.query<{ r: Row[] }>('select visitor_messages($1::jsonb) as r', [JSON.stringify(list)]))[0]!.r;
+        const results = await store(items);
+        // No conversation going on for some: the one creator opens one per session (with the session as it is
+        // now), then their messages go in, in the same transaction.
+        const opening = results.flatMap((r, k) => (r.open ? [k] : []));
+        if (opening.length) {
+          const opened = new Map<string, string>();
+          for (const k of opening) {
+            const { session, input } = ordered[k]!.w;
+            if (opened.has(session.id)) continue;
+            const s = results[k]!.session as Row;
+            const c = await this.conversations.open(q, emit, { ...session, contact_id: s.contact_id, agent_id: s.agent_id }, { fields: input.conversation_fields ?? {} });
+            opened.set(session.id, c.id);
+          }
+          const stored = await store(opening.map((k) => ({ ...items[k], conversation: opened.get(ordered[k]!.w.session.id) })));
+          opening.forEach((k, j) => (results[k] = stored[j]!));
+        }
+        for (const r of results) {
+          if (!r.message) continue;
+          emit(forOperators(r.conversation, 'message', { message: r.message }));
+          emit(forVisitor(r.conversation, 'message', { message: r.message }));
+        }
+        const byArrival: Row[] = [];
+        ordered.forEach(({ i }, k) => (byArrival[i] = results[k]!));
+        return byArrival;
+      });
+    } catch (error) {
+      // The batch as a whole failed: each again by itself, so that whatever caused it fails alone.
+      if (batch.length === 1) return batch[0]!.reject(error);
+      for (const w of batch) await this.#one(w.session, w.input).then(w.resolve, w.reject);
+      return;
+    }
+    const alone: Waiting[] = [];
+    batch.forEach((w, i) => {
+      const r = results[i]!;
+      if (r.stored) w.resolve({ message: r.stored, created: false, chatStatus: r.chat_status });
+      else if (r.message) w.resolve({ message: r.message, created: true, chatStatus: r.conversation.chat_status });
+      else if (r.missing) w.reject(new HttpError(404, 'not_found', `Chat ${w.input.conversation_id} was not found`));
+      else if (r.finished) w.reject(new HttpError(409, 'chat_finished', `Chat ${w.input.conversation_id} is finished or dismissed; create a new chat`));
+      // Anything else (a conversation closed meanwhile): by itself, in the order they came.
+      else alone.push(w);
+    });
+    for (const w of alone) await this.#one(w.session, w.input).then(w.resolve, w.reject);
+  }
+
+  /** One visitor message by itself: opens the conversation when there is none going on. */
+  async #one(session: Session, input: VisitorInput): Promise<VisitorStored> {
     const run = () =>
       this.stream.write(async (q, emit) => {
         // One planned statement (migration 011, visitor_message): the hot path, on PGlite mostly planning time otherwise.
