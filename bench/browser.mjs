@@ -9,17 +9,22 @@ import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
+import { inlineSnippet } from '../scripts/snippet.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 /** When the second script-time and heap figures are taken, after load. */
 const LATER_MS = 7000;
 const ROOT = process.cwd();
+/** One frame at 60 Hz. */
+const FRAME_MS = 1000 / 60;
 const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 if (!existsSync('dist/widget.js')) throw new Error('bench: run npm run build first');
 
 const PROBE = `
 <script>
   window.__t0 = performance.now();
+  // When <chat-widget> enters the document (the bootstrap inserts it).
+  new MutationObserver((_, o) => { if (document.querySelector('chat-widget')) { window.__mountedAt = performance.now(); o.disconnect(); } }).observe(document, { childList: true, subtree: true });
   requestAnimationFrame((t) => (window.__firstFrame = t));
   // The first frame in which the element is on screen.
   function __watch(find) {
@@ -38,17 +43,22 @@ const pages = {
   '/ours.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
     <script>__watch(() => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button'));</script>
     <script async src="%ASSETS%/dist/widget.js"></script></head><body><p>Page with our widget</p></body></html>`,
+  // The inline snippet (scripts/snippet.mjs): the launcher in the page's HTML, then widget.js.
+  '/snippet.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
+    <script>__watch(() => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button'));</script>
+    </head><body>%SNIPPET%<p>Page with our widget, inline snippet</p></body></html>`,
   '/deep.html': `<!doctype html><html><head><meta charset="utf-8">${PROBE}
     <script>__watch(() => { const d = document.querySelector('deep-chat'); return d && d.shadowRoot && d.shadowRoot.childElementCount ? d : null; });</script>
     <script type="module" src="%ASSETS%/node_modules/deep-chat/dist/deepChat.bundle.js"></script></head><body><p>Page with deep-chat</p><deep-chat></deep-chat></body></html>`,
 };
 
 let assets = '';
+let snippet = '';
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (pages[path]) {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    return res.end(pages[path].replaceAll('%ASSETS%', assets));
+    return res.end(pages[path].replaceAll('%ASSETS%', assets).replace('%SNIPPET%', snippet));
   }
   const file = normalize(join(ROOT, path));
   if (!file.startsWith(ROOT) || !existsSync(file)) {
@@ -76,6 +86,7 @@ const site = createServer((req, res) => server.emit('request', req, res));
 await new Promise((r) => site.listen(0, '127.0.0.2', r));
 assets = `http://127.0.0.1:${server.address().port}`;
 const base = assets;
+snippet = await inlineSnippet({ server: assets, publicKey: 'pk_bench' });
 const pageBase = `http://127.0.0.2:${site.address().port}`;
 
 const browser = await puppeteer.launch({
@@ -122,6 +133,17 @@ async function run(kind) {
   const t = await page.evaluate(() => ({ firstFrame: window.__firstFrame, painted: window.__painted }));
   result.firstFrame = t.firstFrame;
   result.painted = t.painted ?? t.firstFrame;
+  if (kind === 'ours' || kind === 'snippet') {
+    // Which of the page's frames first showed the launcher (1: the first), and how many frames after
+    // widget.js arrived (its response's end, on the page's clock).
+    result.frame = Math.round((result.painted - result.firstFrame) / FRAME_MS) + 1;
+    const arrived = (await resources()).find((r) => r.name.endsWith('/dist/widget.js'))?.end;
+    // ... and after the bootstrap ran (it inserts <chat-widget>; the snippet's is in the HTML already).
+    const mounted = await page.evaluate(() => window.__mountedAt);
+    result.framesAfterRun = kind === 'ours' ? Math.max(0, Math.round((result.painted - mounted) / FRAME_MS)) : null;
+    result.scriptRanMsAfterArrival = kind === 'ours' && arrived !== undefined ? mounted - arrived : null;
+    result.framesAfterScript = arrived === undefined ? null : Math.max(0, Math.round((result.painted - arrived) / FRAME_MS));
+  }
   await new Promise((r) => setTimeout(r, 2000));
   await cdp.send('HeapProfiler.collectGarbage');
   const metrics = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
@@ -129,7 +151,7 @@ async function run(kind) {
   result.heapMB = metrics.JSHeapUsedSize / 1048576;
   // Once everything is in: our elements load on intent or in an idle moment after the page's
   // start (load + 3 s); measured for every page at the same moment, LATER_MS after load.
-  if (kind === 'ours') {
+  if (kind === 'ours' || kind === 'snippet') {
     await page.evaluate(async () => {
       await customElements.whenDefined('chat-widget');
       await document.querySelector('chat-widget').updateComplete;
@@ -160,8 +182,8 @@ async function run(kind) {
 const med = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const stat = (xs) => ({ median: med(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
-const results = { blank: [], ours: [], deep: [] };
-for (let i = 0; i < RUNS; i++) for (const kind of ['blank', 'ours', 'deep']) results[kind].push(await run(kind));
+const results = { blank: [], ours: [], snippet: [], deep: [] };
+for (let i = 0; i < RUNS; i++) for (const kind of ['blank', 'ours', 'snippet', 'deep']) results[kind].push(await run(kind));
 await browser.close();
 server.close();
 site.close();
@@ -203,5 +225,18 @@ for (const [label, key, fmt] of rows) {
   const d = summary.deep[key];
   console.log(`| ${label} | ${fmt(o.median)} (${fmt(o.min)}-${fmt(o.max)}) | ${fmt(d.median)} (${fmt(d.min)}-${fmt(d.max)}) | ${d.median ? (o.median / d.median).toFixed(2) : '-'} |`);
 }
+const frames = {
+  snippetFrame: stat(results.snippet.map((r) => r.frame)),
+  snippetPaintMs: stat(results.snippet.map((r) => r.painted)),
+  scriptTagFrame: stat(results.ours.map((r) => r.frame)),
+  scriptTagFramesAfterScript: stat(results.ours.map((r) => r.framesAfterScript ?? NaN)),
+  scriptTagFramesAfterRun: stat(results.ours.map((r) => r.framesAfterRun)),
+  scriptTagRanMsAfterArrival: stat(results.ours.map((r) => r.scriptRanMsAfterArrival ?? NaN)),
+};
+const range = (v, fmt = (x) => x) => `${fmt(v.median)} (${fmt(v.min)}-${fmt(v.max)})`;
+console.log(`\nThe launcher's first frame, ${RUNS} fresh pages each (frames of 1/60 s counted from the page's first; median (min-max))`);
+console.log('| install | launcher first painted in the page\'s frame | frames after widget.js arrived | widget.js ran, after it arrived | frames after it ran | painted after navigation | target |\n| --- | ---: | ---: | ---: | ---: | ---: | --- |');
+console.log(`| inline snippet (${(Buffer.byteLength(snippet) / 1024).toFixed(1)} KB in the page, ${(brotliCompressSync(snippet).length / 1024).toFixed(1)} KB brotli) | ${range(frames.snippetFrame)} | - | - | - | ${range(frames.snippetPaintMs, (v) => `${v.toFixed(0)} ms`)} | the first frame |`);
+console.log(`| script tag (async) | ${range(frames.scriptTagFrame)} | ${range(frames.scriptTagFramesAfterScript)} | ${range(frames.scriptTagRanMsAfterArrival, (v) => `${v.toFixed(0)} ms`)} | ${range(frames.scriptTagFramesAfterRun)} | ${range(summary.ours.paintMs, (v) => `${v.toFixed(0)} ms`)} | within one frame of the script |`);
 mkdirSync('bench-results', { recursive: true });
-writeFileSync('bench-results/browser.json', JSON.stringify({ runs: RUNS, blankFirstFrameMs: blankFrame, summary, raw: results }, null, 2));
+writeFileSync('bench-results/browser.json', JSON.stringify({ runs: RUNS, blankFirstFrameMs: blankFrame, summary, frames, raw: results }, null, 2));

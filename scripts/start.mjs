@@ -37,7 +37,7 @@ const parts = [
   {
     name: 'widget',
     command: ['npm', ['run', 'build']],
-    sources: ['src', 'elements', 'themes', 'i18n/translations.json', 'rollup.config.mjs', 'lit-localize.json', 'custom-elements-manifest.config.mjs', 'tsconfig.build.json', 'scripts/i18n.mjs', 'scripts/precompress.mjs'],
+    sources: ['src', 'elements', 'themes', 'i18n/translations.json', 'rollup.config.mjs', 'lit-localize.json', 'custom-elements-manifest.config.mjs', 'tsconfig.build.json', 'scripts/i18n.mjs', 'scripts/precompress.mjs', 'scripts/snippet.mjs'],
     outputs: ['dist/widget.js', 'dist/widget-main.js', 'dist/chat-widget.js', 'dist/index.js', 'custom-elements.json'],
   },
   {

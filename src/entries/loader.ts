@@ -7,6 +7,8 @@
  * visitor's first sign of intent (pointer over it, which a touch is too; focus;
  * click), when the page calls a dialect, or in an idle moment once the page has
  * started; `<chat-widget>` then upgrades in place. Loaded twice, it mounts once.
+ * With the inline snippet (scripts/snippet.mjs) the page's HTML has painted the
+ * launcher already: the bootstrap adopts that `<chat-widget>` instead of making one.
  */
 import { prepaint } from '../../elements/chat-widget/prepaint.js';
 import { whenIdle } from '../idle.js';
@@ -55,27 +57,41 @@ if (!page[MOUNTED]) {
   else document.addEventListener('DOMContentLoaded', boot, { once: true });
 }
 
-function mount(): HTMLElement {
-  const widget = document.createElement('chat-widget');
+/**
+ * The widget element: the inline snippet's `<chat-widget>` when the page has one (its launcher already
+ * painted by a declarative shadow root, before this script), else a new one. The script tag's data-*
+ * fill in what the element does not say itself.
+ */
+function mount(): { widget: HTMLElement; inline: boolean } {
+  const found = document.querySelector('chat-widget');
+  const inline = !!found?.shadowRoot && !customElements.get('chat-widget');
+  const widget = inline ? (found as HTMLElement) : document.createElement('chat-widget');
+  const set = (name: string, value: string) => widget.hasAttribute(name) || widget.setAttribute(name, value);
   const data = script?.dataset ?? {};
   const src = script?.src ? new URL(script.src, location.href) : null;
   const key = data['publicKey'] || page.Convot?.app_id;
-  if (key) widget.setAttribute('public-key', key);
+  if (key) set('public-key', key);
   const api = data['api'] || (src ? `${src.origin}/api/widget` : '');
-  if (api) widget.setAttribute('api', api);
+  if (api) set('api', api);
   for (const name of PASSED_ON) {
     const value = script?.getAttribute(`data-${name}`);
-    if (value !== null && value !== undefined) widget.setAttribute(name, value);
+    if (value !== null && value !== undefined) set(name, value);
   }
-  if (script?.nonce) widget.setAttribute('nonce', script.nonce);
-  return widget;
+  if (script?.nonce) set('nonce', script.nonce);
+  return { widget, inline };
+}
+
+/** The inline snippet's pre-painted launcher button. */
+function inlineButton(widget: HTMLElement): HTMLButtonElement | null {
+  if (widget.hasAttribute('embedded') || widget.hasAttribute('launcher-hidden')) return null;
+  return widget.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button') ?? null;
 }
 
 function boot(): void {
-  const widget = mount();
+  const { widget, inline } = mount();
   page[MOUNTED] = widget;
-  const button = prepaint(widget);
-  document.body.append(widget);
+  const button = inline ? inlineButton(widget) : prepaint(widget);
+  if (!inline) document.body.append(widget);
 
   let loading = false;
   const load = () => {

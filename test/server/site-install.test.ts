@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'puppeteer-core';
 import { call, launchChromium, startServer, watchProblems, type TestServer } from './helpers.js';
+import { inlineSnippet } from '../../scripts/snippet.mjs';
 
 /**
  * A site's own pages, on their own origin (127.0.0.2, another host than the
@@ -23,7 +24,16 @@ let browser: Browser;
 let ws: Awaited<ReturnType<TestServer['workspace']>>;
 
 /** The site's pages, by path: the snippet of each install, then the page's own calls. */
-const pages = (server: string, key: string): Record<string, string> => ({
+const pages = (server: string, key: string, snippet: string): Record<string, string> => ({
+  // The inline snippet: the launcher in the page's HTML (styles by nonce), then the script tag. A probe at the
+  // top of the page notes what the first frame shows.
+  '/inline': `<script nonce="${NONCE}">
+      requestAnimationFrame(() => {
+        const button = document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button');
+        const box = button?.getBoundingClientRect();
+        window.__firstFrame = button ? { width: box.width, right: Math.round(innerWidth - box.right), background: getComputedStyle(button).backgroundColor, label: button.getAttribute('aria-label') } : null;
+      });
+    </script>${snippet}`,
   // Woes: the script tag with the older `/messages` API URL; calls after it has run.
   '/woes': `<script async src="${server}/dist/widget.js" data-public-key="${key}" data-api="${server}/api/widget/messages" id="snippet"></script>
     <script nonce="${NONCE}">
@@ -74,14 +84,15 @@ before(async () => {
   if (!existsSync('dist/widget.js')) throw new Error('dist/widget.js is missing: run npm run build first');
   chat = await startServer({ pages: true });
   ws = await chat.workspace();
-  const html = pages(chat.base, ws.publicKey);
+  const html = pages(chat.base, ws.publicKey, await inlineSnippet({ server: chat.base, publicKey: ws.publicKey, nonce: NONCE }));
   site = createServer((req, res) => {
     const body = html[new URL(req.url ?? '/', 'http://x').pathname];
     if (!body) return void res.writeHead(404).end();
     res.writeHead(200, {
       'content-type': 'text/html; charset=utf-8',
       // The site allows the chat server's scripts and connections, and nothing inline without its nonce.
-      'content-security-policy': `default-src 'self'; script-src 'nonce-${NONCE}' ${chat.base}; connect-src ${chat.base}; style-src 'self'; img-src 'self' data: ${chat.base}; object-src 'none'; base-uri 'none'`,
+      // The inline snippet's page allows its styles by the same nonce (declarative shadow roots carry <style> elements).
+      'content-security-policy': `default-src 'self'; script-src 'nonce-${NONCE}' ${chat.base}; connect-src ${chat.base}; style-src 'self'${req.url === '/inline' ? ` 'nonce-${NONCE}'` : ''}; img-src 'self' data: ${chat.base}; object-src 'none'; base-uri 'none'`,
     });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title></head><body><main><h1>A site</h1></main>${body}</body></html>`);
   });
@@ -119,6 +130,30 @@ const panelText = (page: Page) =>
   page.evaluate(() => document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot?.textContent ?? '');
 
 describe('a site on another origin, under its own strict CSP', () => {
+  it('the inline snippet: the launcher in the first frame, styled, before any script; widget.js adopts it, one launcher, the chat works', async () => {
+    const { page, problems } = await visit('/inline');
+    await page.waitForFunction(() => (window as unknown as { __firstFrame?: unknown }).__firstFrame !== undefined, { timeout: 10000 });
+    const first = await page.evaluate(() => (window as unknown as { __firstFrame: unknown }).__firstFrame);
+    assert.deepEqual(first, { width: 56, right: 20, background: 'rgb(37, 99, 235)', label: 'Open chat' });
+    const launcher = () => page.evaluateHandle(() => document.querySelector('chat-widget')!.shadowRoot!.querySelector('chat-launcher')!.shadowRoot!.querySelector('button')!);
+    await (await launcher()).click();
+    await page.waitForFunction(() => (document.querySelector('chat-widget') as unknown as { isOpen?: boolean })?.isOpen === true, { timeout: 10000 });
+    assert.equal(await page.evaluate(() => document.querySelectorAll('chat-widget').length), 1);
+    assert.equal(await page.evaluate(() => document.querySelector('chat-widget')!.getAttribute('public-key')), ws.publicKey);
+    await page.evaluate(() => (document.querySelector('chat-widget') as unknown as { sendMessage(t: string): void }).sendMessage('Hello from the inline snippet'));
+    assert.ok(await reachedServer('Hello from the inline snippet'), 'the message reached the server');
+    await page.evaluate(() => (document.querySelector('chat-widget') as unknown as { hide(): void }).hide());
+    // The elements' own launcher now, in the same place, one of it.
+    await page.waitForFunction(() => document.querySelector('chat-widget')!.shadowRoot!.querySelectorAll('chat-launcher').length === 1, { timeout: 5000 });
+    const after = await page.evaluate(() => {
+      const button = document.querySelector('chat-widget')!.shadowRoot!.querySelector('chat-launcher')!.shadowRoot!.querySelector('button')!;
+      return { width: button.offsetWidth, background: getComputedStyle(button).backgroundColor, styles: document.querySelector('chat-widget')!.shadowRoot!.querySelectorAll('style').length };
+    });
+    assert.deepEqual(after, { width: 56, background: 'rgb(37, 99, 235)', styles: 0 });
+    assert.deepEqual(problems, []);
+    await page.browserContext().close();
+  });
+
   it('Woes: the snippet, then identify, theme, show and a message; the API URL ending in /messages', async () => {
     const { page, problems } = await visit('/woes');
     await page.waitForFunction(() => (document.querySelector('chat-widget') as unknown as { isOpen?: boolean })?.isOpen === true, { timeout: 10000 });
