@@ -46,10 +46,11 @@ for (const r of rows) console.log(`| ${r.file} | ${kb(r.minified)} | ${kb(r.gzip
 
 // The always-loaded messenger: the bootstrap and what must load to open the panel (launcher, panel,
 // conversation, composer), that is widget.js + widget-main.js.
-const BUDGET = 35 * 1024;
+// The performance issue's target (17) for a page that uses no dialect and opens only the conversation.
+const BUDGET = 28 * 1024;
 const brotliOf = (file) => rows.find((r) => r.file === file)?.brotli ?? 0;
 const always = brotliOf('dist/widget.js') + brotliOf('dist/widget-main.js');
-console.log(`\nAlways loaded (script tag): widget.js ${kb(brotliOf('dist/widget.js'))} + widget-main.js ${kb(brotliOf('dist/widget-main.js'))} = ${kb(always)} brotli; budget ${kb(BUDGET)}, ${always <= BUDGET ? `${kb(BUDGET - always)} to spare` : `OVER by ${kb(always - BUDGET)}`}`);
+console.log(`\nAlways loaded (script tag): widget.js ${kb(brotliOf('dist/widget.js'))} + widget-main.js ${kb(brotliOf('dist/widget-main.js'))} = ${kb(always)} brotli; target ${kb(BUDGET)}, ${always <= BUDGET ? `${kb(BUDGET - always)} to spare` : `OVER by ${kb(always - BUDGET)}`}`);
 
 // Loaded on first use: the chunks widget-main.js imports dynamically (and those they import in turn),
 // each with what it needs that is not loaded already (its static imports; a translation, the runtime).
@@ -86,7 +87,8 @@ const WHAT = {
   calls: 'SDK: calls',
   bookings: 'SDK: booking',
   cobrowse: 'SDK: co-browsing',
-  desk: 'SDK: emails, tickets, help, surveys',
+  desk: 'SDK: emails, tickets, help, surveys (the ticket forms are asked for when a session starts)',
+  'chat-lifecycle': 'SDK: the current chat created, loaded, resumed, finished; rating, transcript, survey',
   record: 'co-browsing recorder (rrweb), once the visitor agrees',
   'localize-runtime': 'translation runtime',
 };

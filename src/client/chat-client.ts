@@ -4,7 +4,8 @@
  *
  * A flat facade: each method says what it does and hands over to one part (`session.ts`,
  * `realtime.ts`, `outbox.ts`, `api/*`), which share a `Core` (options, events, transport, storage).
- * Calls, booking, co-browsing and desk.ts (emails, tickets, help, surveys) are imported on their first
+ * The current chat's lifecycle (chat-lifecycle.ts), calls, booking, co-browsing and desk.ts (emails,
+ * tickets, help, surveys) are imported on their first
  * use: a page that never asks for them never loads them.
  */
 import * as chats from './api/chats.js';
@@ -189,52 +190,52 @@ export class ChatClient {
 
   /** Creates a chat on a menu; with deflection on, the virtual agent answers first. */
   createChat(data: ChatRequest, customData?: Record<string, unknown>): Promise<Chat> {
-    return chats.createChat(this.#core, data, customData);
+    return import('./api/chat-lifecycle.js').then((m) => m.createChat(this.#core, data, customData));
   }
 
   /** A chat of this visitor, by id. */
   loadChat(chatId: number | string): Promise<Chat> {
-    return chats.loadChat(this.#core, chatId);
+    return import('./api/chat-lifecycle.js').then((m) => m.loadChat(this.#core, chatId));
   }
 
   /** Resumes a dismissed chat. */
   resumeChat(chatId: number | string): Promise<Chat> {
-    return chats.resumeChat(this.#core, chatId);
+    return import('./api/chat-lifecycle.js').then((m) => m.resumeChat(this.#core, chatId));
   }
 
   /** The chat still going on (its id kept in storage, or the server's), or null. */
   loadOngoingChat(): Promise<Chat | null> {
-    return chats.loadOngoingChat(this.#core);
+    return import('./api/chat-lifecycle.js').then((m) => m.loadOngoingChat(this.#core));
   }
 
   /** The deflection settings of the current chat's menu, or null. */
   getChatDeflection(): Promise<{ enabled: boolean; threshold: number; keep_waiting: boolean } | null> {
-    return chats.getChatDeflection(this.#core);
+    return import('./api/chat-lifecycle.js').then((m) => m.getChatDeflection(this.#core));
   }
 
   /** Hands the current chat from the virtual agent to the human queue. */
   escalateChat(): Promise<Chat> {
-    return chats.escalateChat(this.#core);
+    return import('./api/chat-lifecycle.js').then((m) => m.escalateChat(this.#core));
   }
 
   /** Finishes the current chat; then sendChatRate and sendChatSurvey apply. */
   finishChat(): Promise<Chat> {
-    return chats.finishChat(this.#core);
+    return import('./api/chat-lifecycle.js').then((m) => m.finishChat(this.#core));
   }
 
   /** Dismisses the current chat (resumeChat brings it back). */
   destroyChat(): Promise<Chat> {
-    return chats.destroyChat(this.#core);
+    return import('./api/chat-lifecycle.js').then((m) => m.destroyChat(this.#core));
   }
 
   /** Mails the current chat's transcript to up to five addresses. */
   sendChatTranscripts(emails: string[]): Promise<{ id: string; status: string }> {
-    return chats.sendChatTranscripts(this.#core, emails);
+    return import('./api/chat-lifecycle.js').then((m) => m.sendChatTranscripts(this.#core, emails));
   }
 
   /** Rates the current (finished) chat: 1 to 5, with optional feedback. */
   sendChatRate(input: { rating: number; feedback?: string }): Promise<{ rating: number; feedback: string | null }> {
-    return chats.sendChatRate(this.#core, input);
+    return import('./api/chat-lifecycle.js').then((m) => m.sendChatRate(this.#core, input));
   }
 
   /** The survey questions, with their types and valid answers. */
@@ -244,7 +245,7 @@ export class ChatClient {
 
   /** Answers the survey for the current (finished) chat: `{question_id: answer}`; the server checks each answer. */
   sendChatSurvey(answers: Record<string, number | string>): Promise<{ answered: number }> {
-    return chats.sendChatSurvey(this.#core, answers);
+    return import('./api/chat-lifecycle.js').then((m) => m.sendChatSurvey(this.#core, answers));
   }
 
   // ---- the workspace: company, hours, menus, triggers, files ----
