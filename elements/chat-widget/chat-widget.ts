@@ -5,7 +5,7 @@ import { localized, msg } from '@lit/localize';
 import type { CommandName, IdentityInput, WidgetOptions } from '../../src/commands/commands.js';
 import type { ChatClient } from '../../src/client/chat-client.js';
 import type { StoragePolicy } from '../../src/client/consent-storage.js';
-import { WidgetRuntime } from '../../src/runtime/runtime.js';
+import { INTENT, WidgetRuntime } from '../../src/runtime/runtime.js';
 import { commandsContext, stateContext } from '../../src/context.js';
 import { eventsBetween } from '../../src/state/events.js';
 import { whenIdle } from '../../src/idle.js';
@@ -149,6 +149,8 @@ export class ChatWidget extends LitElement {
   readonly #runtime = new WidgetRuntime({
     requestClose: (source) => emit(this, 'chat-request-close', { source }, { cancelable: true }),
     ready: () => emit(this, 'chat-ready', { sessionId: this.#store.state.sessionId }),
+    // The script tag's bootstrap marks the element when the visitor's intent (pointer, focus, click) brought the elements in.
+    intended: () => !!(this as unknown as Record<symbol, unknown>)[INTENT],
   });
   readonly #store = this.#runtime.store;
   readonly #commands = this.#runtime.commands;

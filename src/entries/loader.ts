@@ -30,6 +30,8 @@ const MOUNTED = Symbol.for('chat-widget/loader');
 const SETTLE_MS = 3000;
 /** The styles the launcher was painted with, handed on to widget-main.js (see rollup.config.mjs). */
 const STYLES = Symbol.for('chat-widget/styles');
+/** Set on the widget when the visitor's intent loads the elements (the same symbol as INTENT in src/runtime/runtime.ts). */
+const INTENT = Symbol.for('chat-widget/intent');
 /** The attributes of the script tag that the widget takes over as its own. */
 const PASSED_ON = ['theme', 'position', 'locale', 'brand-color', 'launcher-hidden', 'hide-on-mobile', 'muted', 'embedded', 'open', 'storage'];
 
@@ -106,11 +108,16 @@ function boot(): void {
   wake = load;
   const asked = earlyCalls(page as never) || page.Woes?.q?.length || page.Convot?._q?.length || page.CONVOT_READY_TRIGGER;
   if (!button || asked || widget.hasAttribute('open')) return load();
-  for (const type of ['pointerenter', 'focusin']) widget.addEventListener(type, load, { once: true, passive: true });
+  // The visitor's intent: the elements connect a returning visitor at once (src/runtime/runtime.ts, INTENT).
+  const intent = () => {
+    (widget as unknown as Record<symbol, boolean>)[INTENT] = true;
+    load();
+  };
+  for (const type of ['pointerenter', 'focusin']) widget.addEventListener(type, intent, { once: true, passive: true });
   // A click before the elements arrive opens the panel when they do.
   button.addEventListener('click', () => {
     widget.setAttribute('open', '');
-    load();
+    intent();
   });
   afterPageStartup(load);
 }

@@ -15,7 +15,12 @@ export interface RuntimeHost {
   requestClose(source: CloseSource): boolean;
   /** The widget is ready (once): its session and history loaded, or it works without a server. */
   ready(): void;
+  /** Whether the visitor's intent (a pointer over the widget, focus, a click) brought the elements in. */
+  intended?(): boolean;
 }
+
+/** Set on `<chat-widget>` by the script tag's bootstrap when it loads the elements on the visitor's intent. */
+export const INTENT = Symbol.for('chat-widget/intent');
 
 /** How the element reaches its server: its attributes, as given. */
 export interface ServerOptions {
@@ -108,7 +113,11 @@ export class WidgetRuntime {
       unsync();
       unbind();
     };
-    if (consent.getItem(sessionKey)) whenIdle(open);
+    // A returning visitor: at once when they showed intent (the history is then ready by their click), else when idle.
+    if (consent.getItem(sessionKey)) {
+      if (this.host.intended?.()) open();
+      else whenIdle(open);
+    }
     this.#identifyFromLink();
   }
 
