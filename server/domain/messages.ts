@@ -227,9 +227,9 @@ export class Messages {
         ordered.forEach(({ i }, k) => (byArrival[i] = results[k]!));
         return byArrival;
       });
-    } catch (error) {
-      // The batch as a whole failed: each again by itself, so that whatever caused it fails alone.
-      if (batch.length === 1) return batch[0]!.reject(error);
+    } catch {
+      // The batch as a whole failed (another process stored one of its client ids first, or something else):
+      // each again by itself, so that a race is answered with the stored message and a failure fails alone.
       for (const w of batch) await this.#one(w.session, w.input).then(w.resolve, w.reject);
       return;
     }
