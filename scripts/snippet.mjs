@@ -30,11 +30,12 @@ export async function inlineSnippet({ server, publicKey, nonce = '', attributes 
   const { hostStyles } = await load('chat-widget/host.styles.js');
   const { launcherStyles } = await load('chat-launcher/chat-launcher.styles.js');
   const { chatIconPath } = await load('chat-launcher/icons.js');
+  const { directionOf } = await load('shared/localize.js');
   const n = nonce ? ` nonce="${escape(nonce)}"` : '';
   const attrs = { 'public-key': publicKey, api: `${server}/api/widget`, ...attributes };
   // The element's own attributes as prepaint() sets them for the script tag: its direction and brand colour.
   const style = attrs['brand-color'] ? ` style="--chat-brand:${escape(attrs['brand-color'])}"` : '';
-  const dir = /^(ar|he|fa|ur)\b/i.test(attrs.locale ?? '') ? ' dir="rtl"' : '';
+  const dir = attrs.locale && !attrs.dir ? ` dir="${directionOf(attrs.locale)}"` : '';
   const own = Object.entries(attrs)
     .map(([name, value]) => (value === true || value === '' ? ` ${name}` : ` ${name}="${escape(value)}"`))
     .join('');

@@ -182,7 +182,7 @@ export class Messages {
       while (this.#writing < this.#lanes && this.#waiting.length) {
         const batch = this.#waiting.splice(0, MAX_BATCH);
         this.#writing++;
-        void this.#batch(batch).finally(() => {
+        void this.#batch(batch, false).finally(() => {
           this.#writing--;
           this.#drain();
         });
@@ -190,8 +190,13 @@ export class Messages {
     });
   }
 
-  /** Writes a batch; each waiting request is answered once it is committed (or refused). */
-  async #batch(batch: Waiting[]): Promise<void> {
+  /**
+   * Writes a batch; each waiting request is answered once it is committed (or refused). A batch that
+   * fails as a whole (another process stored one of its client ids first, or something else) is written
+   * again one message at a time (`alone`), so that a race is answered with the stored message and a
+   * failure fails only its own request.
+   */
+  async #batch(batch: Waiting[], alone: boolean): Promise<void> {
     let results: Row[];
     try {
       results = await this.stream.write(async (q, emit) => {
@@ -227,59 +232,19 @@ export class Messages {
         ordered.forEach(({ i }, k) => (byArrival[i] = results[k]!));
         return byArrival;
       });
-    } catch {
-      // The batch as a whole failed (another process stored one of its client ids first, or something else):
-      // each again by itself, so that a race is answered with the stored message and a failure fails alone.
-      for (const w of batch) await this.#one(w.session, w.input).then(w.resolve, w.reject);
+    } catch (error) {
+      if (alone) return batch[0]!.reject(error);
+      for (const w of batch) await this.#batch([w], true);
       return;
     }
-    const alone: Waiting[] = [];
     batch.forEach((w, i) => {
       const r = results[i]!;
       if (r.stored) w.resolve({ message: r.stored, created: false, chatStatus: r.chat_status });
       else if (r.message) w.resolve({ message: r.message, created: true, chatStatus: r.conversation.chat_status });
       else if (r.missing) w.reject(new HttpError(404, 'not_found', `Chat ${w.input.conversation_id} was not found`));
       else if (r.finished) w.reject(new HttpError(409, 'chat_finished', `Chat ${w.input.conversation_id} is finished or dismissed; create a new chat`));
-      // Anything else (a conversation closed meanwhile): by itself, in the order they came.
-      else alone.push(w);
+      else w.reject(new Error(`visitor_messages gave no answer for this message: ${JSON.stringify(r)}`));
     });
-    for (const w of alone) await this.#one(w.session, w.input).then(w.resolve, w.reject);
-  }
-
-  /** One visitor message by itself: opens the conversation when there is none going on. */
-  async #one(session: Session, input: VisitorInput): Promise<VisitorStored> {
-    const run = () =>
-      this.stream.write(async (q, emit) => {
-        // One planned statement (migration 011, visitor_message): the hot path, on PGlite mostly planning time otherwise.
-        const write = async (conversationId: string | null) => {
-          const [row] = await q.query<{ r: Row }>('select visitor_message($1, $2, $3, $4, $5, $6) as r', [
-            session.id, input.client_id, input.content, conversationId, input.file_id ?? null, newId('msg'),
-          ]);
-          return row!.r;
-        };
-        let r = await write(input.conversation_id ?? null);
-        if (r.open) {
-          // No conversation going on: the one creator opens it (with the session as it is now), then the message goes in.
-          const s = r.session as Row;
-          const opened = await this.conversations.open(q, emit, { ...session, contact_id: s.contact_id, agent_id: s.agent_id }, { fields: input.conversation_fields ?? {} });
-          r = await write(opened.id);
-        }
-        if (r.stored) return { message: r.stored as Row, created: false, chatStatus: r.chat_status as string };
-        if (r.missing) throw new HttpError(404, 'not_found', `Chat ${input.conversation_id} was not found`);
-        if (r.finished) throw new HttpError(409, 'chat_finished', `Chat ${input.conversation_id} is finished or dismissed; create a new chat`);
-        const message = r.message as Row;
-        const c = r.conversation as Row;
-        emit(forOperators(c, 'message', { message }));
-        emit(forVisitor(c, 'message', { message }));
-        return { message, created: true, chatStatus: c.chat_status as string };
-      });
-    try {
-      return await run();
-    } catch (error) {
-      // Two requests raced with one client id: the other stored it; answer with that one.
-      if ((error as { code?: string }).code === '23505') return run();
-      throw error;
-    }
   }
 
   /** An operator's reply or internal note; the first reply of a person moves a waiting chat to assigned. */

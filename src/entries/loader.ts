@@ -17,6 +17,7 @@ import { hostStyles } from '../../elements/chat-widget/host.styles.js';
 import { launcherStyles } from '../../elements/chat-launcher/chat-launcher.styles.js';
 import { earlyCalls, installEarlyDialects } from '../commands/dialects/early.js';
 import { UNREAD_KEY } from '../client/storage-keys.js';
+import { INTENT } from '../runtime/intent.js';
 
 type Page = typeof globalThis & {
   Woes?: ((...args: unknown[]) => void) & { q?: unknown[][] };
@@ -30,8 +31,6 @@ const MOUNTED = Symbol.for('chat-widget/loader');
 const SETTLE_MS = 3000;
 /** The styles the launcher was painted with, handed on to widget-main.js (see rollup.config.mjs). */
 const STYLES = Symbol.for('chat-widget/styles');
-/** Set on the widget when the visitor's intent loads the elements (the same symbol as INTENT in src/runtime/runtime.ts). */
-const INTENT = Symbol.for('chat-widget/intent');
 /** The attributes of the script tag that the widget takes over as its own. */
 const PASSED_ON = ['theme', 'position', 'locale', 'brand-color', 'launcher-hidden', 'hide-on-mobile', 'muted', 'embedded', 'open', 'storage'];
 
@@ -83,9 +82,9 @@ function mount(): { widget: HTMLElement; inline: boolean } {
   return { widget, inline };
 }
 
-/** The inline snippet's pre-painted launcher button. */
+/** The inline snippet's pre-painted launcher button (none when embedded, as prepaint()). */
 function inlineButton(widget: HTMLElement): HTMLButtonElement | null {
-  if (widget.hasAttribute('embedded') || widget.hasAttribute('launcher-hidden')) return null;
+  if (widget.hasAttribute('embedded')) return null;
   return widget.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button') ?? null;
 }
 
@@ -108,7 +107,7 @@ function boot(): void {
   wake = load;
   const asked = earlyCalls(page as never) || page.Woes?.q?.length || page.Convot?._q?.length || page.CONVOT_READY_TRIGGER;
   if (!button || asked || widget.hasAttribute('open')) return load();
-  // The visitor's intent: the elements connect a returning visitor at once (src/runtime/runtime.ts, INTENT).
+  // The visitor's intent: the elements connect a returning visitor at once (src/runtime/intent.ts).
   const intent = () => {
     (widget as unknown as Record<symbol, boolean>)[INTENT] = true;
     load();

@@ -19,9 +19,6 @@ export interface RuntimeHost {
   intended?(): boolean;
 }
 
-/** Set on `<chat-widget>` by the script tag's bootstrap when it loads the elements on the visitor's intent. */
-export const INTENT = Symbol.for('chat-widget/intent');
-
 /** How the element reaches its server: its attributes, as given. */
 export interface ServerOptions {
   publicKey: string;
