@@ -25,15 +25,15 @@ let ws: Awaited<ReturnType<TestServer['workspace']>>;
 
 /** The site's pages, by path: the snippet of each install, then the page's own calls. */
 const pages = (server: string, key: string, snippet: string): Record<string, string> => ({
-  // The inline snippet: the launcher in the page's HTML (styles by nonce), then the script tag. A probe at the
-  // top of the page notes what the first frame shows.
-  '/inline': `<script nonce="${NONCE}">
+  // The inline snippet at the start of <body>, as README says, then a probe noting what the first frame after it shows
+  // (the page's own content comes after them).
+  '/inline': `${snippet}<script nonce="${NONCE}">
       requestAnimationFrame(() => {
         const button = document.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-launcher')?.shadowRoot?.querySelector('button');
         const box = button?.getBoundingClientRect();
         window.__firstFrame = button ? { width: box.width, right: Math.round(innerWidth - box.right), background: getComputedStyle(button).backgroundColor, label: button.getAttribute('aria-label') } : null;
       });
-    </script>${snippet}`,
+    </script>`,
   // Woes: the script tag with the older `/messages` API URL; calls after it has run.
   '/woes': `<script async src="${server}/dist/widget.js" data-public-key="${key}" data-api="${server}/api/widget/messages" id="snippet"></script>
     <script nonce="${NONCE}">
@@ -94,7 +94,7 @@ before(async () => {
       // The inline snippet's page allows its styles by the same nonce (declarative shadow roots carry <style> elements).
       'content-security-policy': `default-src 'self'; script-src 'nonce-${NONCE}' ${chat.base}; connect-src ${chat.base}; style-src 'self'${req.url === '/inline' ? ` 'nonce-${NONCE}'` : ''}; img-src 'self' data: ${chat.base}; object-src 'none'; base-uri 'none'`,
     });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title></head><body><main><h1>A site</h1></main>${body}</body></html>`);
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title></head><body>${body}<main><h1>A site</h1></main></body></html>`);
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
   siteBase = `http://127.0.0.2:${(site.address() as { port: number }).port}`;
