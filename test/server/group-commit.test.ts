@@ -44,11 +44,17 @@ describe('messages sent at the same time', () => {
         }),
       );
     // The database busy (a transaction holding the conversations) while everyone sends: what arrives meanwhile waits together.
+    // The lock is taken before anyone sends (awaited, not assumed from a delay: a slow machine takes longer to begin).
     let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
     const busy = server.db.tx(async (q) => {
       await q.query('select id from conversations where workspace_id = $1 for update', [ws.workspaceId]);
-      await new Promise<void>((resolve) => (release = resolve));
+      held();
+      await released;
     });
+    await holding;
     const retried = uuid();
     let answers: { status: number; body: any }[];
     let twice: { status: number; body: any }[];
