@@ -65,23 +65,28 @@ const withStatics = (file, seen = new Set()) => {
   for (const dep of imports(file).statics) withStatics(dep, seen);
   return seen;
 };
+// Breadth first: a chunk that several others load is counted on its shortest way from widget-main.js.
 const lazy = [];
-const visit = (file, needs) => {
+const queue = [['dist/widget-main.js', new Set()]];
+while (queue.length) {
+  const [file, needs] = queue.shift();
   for (const chunk of new Set(imports(file).dynamics)) {
     if (lazy.some((l) => l.chunk === chunk)) continue;
     const files = new Set([...needs, ...withStatics(chunk)]);
     const cost = [...files].reduce((sum, f) => sum + (onWire(`${f}.br`) ?? brotliCompressSync(readFileSync(f)).length), 0);
     const part = basename(chunk).replace(/-[\w-]{8}\.js$/, '');
     lazy.push({ chunk, part, brotli: cost, with: [...files].filter((f) => f !== chunk).map((f) => basename(f).replace(/-[\w-]{8}\.js$/, '')) });
-    visit(chunk, files);
+    queue.push([chunk, files]);
   }
-};
-visit('dist/widget-main.js', new Set());
+}
 const WHAT = {
   'chat-after': 'view: after the chat (rating, survey, transcript)',
   'chat-help': 'view: help articles',
   'chat-schedule': 'view: call me back, booking',
   'chat-tickets': 'view: ticket forms',
+  'chat-topics': 'view: topics (the choice before a chat), the email form',
+  'after-chat': 'commands: rating, survey, transcript, email (with their views)',
+  'schedule-flow': 'commands: call me back, booking (with their views)',
   woes: 'dialect: Woes (on the page\'s first use)',
   convot: 'dialect: Convot (on the page\'s first use)',
   calls: 'SDK: calls',

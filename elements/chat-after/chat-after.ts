@@ -6,6 +6,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
 import { afterStyles } from './chat-after.styles.js';
 import { noticeText } from '../shared/notice.js';
+import { afterChat } from '../../src/commands/features/after-chat.js';
 
 /**
  * After a finished chat: a rating with feedback, the workspace's survey, and
@@ -81,7 +82,7 @@ export class ChatAfter extends LitElement {
   #rate(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    void this.#context.commands?.rateChat(Number(data.get('rating')), String(data.get('feedback') ?? ''));
+    void this.#context.commands?.extend(afterChat).rateChat(Number(data.get('rating')), String(data.get('feedback') ?? ''));
   }
 
   #answer(event: SubmitEvent): void {
@@ -93,12 +94,12 @@ export class ChatAfter extends LitElement {
       if (value === null || value === '') continue;
       answers[q.id] = q.type === 'rating' ? Number(value) : String(value);
     }
-    void this.#context.commands?.answerSurvey(answers);
+    void this.#context.commands?.extend(afterChat).answerSurvey(answers);
   }
 
   #mail(event: SubmitEvent): void {
     event.preventDefault();
-    void this.#context.commands?.sendTranscript(String(new FormData(event.target as HTMLFormElement).get('email') ?? ''));
+    void this.#context.commands?.extend(afterChat).sendTranscript(String(new FormData(event.target as HTMLFormElement).get('email') ?? ''));
   }
 }
 

@@ -8,6 +8,7 @@ import { scheduleStyles } from './chat-schedule.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { noticeText } from '../shared/notice.js';
 import { meetingIcs } from '../../src/ics.js';
+import { scheduleFlow } from '../../src/commands/features/schedule-flow.js';
 
 /** "2023-05-31 11:45 +0000" (calls) or ISO 8601 (meetings) to a Date. */
 const toDate = (slot: string) => new Date(slot.includes('T') ? slot : slot.replace(' ', 'T').replace(' +0000', 'Z'));
@@ -125,7 +126,7 @@ export class ChatSchedule extends LitElement {
     return html`<h3>${msg('Book a meeting')}</h3>
       ${types.length > 1
         ? html`<label>${msg('Meeting')}
-            <select @change=${(e: Event) => this.#context.commands?.chooseMeetingType(Number((e.target as HTMLSelectElement).value))}>
+            <select @change=${(e: Event) => this.#context.commands?.extend(scheduleFlow).chooseMeetingType(Number((e.target as HTMLSelectElement).value))}>
               ${types.map((t) => html`<option value=${t.id} ?selected=${t.id === schedule.meetingTypeId}>${t.name} (${t.duration_minutes} min)</option>`)}
             </select>
           </label>`
@@ -159,7 +160,7 @@ export class ChatSchedule extends LitElement {
       </div>
       <p class="day-label">${day.label}</p>
       <div class="slots">
-        ${day.slots.map((slot) => html`<button type="button" aria-pressed=${slot === chosen} @click=${() => this.#context.commands?.chooseSlot(slot)}>${this.#time(slot, s.locale)}</button>`)}
+        ${day.slots.map((slot) => html`<button type="button" aria-pressed=${slot === chosen} @click=${() => this.#context.commands?.extend(scheduleFlow).chooseSlot(slot)}>${this.#time(slot, s.locale)}</button>`)}
       </div>
     </fieldset>`;
   }
@@ -167,13 +168,13 @@ export class ChatSchedule extends LitElement {
   #submitCall(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    void this.#context.commands?.submitCall(String(data.get('phone') ?? ''), String(data.get('slot') ?? '') || null);
+    void this.#context.commands?.extend(scheduleFlow).submitCall(String(data.get('phone') ?? ''), String(data.get('slot') ?? '') || null);
   }
 
   #submitBooking(event: SubmitEvent): void {
     event.preventDefault();
     const data = new FormData(event.target as HTMLFormElement);
-    void this.#context.commands?.book(String(data.get('name') ?? ''), String(data.get('email') ?? ''));
+    void this.#context.commands?.extend(scheduleFlow).book(String(data.get('name') ?? ''), String(data.get('email') ?? ''));
   }
 }
 

@@ -92,7 +92,7 @@ export class ChatTopics extends LitElement {
         <span>${t.name}</span><span class="chev" aria-hidden="true">›</span>
       </button>
       ${t.channels.includes('voice_call')
-        ? html`<button type="button" class="callback" aria-label=${msg(str`Call me back: ${t.name}`)} @click=${() => this.#context.commands?.requestCallback(t.id)}>
+        ? html`<button type="button" class="callback" aria-label=${msg(str`Call me back: ${t.name}`)} @click=${() => this.#callback(t.id)}>
             <svg viewBox="0 0 24 24" aria-hidden="true">${phoneIcon}</svg><span>${msg('Call me back')}</span>
           </button>`
         : nothing}
@@ -127,12 +127,20 @@ export class ChatTopics extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
-    void this.#context.commands?.sendEmail({
+    const commands = this.#context.commands;
+    // The email form's command comes in its own chunk (with the after-chat views'), loaded on the first send.
+    void import('../../src/commands/features/after-chat.js').then(({ afterChat }) => commands?.extend(afterChat).sendEmail({
       name: String(data.get('name') ?? ''),
       email: String(data.get('email') ?? ''),
       content: String(data.get('content') ?? ''),
       topicId: Number(data.get('topic')),
-    });
+    }));
+  }
+
+  /** "Call me back": its command comes with the scheduling view's chunk, loaded on the first click. */
+  #callback(topicId: number): void {
+    const commands = this.#context.commands;
+    void import('../../src/commands/features/schedule-flow.js').then(({ scheduleFlow }) => commands?.extend(scheduleFlow).requestCallback(topicId));
   }
 }
 

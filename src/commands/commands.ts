@@ -1,6 +1,6 @@
 import type { Store } from '../state/store.js';
 import type { WidgetState } from '../state/types.js';
-import { Core, type CommandNotices, type CommandsOptions, type Ports } from './core.js';
+import { Core, type CommandNotices, type CommandsOptions, type Cross, type Ports } from './core.js';
 import { panel } from './features/panel.js';
 import { messaging } from './features/messaging.js';
 import { identity } from './features/identity.js';
@@ -43,6 +43,20 @@ export class Commands {
   constructor(store: Store<WidgetState>, options: CommandsOptions = {}) {
     this.#core = new Core(store, options);
     for (const feature of Object.values(FEATURES)) Object.assign(this, feature(this.#core, this));
+  }
+
+  readonly #extended = new Set<unknown>();
+
+  /**
+   * Adds the commands of a feature that loads with the views that call it (a chunk of its own, such as
+   * ./features/schedule-flow.ts), once; returns the dispatcher with them.
+   */
+  extend<T extends object>(feature: (core: Core, c: Cross) => T): this & T {
+    if (!this.#extended.has(feature)) {
+      this.#extended.add(feature);
+      Object.assign(this, feature(this.#core, this));
+    }
+    return this as this & T;
   }
 
   /** Notifications that are not a change of state: `error`, `identify`, `track`, `interaction`. */

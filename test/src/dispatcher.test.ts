@@ -1,6 +1,8 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { Commands, COMMAND_NAMES, dispatch, type Ports } from '../../src/commands/commands.js';
 import { REGISTRY } from '../../src/commands/registry.js';
+import { scheduleFlow } from '../../src/commands/features/schedule-flow.js';
+import { afterChat } from '../../src/commands/features/after-chat.js';
 import { Store } from '../../src/state/store.js';
 import { initialState, type Article, type WidgetState } from '../../src/state/types.js';
 
@@ -81,8 +83,8 @@ describe('the dispatcher', () => {
       ['openArticle', (c) => c.openArticle({ locale: 'en' }), /openArticle\(\{slug\}\)/],
       ['openScheduling', (c) => c.openScheduling({ meeting_type_id: -1 }), /openScheduling\(\{meeting_type_id\}\)/],
       ['startChat', (c) => c.startChat('support'), /startChat\(topicId\): expected a topic id/],
-      ['requestCallback', (c) => c.requestCallback(null), /requestCallback\(topicId\)/],
-      ['rateChat', (c) => c.rateChat(9), /rateChat\(rating\): expected a whole number from 1 to 5/],
+      ['requestCallback', (c) => c.extend(scheduleFlow).requestCallback(null), /requestCallback\(topicId\)/],
+      ['rateChat', (c) => c.extend(afterChat).rateChat(9), /rateChat\(rating\): expected a whole number from 1 to 5/],
       ['attachFile', (c) => c.attachFile('photo.png'), /attachFile\(file\): expected a File/],
       ['retryMessage', (c) => c.retryMessage(5), /retryMessage\(clientId\)/],
     ];
@@ -176,7 +178,7 @@ describe('the dispatcher', () => {
       expect(store.state.help.results).to.deep.equal([article]);
       expect(store.state.pending).to.deep.include({ schedule: true, help: false });
 
-      expect(await commands.chooseMeetingType(3)).to.equal(false); // the same feature waits
+      expect(await commands.extend(scheduleFlow).chooseMeetingType(3)).to.equal(false); // the same feature waits
 
       slots.resolve(['2030-01-01T10:00:00.000Z']);
       expect(await booking).to.equal(true);

@@ -43,9 +43,16 @@ const toChat = (c: ChatInfo, previous: ChatState | null): ChatState => {
   });
 };
 
-/** The messenger's chat lifecycle: topics and hours, starting, escalating, finishing and rating a chat. */
+/** Merges into the current chat's state (when there is one). */
+export const chatPatchOf = (core: Core) => (patch: Partial<ChatState>) => core.store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, ...patch }) }));
+
+/**
+ * The messenger's chat lifecycle: topics and hours, starting, escalating and finishing a chat. What
+ * only the after-chat and email views call (rating, survey, transcript, the email form) loads with
+ * them (./after-chat.ts).
+ */
 export const lifecycle = (core: Core, c: Cross) => {
-  const chatPatch = (patch: Partial<ChatState>) => core.store.update((s) => ({ chat: s.chat && Object.freeze({ ...s.chat, ...patch }) }));
+  const chatPatch = chatPatchOf(core);
   /** The expected wait of a queued chat, from the live queue. */
   const refreshWait = async () => {
     const chat = core.state.chat;
@@ -128,36 +135,6 @@ export const lifecycle = (core: Core, c: Cross) => {
         const chat = await port.escalateChat();
         core.store.update((s) => ({ chat: toChat(chat, s.chat) }));
         await refreshWait();
-      });
-    },
-
-    rateChat(rating: unknown, feedback: unknown = ''): Promise<boolean> {
-      if (!Number.isInteger(rating) || (rating as number) < 1 || (rating as number) > 5) v.fail('rateChat(rating)', 'expected a whole number from 1 to 5', rating);
-      return run(async (port) => {
-        await port.rateChat(rating as number, v.string('rateChat(rating, feedback)', feedback, { max: 2000 }));
-        chatPatch({ rated: true });
-      });
-    },
-
-    answerSurvey(answers: unknown): Promise<boolean> {
-      return run(async (port) => {
-        await port.answerSurvey(v.plainObject('answerSurvey(answers)', answers) as Record<string, string | number>);
-        chatPatch({ surveyed: true });
-      });
-    },
-
-    sendTranscript(email: unknown): Promise<boolean> {
-      return run(async (port) => {
-        await port.sendTranscript(v.string('sendTranscript(email)', email, { max: 320, empty: false }));
-        chatPatch({ transcriptSent: true });
-      });
-    },
-
-    sendEmail(input: unknown): Promise<boolean> {
-      const given = v.plainObject('sendEmail(input)', input) as { name?: string; email: string; content: string; topicId: number };
-      return run(async (port) => {
-        await port.sendEmail({ ...given, lang: lang(core.state) });
-        core.store.update({ notice: { kind: 'info', text: 'email-sent' } });
       });
     },
 

@@ -1,7 +1,6 @@
 import type { WidgetState } from '../../state/types.js';
 import { lang, type Core, type Cross } from '../core.js';
 import * as v from '../validate.js';
-import { E164 } from '../../protocol/limits.js';
 
 export interface MeetingType {
   id: number;
@@ -18,38 +17,23 @@ export interface SchedulePort {
   book(input: { meetingTypeId: number; slot: string; name: string; email: string }): Promise<void>;
 }
 
-const fresh = (kind: 'call' | 'booking', topicId: number | null, meetingTypeId: number | null): WidgetState['schedule'] =>
+export const fresh = (kind: 'call' | 'booking', topicId: number | null, meetingTypeId: number | null): WidgetState['schedule'] =>
   Object.freeze({ kind, topicId, meetingTypes: [], meetingTypeId, slots: null, slot: null, done: null });
 
-/** Calls ("call me back") and booking a meeting. */
-export const schedule = (core: Core, c: Cross) => {
-  const patch = (p: Partial<NonNullable<WidgetState['schedule']>>): void => {
+/** Merges into the schedule flow's state (when one is open). */
+export const schedulePatch =
+  (core: Core) =>
+  (p: Partial<NonNullable<WidgetState['schedule']>>): void => {
     core.store.update((s) => ({ schedule: s.schedule && Object.freeze({ ...s.schedule, ...p }) }));
   };
+
+/**
+ * Booking a meeting from the page (`openScheduling`, in the registry). The rest of calls and booking,
+ * which only their views call, loads with them (./schedule-flow.ts).
+ */
+export const schedule = (core: Core, c: Cross) => {
+  const patch = schedulePatch(core);
   return {
-    /** "Call me back" on a topic with the voice channel: the slot picker. */
-    requestCallback(topicId: unknown): Promise<boolean> {
-      if (!Number.isInteger(topicId)) v.fail('requestCallback(topicId)', 'expected a topic id', topicId);
-      core.store.update({ view: 'call', notice: null, schedule: fresh('call', topicId as number, null) });
-      return core.run('schedule', async (port) => patch({ slots: Object.freeze([...(await port.callSlots(topicId as number, lang(core.state)))]) }));
-    },
-
-    submitCall(phone: unknown, slot: unknown): Promise<boolean> {
-      const number = v.string('submitCall(phone)', phone, { max: 20, empty: false }).replace(/[\s().-]/g, '');
-      const when = slot === null || slot === '' ? null : v.string('submitCall(phone, slot)', slot, { max: 40 });
-      const topicId = core.state.schedule?.topicId;
-      if (topicId === null || topicId === undefined) return Promise.resolve(false);
-      // A number the server would refuse is said to the visitor at once (the view words it by its code).
-      if (!E164.test(number)) {
-        core.store.update({ notice: { kind: 'error', code: 'invalid_phone_number', text: `submitCall(phone): expected an E.164 number such as +14155550123, got ${JSON.stringify(number)}` } });
-        return Promise.resolve(false);
-      }
-      return core.run('schedule', async (port) => {
-        await port.requestCall({ topicId, phone: number, slot: when, lang: lang(core.state) });
-        patch({ done: Object.freeze({ when }) });
-      });
-    },
-
     /**
      * Opens the messenger on the booking flow, with `meeting_type_id`
      * preselected; works whatever the messenger shows, and says clearly when the
@@ -71,30 +55,5 @@ export const schedule = (core: Core, c: Cross) => {
       });
     },
 
-    chooseMeetingType(id: number): Promise<boolean> {
-      patch({ meetingTypeId: id, slots: null, slot: null });
-      return core.run('schedule', async (port) => patch({ slots: Object.freeze([...(await port.meetingSlots(id))]) }));
-    },
-
-    chooseSlot(slot: string | null): void {
-      patch({ slot });
-    },
-
-    /** Books the chosen slot; if another visitor took it meanwhile, the free slots are offered again. */
-    book(name: unknown, email: unknown): Promise<boolean> {
-      const s = core.state.schedule;
-      if (!s?.slot || !s.meetingTypeId) return Promise.resolve(false);
-      const input = { meetingTypeId: s.meetingTypeId, slot: s.slot, name: v.string('book(name)', name, { max: 200, empty: false }), email: v.string('book(email)', email, { max: 320, empty: false }) };
-      return core.run('schedule', async (port) => {
-        try {
-          await port.book(input);
-          patch({ done: Object.freeze({ when: input.slot }) });
-        } catch (error) {
-          const next = (error as { next_slots?: string[] }).next_slots;
-          if (next) patch({ slots: Object.freeze([...(await port.meetingSlots(input.meetingTypeId))]), slot: null });
-          throw error;
-        }
-      });
-    },
   };
 };
