@@ -13,6 +13,7 @@ import { Chats } from './domain/chats.js';
 import { Cobrowse } from './domain/cobrowse.js';
 import { Company } from './domain/company.js';
 import { Content } from './domain/content.js';
+import { CannedReplies } from './domain/canned.js';
 import { ContentEditor } from './domain/content-editor.js';
 import { Conversations } from './domain/conversations.js';
 import { CsCommands } from './domain/cs-commands.js';
@@ -86,6 +87,7 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
     feedback: new Feedback(options.db, conversations, company),
     email: new Email(stream, conversations, messages, company, files, mailer, options.mailFrom),
     editor: new ContentEditor(options.db, company),
+    canned: new CannedReplies(options.db),
     tickets: new Tickets(stream, conversations),
     calls: new Calls(options.db, company),
     bookings: new Bookings(stream, conversations, messages, company),

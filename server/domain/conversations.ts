@@ -26,6 +26,39 @@ export interface OpenWith {
 }
 const JSON_COLUMNS = new Set(['fields', 'custom_data']);
 
+/** What the inbox's list is narrowed to. */
+export interface ListFilter {
+  assignee?: 'me' | 'unassigned' | 'all' | string;
+  status?: 'open' | 'pending' | 'closed' | 'all';
+  q?: string;
+  limit?: number;
+}
+
+/**
+ * A search box's words as a full-text query of prefixes (`refund:* & order:*`), or null when it has none.
+ * Only letters and digits reach the query, so no input can be a tsquery syntax error.
+ */
+export function searchWords(q: string | undefined): { raw: string; query: string } | null {
+  const words = (q ?? '').toLowerCase().match(/[\p{L}\p{N}]+/gu)?.slice(0, 8);
+  if (!words?.length) return null;
+  return { raw: (q ?? '').trim(), query: words.map((w) => `${w}:*`).join(' & ') };
+}
+
+const ADJECTIVES = ['Amber', 'Azure', 'Brisk', 'Calm', 'Coral', 'Crimson', 'Dusky', 'Gentle', 'Golden', 'Hazel', 'Indigo', 'Jolly', 'Lively', 'Lucky', 'Misty', 'Olive', 'Quiet', 'Rosy', 'Rusty', 'Silver', 'Sunny', 'Swift', 'Teal', 'Witty'];
+const ANIMALS = ['Badger', 'Bison', 'Crane', 'Dolphin', 'Falcon', 'Ferret', 'Finch', 'Fox', 'Gecko', 'Heron', 'Ibis', 'Koala', 'Lynx', 'Marten', 'Otter', 'Owl', 'Panda', 'Puffin', 'Raven', 'Seal', 'Stoat', 'Tapir', 'Walrus', 'Wren'];
+
+/**
+ * The name an operator knows a visitor by: the contact's name or email, else a name made from the
+ * visitor's id ("Amber Otter"), the same every time, so that two anonymous visitors are told apart.
+ */
+export function displayName(contact: { name?: string | null; email?: string | null } | null, id: string): string {
+  if (contact?.name) return contact.name;
+  if (contact?.email) return contact.email;
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619) >>> 0;
+  return `${ADJECTIVES[h % ADJECTIVES.length]} ${ANIMALS[Math.floor(h / ADJECTIVES.length) % ANIMALS.length]}`;
+}
+
 /** Conversations: the one place that opens them, and how visitors and operators reach them. */
 export class Conversations {
   constructor(readonly stream: Stream, readonly sessions: Sessions) {}
@@ -81,41 +114,93 @@ export class Conversations {
     return row;
   }
 
-  async list(workspaceId: string, limit: number): Promise<Row[]> {
-    return this.db.query(
-      `select c.id, c.status, c.chat_status, c.menu_id::int as menu_id, c.category, c.assignee_id, c.agent_id,
+  /**
+   * The inbox's list, newest activity first, as one operator sees it: filtered by assignee (`me`,
+   * `unassigned`, `all`) and status (`open`, `pending`, `closed`, `all`), searched over the contact's
+   * name, email and location and the messages' text (full text, prefix matches), unread counted from
+   * this operator's own read cursor (none on a closed conversation).
+   */
+  async list(workspaceId: string, viewer: { agentId: string | null }, filter: ListFilter = {}): Promise<Row[]> {
+    const params: unknown[] = [workspaceId, viewer.agentId, Math.min(filter.limit ?? 100, 500)];
+    const where = ['c.workspace_id = $1'];
+    if (filter.status && filter.status !== 'all') where.push(`c.status = $${params.push(filter.status)}`);
+    if (filter.assignee === 'me') where.push('c.assignee_id = $2');
+    else if (filter.assignee === 'unassigned') where.push('c.assignee_id is null');
+    else if (filter.assignee && filter.assignee !== 'all') where.push(`c.assignee_id = $${params.push(filter.assignee)}`);
+    const words = searchWords(filter.q);
+    let match = 'null::text';
+    if (words) {
+      const like = `$${params.push(`%${words.raw.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`)}`;
+      const ts = `to_tsquery('simple', $${params.push(words.query)})`;
+      where.push(`(k.name ilike ${like} or k.email ilike ${like} or k.location ilike ${like} or k.external_id ilike ${like}
+        or exists (select 1 from messages m where m.conversation_id = c.id and to_tsvector('simple', m.content) @@ ${ts}))`);
+      match = `(select m.content from messages m where m.conversation_id = c.id and to_tsvector('simple', m.content) @@ ${ts} order by m.seq desc limit 1)`;
+    }
+    const rows = await this.db.query(
+      `select c.id, c.status, c.chat_status, c.menu_id::int as menu_id, c.category, c.assignee_id, c.agent_id, c.session_id, c.contact_id, c.rating,
          to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at,
          to_char(c.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
-         (select count(*)::int from messages m where m.conversation_id = c.id and m.author = 'visitor' and m.seq > c.operator_read_seq) as unread_count,
-         (select json_build_object('content', m.content, 'author', m.author, 'internal', m.internal) from messages m where m.conversation_id = c.id order by m.seq desc limit 1) as last_message,
-         (select json_build_object('name', k.name, 'email', k.email, 'verified', k.verified, 'email_verified', k.email_verified) from contacts k where k.id = c.contact_id) as contact
-       from conversations c where c.workspace_id = $1 order by c.updated_at desc, c.created_at desc limit $2`,
-      [workspaceId, limit],
+         case when c.status = 'closed' then 0 else (select count(*)::int from messages m where m.conversation_id = c.id and m.author = 'visitor'
+           and m.seq > case when $2::text is null then c.operator_read_seq
+             else coalesce((select r.seq from conversation_reads r where r.conversation_id = c.id and r.agent_id = $2), 0) end) end as unread_count,
+         (select json_build_object('content', m.content, 'author', m.author, 'internal', m.internal, 'attachment', f.name, 'created_at', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            from messages m left join files f on f.id = m.file_id where m.conversation_id = c.id order by m.seq desc limit 1) as last_message,
+         case when k.id is null then null else json_build_object('name', k.name, 'email', k.email, 'verified', k.verified, 'email_verified', k.email_verified, 'location', k.location) end as contact,
+         (select coalesce(mn.names->>c.lang, mn.names->>'en', (select v from jsonb_each_text(mn.names) as x(l, v) limit 1)) from menus mn where mn.id = c.menu_id) as topic,
+         (select s.page_url from sessions s where s.id = c.session_id) as page_url,
+         (select a.name from agents a where a.id = c.assignee_id) as assignee_name,
+         ${match} as match
+       from conversations c left join contacts k on k.id = c.contact_id
+       where ${where.join(' and ')} order by c.updated_at desc, c.created_at desc limit $3`,
+      params,
     );
+    return rows.map((r) => ({ ...r, name: displayName(r.contact, r.contact_id ?? r.session_id) }));
   }
 
   async detail(workspaceId: string, id: string): Promise<Row> {
     const c = await this.byId(workspaceId, id);
     const contact = await this.sessions.contact(c.contact_id);
     const [session] = await this.db.query('select id, data, segments, page_url from sessions where id = $1', [c.session_id]);
+    const [extra] = await this.db.query(
+      `select (select coalesce(mn.names->>$2, mn.names->>'en', (select v from jsonb_each_text(mn.names) as x(l, v) limit 1)) from menus mn where mn.id = $3) as topic,
+         (select a.name from agents a where a.id = $4) as assignee_name,
+         coalesce((select json_agg(json_build_object('question', coalesce(q.display_text->>$2, q.display_text->>'en', (select v from jsonb_each_text(q.display_text) as x(l, v) limit 1)), 'answer', sa.answer) order by q.position, q.id)
+           from survey_answers sa join survey_questions q on q.id = sa.question_id where sa.conversation_id = $1), '[]') as survey,
+         coalesce((select json_agg(json_build_object('kind', r.kind, 'score', r.score, 'comment', r.comment) order by r.created_at) from survey_responses r where r.conversation_id = $1), '[]') as scores`,
+      [c.id, c.lang ?? 'en', c.menu_id, c.assignee_id],
+    );
+    // The contact's other conversations (an anonymous visitor's: those of the same session), newest first.
+    const others = await this.db.query(
+      `select o.id, o.status, to_char(o.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as created_at,
+         (select m.content from messages m where m.conversation_id = o.id and not m.internal order by m.seq desc limit 1) as last_message
+       from conversations o where o.workspace_id = $1 and o.id <> $2 and (case when $3::text is null then o.session_id = $4 else o.contact_id = $3 end)
+       order by o.created_at desc limit 20`,
+      [workspaceId, c.id, c.contact_id, c.session_id],
+    );
     return {
       id: c.id,
+      name: displayName(contact, c.contact_id ?? c.session_id),
       status: c.status,
       chat_status: c.chat_status,
       menu_id: c.menu_id === null ? null : Number(c.menu_id),
+      topic: extra!.topic,
       lang: c.lang,
       rating: c.rating,
       feedback: c.feedback,
+      survey: extra!.survey,
+      scores: extra!.scores,
       category: c.category,
       variables: c.variables,
       fields: c.fields,
       form_id: c.form_id,
       assignee_id: c.assignee_id,
+      assignee_name: extra!.assignee_name,
       agent_id: c.agent_id,
       contact: contact ?? { name: null, email: null, phone: null, company: null, external_id: null, verified: false, email_verified: false, custom_data: {} },
       session: session ?? null,
       tickets: [],
       notifications: c.notifications ?? [],
+      others,
       created_at: c.created_at.toISOString?.() ?? String(c.created_at),
       updated_at: c.updated_at.toISOString?.() ?? String(c.updated_at),
     };

@@ -254,6 +254,7 @@ export class Messages {
       const internal = input.internal ?? false;
       const message = await this.insert(q, c, { author: 'agent', author_id: author.id, author_name: author.name, content: input.content, internal });
       await q.query('update conversations set updated_at = now(), operator_read_seq = $2 where id = $1', [c.id, message.seq]);
+      if (author.id) await readUpTo(q, c.id, author.id, message.seq);
       emit(forOperators(c, 'message', { message }));
       if (internal) return message;
       emit(forVisitor(c, 'message', { message }));
@@ -295,9 +296,13 @@ export class Messages {
     return true;
   }
 
-  async operatorTyping(workspaceId: string, conversationId: string, name: string | null, typing: boolean): Promise<void> {
+  /** An operator is typing: the visitor sees it, and so do the operator's teammates (two never answer at once unawares). */
+  async operatorTyping(workspaceId: string, conversationId: string, agent: { id: string | null; name: string | null }, typing: boolean): Promise<void> {
     const c = await this.conversations.byId(workspaceId, conversationId);
-    await this.stream.emit(forVisitor(c, 'typing', { chat_id: c.id, typing, name }));
+    await this.stream.write(async (_q, emit) => {
+      emit(forVisitor(c, 'typing', { chat_id: c.id, typing, name: agent.name }));
+      emit(forOperators(c, 'operator.typing', { agent_id: agent.id, name: agent.name, typing }));
+    });
   }
 
   async markReadByVisitor(session: Session): Promise<void> {
@@ -306,16 +311,28 @@ export class Messages {
     await this.db.query(`update conversations set visitor_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1`, [conversation.id]);
   }
 
-  /** An operator read the conversation: the visitor sees "Seen" under their messages up to the last one. */
-  async markReadByOperator(workspaceId: string, id: string): Promise<void> {
+  /**
+   * An operator read the conversation: their own unread count goes to zero (conversation_reads; a key
+   * with no agent moves the workspace's cursor), and the visitor sees "Seen" under their messages.
+   */
+  async markReadByOperator(workspaceId: string, id: string, agentId: string | null = null): Promise<void> {
     const c = await this.conversations.byId(workspaceId, id);
     await this.stream.write(async (q, emit) => {
       const [last] = await q.query(
         `update conversations set operator_read_seq = coalesce((select max(seq) from messages where conversation_id = $1), 0) where id = $1
-         returning (select id from messages where conversation_id = $1 and author = 'visitor' order by seq desc limit 1) as message_id`,
+         returning operator_read_seq as seq, (select id from messages where conversation_id = $1 and author = 'visitor' order by seq desc limit 1) as message_id`,
         [id],
       );
+      if (agentId) await readUpTo(q, id, agentId, last!.seq);
       if (last?.message_id) emit(forVisitor(c, 'read', { chat_id: c.id, message_id: last.message_id }));
     });
   }
 }
+
+/** Moves an operator's read cursor of a conversation forward (never back). */
+const readUpTo = (q: Queryable, conversationId: string, agentId: string, seq: number | string) =>
+  q.query(
+    `insert into conversation_reads (conversation_id, agent_id, seq) values ($1, $2, $3)
+     on conflict (conversation_id, agent_id) do update set seq = greatest(conversation_reads.seq, excluded.seq)`,
+    [conversationId, agentId, seq],
+  );

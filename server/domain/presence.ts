@@ -1,5 +1,5 @@
-import type { Queryable } from '../db/db.js';
-import type { Stream } from './stream.js';
+import type { Queryable, Row } from '../db/db.js';
+import { operatorEvent, type Stream } from './stream.js';
 
 /** Whether a person is online to answer; operators coming and going. */
 export class Presence {
@@ -32,16 +32,30 @@ export class Presence {
     return row!;
   }
 
-  /** An operator comes online or goes offline; visitors hear when the workspace's availability changes. */
+  /**
+   * An operator comes online or goes offline: their teammates' inboxes hear it (`agent.presence`), and
+   * visitors hear when the workspace's availability changes.
+   */
   async agent(workspaceId: string, agentId: string, online: boolean): Promise<boolean> {
     return this.stream.write(async (q, emit) => {
       const before = await this.available(workspaceId, q);
+      const [was] = await q.query(`select last_seen_at > now() - interval '90 seconds' as online from agents where id = $1 and workspace_id = $2`, [agentId, workspaceId]);
       await q.query(`update agents set last_seen_at = ${online ? 'now()' : 'null'} where id = $1 and workspace_id = $2`, [agentId, workspaceId]);
+      if ((was?.online ?? false) !== online) emit(operatorEvent(workspaceId, null, 'agent.presence', { agent_id: agentId, online }));
       const after = await this.available(workspaceId, q);
       if (before !== after) {
         emit({ workspace_id: workspaceId, session_id: null, contact_id: null, conversation_id: null, type: 'availability', visitor: true, operator: true, payload: { available: after } });
       }
       return after;
     });
+  }
+
+  /** The workspace's operators for the inbox: who they are and who is online now. */
+  async operators(workspaceId: string): Promise<Row[]> {
+    return this.stream.db.query(
+      `select id, name, avatar_url, role, coalesce(last_seen_at > now() - interval '90 seconds', false) as online
+         from agents where workspace_id = $1 and kind = 'person' order by lower(name), id`,
+      [workspaceId],
+    );
   }
 }

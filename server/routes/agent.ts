@@ -9,6 +9,7 @@ import { lastEventId, serveStream } from '../http/sse.js';
 import { sendFile } from './sdk.js';
 import { schedulingAgentRoutes } from './scheduling.js';
 import { agentContentRoutes } from './agent-content.js';
+import { agentTeamRoutes } from './agent-team.js';
 import { adminRoutes } from './admin.js';
 
 export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs }: { services: Services; heartbeatMs?: number }): Promise<void> {
@@ -48,7 +49,17 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
 
   app.get('/conversations', {
     schema: {
-      querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'string', pattern: '^[0-9]{1,3}$' }, key: { type: 'string' } } },
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          limit: { type: 'string', pattern: '^[0-9]{1,3}$' },
+          key: { type: 'string' },
+          assignee: { type: 'string', pattern: '^(me|unassigned|all|[A-Za-z0-9_-]{1,64})$' },
+          status: { type: 'string', enum: ['open', 'pending', 'closed', 'all'] },
+          q: { type: 'string', maxLength: 200 },
+        },
+      },
       response: {
         200: {
           type: 'object',
@@ -59,9 +70,21 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
                 type: 'object',
                 properties: {
                   ...conversationSummary,
+                  name: { type: 'string' },
                   unread_count: { type: 'integer' },
-                  last_message: { type: ['object', 'null'], properties: { content: { type: 'string' }, author: { type: 'string' }, internal: { type: 'boolean' } } },
-                  contact: { type: ['object', 'null'], properties: { name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, verified: { type: 'boolean' }, email_verified: { type: 'boolean' } } },
+                  rating: { type: ['integer', 'null'] },
+                  topic: { type: ['string', 'null'] },
+                  page_url: { type: ['string', 'null'] },
+                  assignee_name: { type: ['string', 'null'] },
+                  match: { type: ['string', 'null'] },
+                  last_message: {
+                    type: ['object', 'null'],
+                    properties: { content: { type: 'string' }, author: { type: 'string' }, internal: { type: 'boolean' }, attachment: { type: ['string', 'null'] }, created_at: { type: 'string' } },
+                  },
+                  contact: {
+                    type: ['object', 'null'],
+                    properties: { name: { type: ['string', 'null'] }, email: { type: ['string', 'null'] }, verified: { type: 'boolean' }, email_verified: { type: 'boolean' }, location: { type: ['string', 'null'] } },
+                  },
                 },
               },
             },
@@ -70,8 +93,9 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
       },
     },
     handler: async (request) => {
-      const limit = Math.min(Number((request.query as { limit?: string }).limit ?? 100) || 100, 500);
-      return { conversations: await conversations.list(request.operator!.workspaceId, limit) };
+      const query = request.query as { limit?: string; assignee?: string; status?: 'open' | 'pending' | 'closed' | 'all'; q?: string };
+      const op = request.operator!;
+      return { conversations: await conversations.list(op.workspaceId, { agentId: op.agentId }, { ...query, limit: Number(query.limit ?? 100) || 100 }) };
     },
   });
 
@@ -83,9 +107,18 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
           type: 'object',
           properties: {
             ...conversationSummary,
+            name: { type: 'string' },
+            topic: { type: ['string', 'null'] },
+            assignee_name: { type: ['string', 'null'] },
             lang: { type: ['string', 'null'] },
             rating: { type: ['integer', 'null'] },
             feedback: { type: ['string', 'null'] },
+            survey: { type: 'array', items: { type: 'object', properties: { question: { type: ['string', 'null'] }, answer: { type: 'string' } } } },
+            scores: { type: 'array', items: { type: 'object', properties: { kind: { type: 'string' }, score: { type: 'integer' }, comment: { type: ['string', 'null'] } } } },
+            others: {
+              type: 'array',
+              items: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, created_at: { type: 'string' }, last_message: { type: ['string', 'null'] } } },
+            },
             variables: { type: 'object', additionalProperties: true },
             fields: { type: 'object', additionalProperties: true },
             form_id: { type: ['string', 'null'] },
@@ -158,7 +191,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
     },
     handler: async (request, reply) => {
       const op = request.operator!;
-      await messages.operatorTyping(op.workspaceId, (request.params as { id: string }).id, op.agentName, (request.body as { typing: boolean }).typing);
+      await messages.operatorTyping(op.workspaceId, (request.params as { id: string }).id, { id: op.agentId, name: op.agentName }, (request.body as { typing: boolean }).typing);
       reply.status(202);
       return { ok: true };
     },
@@ -167,7 +200,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
   app.post('/conversations/:id/read', {
     schema: { params: idParams, response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } },
     handler: async (request) => {
-      await messages.markReadByOperator(request.operator!.workspaceId, (request.params as { id: string }).id);
+      await messages.markReadByOperator(request.operator!.workspaceId, (request.params as { id: string }).id, request.operator!.agentId);
       return { ok: true };
     },
   });
@@ -213,6 +246,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
   });
 
   await agentContentRoutes(app, { services });
+  await agentTeamRoutes(app, { services });
 
   app.post('/ticket-forms', {
     schema: {
