@@ -65,6 +65,8 @@ const ROOT = `${PROJECT_ROOT}/`;
 
 /** A strict Content-Security-Policy: no inline script or style, no eval. The demo page and inbox are served with it. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** The inbox's: the same, and the visitors' files it fetches with the operator's key shown from blob: addresses. */
+export const INBOX_CSP = STRICT_CSP.replace("img-src 'self' data: https:", "img-src 'self' data: https: blob:");
 
 /** The domain, each service built once over one database and one bus; the route plugins receive it. */
 export type Services = ReturnType<typeof buildServices>;
@@ -154,7 +156,7 @@ async function pages(app: FastifyInstance, demoPublicKey: string | null): Promis
   await app.register(fastifyStatic, { root: `${ROOT}server/public`, prefix: '/assets/', decorateReply: false, preCompressed: true });
   const page = async (file: string) => (await readFile(`${ROOT}${file}`, 'utf8')).replaceAll('%DEMO_PUBLIC_KEY%', demoPublicKey ?? '');
   app.get('/inbox', async (_request, reply) => {
-    reply.header('content-security-policy', STRICT_CSP).type('text/html; charset=utf-8');
+    reply.header('content-security-policy', INBOX_CSP).type('text/html; charset=utf-8');
     return page('server/inbox/index.html');
   });
   if (demoPublicKey === null) {

@@ -9,7 +9,8 @@ import minifyLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
 
 const inbox = {
   input: 'inbox/inbox-app.ts',
-  output: { file: 'public/inbox.js', format: 'es', inlineDynamicImports: true },
+  // The co-browsing replayer (rrweb) is a chunk of its own, loaded when an operator watches a screen.
+  output: { dir: 'public', entryFileNames: 'inbox.js', chunkFileNames: 'inbox-[name]-[hash].js', format: 'es' },
   plugins: [
     nodeResolve(),
     typescript({ tsconfig: './tsconfig.inbox.json', filterRoot: '..', declaration: false, noEmitOnError: true, outputToFilesystem: false }),

@@ -2,9 +2,40 @@ import { css } from 'lit';
 
 /** Help: the results and the article. */
 export const helpStyles = css`
+  /* The article's light Markdown (elements/shared/formatted.ts): paragraphs, lists, code, links. */
   .article-body {
-    white-space: pre-wrap;
     line-height: 1.55;
+    overflow-wrap: anywhere;
+  }
+  .article-body > * {
+    margin: 0;
+  }
+  .article-body > * + * {
+    margin-block-start: 10px;
+  }
+  .article-body ul,
+  .article-body ol {
+    padding-inline-start: 20px;
+  }
+  .article-body code {
+    padding: 0 4px;
+    border-radius: 4px;
+    background: color-mix(in srgb, currentColor 8%, transparent);
+    font-family: ui-monospace, SFMono-Regular, Menlo, monospace;
+    font-size: 0.9em;
+  }
+  .article-body pre {
+    overflow-x: auto;
+    padding: 8px;
+    border-radius: 8px;
+    background: color-mix(in srgb, currentColor 8%, transparent);
+  }
+  .article-body pre code {
+    padding: 0;
+    background: none;
+  }
+  .article-body a {
+    color: inherit;
   }
   .results {
     margin-block-start: 14px;

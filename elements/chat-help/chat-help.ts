@@ -6,6 +6,7 @@ import { formStyles } from '../shared/form.styles.js';
 import { helpStyles } from './chat-help.styles.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { noticeText } from '../shared/notice.js';
+import { formatted } from '../shared/formatted.js';
 
 /**
  * The help center inside the messenger: a search over the workspace's
@@ -43,12 +44,10 @@ export class ChatHelp extends LitElement {
 
   #article(s: WidgetState) {
     const a = s.help.article!;
-    // Paragraphs as the author wrote them (blank lines), as text: never HTML.
-    const paragraphs = (a.body ?? '').split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
     return html`<button class="back" type="button" @click=${() => this.#context.commands?.closeArticle()}>‹ ${msg('Back to the search')}</button>
       <article>
         <h3>${a.title}</h3>
-        ${paragraphs.map((p) => html`<p class="article-body" dir="auto">${p}</p>`)}
+        <div class="article-body formatted">${formatted(a.body ?? '')}</div>
       </article>
       ${this.#helpful(a)}
       <div class="ways still">

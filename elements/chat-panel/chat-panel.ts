@@ -6,7 +6,7 @@ import { leafTopics, type ChatMessage, type WidgetState } from '../../src/state/
 import { messageKey } from '../../src/state/events.js';
 import { MAX_PAGE } from '../../src/protocol/limits.js';
 import { linkify } from '../../src/linkify.js';
-import { format, type Block, type Inline } from '../../src/format.js';
+import { formatted, link } from '../shared/formatted.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { panelStyles } from './chat-panel.styles.js';
@@ -18,37 +18,6 @@ const screenIcon = svg`<path d="M3 4h18a1 1 0 0 1 1 1v11a1 1 0 0 1-1 1h-7v2h3v2H
 const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v10.5a1.5 1.5 0 0 1-3 0V6.5H9v9a3 3 0 0 0 6 0V5a4.5 4.5 0 0 0-9 0v11.5a6 6 0 0 0 12 0v-10z"/>`;
 const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
 
-const link = (href: string, text: string) => html`<a href=${href} target="_blank" rel="noopener noreferrer nofollow">${text}</a>`;
-
-/** Operators' and the virtual agent's formatting (src/format.ts) as elements and text nodes: never HTML. */
-const inlineTemplate = (i: Inline) => {
-  switch (i.kind) {
-    case 'bold':
-      return html`<strong>${i.text}</strong>`;
-    case 'italic':
-      return html`<em>${i.text}</em>`;
-    case 'code':
-      return html`<code>${i.text}</code>`;
-    case 'link':
-      return link(i.href, i.text);
-    default:
-      return i.text;
-  }
-};
-const lineTemplates = (lines: Inline[][]) => lines.map((line, n) => html`${n ? html`<br />` : nothing}${line.map(inlineTemplate)}`);
-const block = (b: Block) => {
-  switch (b.kind) {
-    case 'code':
-      return html`<pre><code>${b.text}</code></pre>`;
-    case 'list':
-      return b.ordered
-        ? html`<ol>${b.items.map((item) => html`<li dir="auto">${item.map(inlineTemplate)}</li>`)}</ol>`
-        : html`<ul>${b.items.map((item) => html`<li dir="auto">${item.map(inlineTemplate)}</li>`)}</ul>`;
-    default:
-      // Each paragraph in its own direction (a message may mix languages; the visitor's page may be RTL).
-      return html`<p dir="auto">${lineTemplates(b.lines)}</p>`;
-  }
-};
 
 /** Whether `m` continues the run of `prev`: the same author (and name), within two minutes. */
 const continues = (prev: ChatMessage | undefined, m: ChatMessage): boolean =>
@@ -397,7 +366,7 @@ export class ChatPanel extends LitElement {
         ? nothing
         : mine
           ? html`<span class="text" dir="auto">${linkify(m.content).map((seg) => (seg.href ? link(seg.href, seg.text) : seg.text))}</span>`
-          : html`<div class="text formatted" dir="auto">${format(m.content).map(block)}</div>`}${m.attachment
+          : html`<div class="text formatted" dir="auto">${formatted(m.content)}</div>`}${m.attachment
         ? html`${m.attachment.mime.startsWith('image/')
             ? html`<a class="thumb" href=${m.attachment.url} target="_blank" rel="noopener noreferrer" @click=${(e: MouseEvent) => this.#zoom(e, m.attachment!)} aria-label=${msg(str`Open ${m.attachment.name} full size`)}><img src=${m.attachment.url} alt="" loading="lazy" /></a>`
             : nothing}<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`

@@ -122,6 +122,16 @@ export class Company {
   }
 
   /** Changes the workspace's settings (the names are the body schema's; a time zone is checked). */
+  /** What PUT /settings changes, as it is now: for the inbox's settings screen. */
+  async settings(workspaceId: string) {
+    const w = await this.workspace(workspaceId);
+    return {
+      name: w.name, subdomain: w.subdomain ?? '', support_email: w.support_email ?? '', languages: w.languages, time_zone: w.time_zone,
+      business_hours: w.business_hours, after_hours_message: w.after_hours_message, max_file_bytes: w.max_file_bytes,
+      prohibited_file_types: w.prohibited_file_types, flags: w.flags, survey_sign_off: w.survey_sign_off,
+    };
+  }
+
   async updateSettings(workspaceId: string, body: Record<string, unknown>): Promise<{ ok: true }> {
     if (typeof body.time_zone === 'string') {
       try {

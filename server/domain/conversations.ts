@@ -143,7 +143,7 @@ export class Conversations {
          case when c.status = 'closed' then 0 else (select count(*)::int from messages m where m.conversation_id = c.id and m.author = 'visitor'
            and m.seq > case when $2::text is null then c.operator_read_seq
              else coalesce((select r.seq from conversation_reads r where r.conversation_id = c.id and r.agent_id = $2), 0) end) end as unread_count,
-         (select json_build_object('content', m.content, 'author', m.author, 'internal', m.internal, 'attachment', f.name, 'created_at', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+         (select json_build_object('content', m.content, 'author', m.author, 'author_name', m.author_name, 'internal', m.internal, 'attachment', f.name, 'created_at', to_char(m.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
             from messages m left join files f on f.id = m.file_id where m.conversation_id = c.id order by m.seq desc limit 1) as last_message,
          case when k.id is null then null else json_build_object('name', k.name, 'email', k.email, 'verified', k.verified, 'email_verified', k.email_verified, 'location', k.location) end as contact,
          (select coalesce(mn.names->>c.lang, mn.names->>'en', (select v from jsonb_each_text(mn.names) as x(l, v) limit 1)) from menus mn where mn.id = c.menu_id) as topic,

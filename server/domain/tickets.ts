@@ -52,6 +52,11 @@ export class Tickets {
     return this.stream.db;
   }
 
+  /** The forms as stored, every translation: for the inbox's editor. */
+  async storedForms(workspaceId: string) {
+    return this.db.query('select key, title, fields, position from ticket_forms where workspace_id = $1 order by position, id', [workspaceId]);
+  }
+
   async forms(workspaceId: string, lang: string) {
     const rows = await this.db.query('select * from ticket_forms where workspace_id = $1 order by position, id', [workspaceId]);
     return rows.map((f) => ({

@@ -1,77 +1,134 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { repeat } from 'lit/directives/repeat.js';
-import { InboxClient, type InboxConversation, type InboxMessage } from './inbox-client.js';
-import { CobrowseViewer } from './cobrowse-viewer.js';
+import { property, query, state } from 'lit/decorators.js';
+import { InboxClient, type CannedReply, type InboxConversation, type Me, type Operator } from './inbox-client.js';
+import type { ListFilter } from './inbox-list.js';
+import type { InboxThread } from './inbox-thread.js';
+import type { DeskView, InboxDesk } from './inbox-desk.js';
+import type { InboxList } from './inbox-list.js';
+import type { ContentView } from './inbox-content.js';
+import { controls, icon, initials, mark, tokens } from './styles.js';
+import './inbox-list.js';
+import './inbox-thread.js';
+import './inbox-desk.js';
+import './inbox-content.js';
 
 const KEY = 'chat-widget-inbox:key';
+const FILTER = 'chat-widget-inbox:filter';
+const TITLE = 'Inbox · chat-widget';
+const LATER = 'chat-widget-inbox:notifications-later';
+
+type View = 'conversations' | DeskView | ContentView;
+
+const NAV: [View, string, string][] = [
+  ['conversations', 'Conversations', 'M4 5h16v11H8l-4 4z'],
+  ['callbacks', 'Callbacks', 'M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11 11 0 0 0 3.6.6 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.6 3.6a1 1 0 0 1-.25 1z'],
+  ['bookings', 'Bookings', 'M4 6h16v14H4zM4 10h16M8 3v5M16 3v5'],
+  ['emails', 'Emails', 'M3 6h18v12H3zM3 7l9 6 9-6'],
+  ['cobrowse', 'Screen sharing', 'M3 5h18v11H3zM8 20h8M12 16v4'],
+  ['canned', 'Canned replies', 'M5 4h14v16l-7-4-7 4z'],
+  ['content', 'Content and settings', 'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19 12l2-1-1-3-2 .3-1.5-1.5.3-2-3-1-1 2h-2l-1-2-3 1 .3 2L5.6 7.3 3.6 7l-1 3 2 1v2l-2 1 1 3 2-.3 1.5 1.5-.3 2 3 1 1-2h2l1 2 3-1-.3-2 1.5-1.5 2 .3 1-3-2-1z'],
+];
+
+const SHORTCUTS: [string, string][] = [
+  ['j / k', 'Next / previous conversation'],
+  ['u', 'Next conversation with unread messages'],
+  ['a', 'Assign the conversation to me'],
+  ['c', 'Close the conversation'],
+  ['r', 'Reply (put the cursor in the composer)'],
+  ['/', 'Search conversations'],
+  ['?', 'Show or hide these shortcuts'],
+];
 
 /**
- * The operator inbox of the reference server: conversations update live,
- * an operator reads one, replies or adds an internal note, assigns it and
- * sets its status.
+ * The operator inbox of the reference server, for a team: sign-in with an operator's own key; the
+ * conversation list (filters, search, unread per operator) beside the open conversation; callbacks,
+ * bookings, emails and screen sharing as views of their own; canned replies and the workspace's
+ * content; browser notifications, a sound and the unread count in the tab title while the inbox is
+ * in the background; keyboard shortcuts. Light and dark follow the system.
  *
  * @summary The operator inbox page.
  */
 export class InboxApp extends LitElement {
-  static override styles = css`
-    :host { display: grid; grid-template-columns: 320px 1fr; height: 100vh; font: 15px/1.45 system-ui, sans-serif; color: #111827; }
-    aside { border-inline-end: 1px solid #d1d5db; overflow: auto; }
-    header { padding: 12px 16px; border-block-end: 1px solid #d1d5db; display: flex; justify-content: space-between; align-items: center; gap: 8px; }
-    h1 { font-size: 17px; margin: 0; }
-    ul { list-style: none; margin: 0; padding: 0; }
-    li button { all: unset; box-sizing: border-box; display: block; width: 100%; padding: 10px 16px; border-block-end: 1px solid #e5e7eb; cursor: pointer; }
-    li button[aria-current='true'] { background: #eff6ff; }
-    li button:focus-visible { outline: 2px solid #2563eb; outline-offset: -2px; }
-    .who { font-weight: 600; display: flex; justify-content: space-between; }
-    .badge { background: #b91c1c; color: #fff; border-radius: 10px; padding: 0 7px; font-size: 12px; }
-    .preview { color: #4b5563; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-    main { display: flex; flex-direction: column; min-width: 0; }
-    .log { flex: 1; overflow: auto; padding: 16px; display: flex; flex-direction: column; gap: 8px; }
-    .msg { max-width: 70%; padding: 8px 12px; border-radius: 12px; background: #f3f4f6; white-space: pre-wrap; overflow-wrap: anywhere; }
-    .msg[data-author='agent'] { align-self: flex-end; background: #2563eb; color: #fff; }
-    .msg[data-internal] { align-self: flex-end; background: #fef3c7; color: #111827; border: 1px dashed #b45309; }
-    .meta { display: block; font-size: 12px; }
-    form { display: flex; gap: 8px; padding: 12px; border-block-start: 1px solid #d1d5db; align-items: center; }
-    textarea { flex: 1; font: inherit; padding: 8px; border: 1px solid #9ca3af; border-radius: 8px; min-height: 40px; }
-    button.primary { background: #2563eb; color: #fff; border: 0; border-radius: 8px; padding: 8px 14px; font: inherit; cursor: pointer; }
-    .details { padding: 8px 16px; border-block-end: 1px solid #d1d5db; display: flex; gap: 12px; flex-wrap: wrap; align-items: center; color: #374151; }
-    .login { grid-column: 1 / -1; display: grid; place-content: center; gap: 8px; }
-    .status-online { color: #047857; } .status-offline { color: #b91c1c; }
-    .empty { padding: 16px; }
-    .watch { display: flex; gap: 8px; align-items: end; padding: 8px 16px; }
-    .screen-wrap { border-block-end: 1px solid #d1d5db; padding: 8px; max-height: 60vh; overflow: auto; }
-    .screen { position: relative; transform-origin: top left; }
-    .facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; padding: 8px 16px; border-block-end: 1px solid #d1d5db; font-size: 13px; }
-    .facts dt { color: #4b5563; } .facts dd { margin: 0; overflow-wrap: anywhere; }
-    .typing { margin: 0; padding: 0 16px; min-height: 1.2em; color: #4b5563; font-size: 13px; }
-    .email { padding: 8px 16px; border-block-end: 1px solid #e5e7eb; }
-    .email p { margin: 4px 0 0; white-space: pre-wrap; }
-  `;
+  static override styles = [
+    tokens,
+    controls,
+    css`
+      :host { position: fixed; inset: 0; display: grid; grid-template-columns: 64px minmax(260px, 340px) minmax(0, 1fr); background: var(--ib-bg); }
+      :host([data-view-kind='wide']) { grid-template-columns: 64px minmax(0, 1fr); }
+      nav { display: flex; flex-direction: column; align-items: center; gap: 4px; padding: 10px 0; background: var(--ib-bg-soft); border-inline-end: 1px solid var(--ib-line); }
+      nav .brand { width: 36px; height: 36px; border-radius: 10px; background: var(--ib-accent); color: var(--ib-accent-text); display: grid; place-items: center; font-weight: 800; margin-block-end: 8px; }
+      nav button { position: relative; width: 44px; height: 44px; border-radius: 10px; border: 0; background: transparent; color: var(--ib-text-soft); display: grid; place-items: center; cursor: pointer; }
+      nav button:hover { background: var(--ib-bg-hover); color: var(--ib-text); }
+      nav button[aria-current='page'] { background: var(--ib-accent-soft); color: var(--ib-accent); }
+      nav button .badge { position: absolute; top: 2px; inset-inline-end: 0; min-width: 18px; height: 18px; font-size: 11px; }
+      nav .grow { flex: 1; }
+      nav .me { position: relative; }
+      nav .me .dot { position: absolute; bottom: 1px; inset-inline-end: 1px; border: 2px solid var(--ib-bg-soft); width: 12px; height: 12px; }
+      .status { font-size: 11px; color: var(--ib-text-soft); text-align: center; padding: 0 4px; }
+      .status.off { color: var(--ib-danger); }
+      .center { display: grid; place-items: center; color: var(--ib-text-soft); background: var(--ib-bg-soft); text-align: center; padding: 24px; }
+      .center p { max-width: 36ch; }
+      .back { display: none; }
+      .login { grid-column: 1 / -1; display: grid; place-items: center; background: var(--ib-bg-soft); padding: 16px; }
+      .login form { width: min(400px, 100%); background: var(--ib-bg); border: 1px solid var(--ib-line); border-radius: 14px; box-shadow: var(--ib-shadow); padding: 28px; display: grid; gap: 16px; }
+      .login .brand { width: 44px; height: 44px; border-radius: 12px; background: var(--ib-accent); color: var(--ib-accent-text); display: grid; place-items: center; font-weight: 800; font-size: 20px; }
+      .login h1 { font-size: 22px; }
+      .login p { margin: 0; color: var(--ib-text-soft); }
+      .login [role='alert'] { color: var(--ib-danger); }
+      .notify { position: fixed; inset-block-end: 12px; inset-inline-start: 76px; width: min(316px, calc(100vw - 88px)); display: flex; flex-wrap: wrap; gap: 8px 10px; align-items: center; background: var(--ib-bg); border: 1px solid var(--ib-line); border-radius: 12px; box-shadow: var(--ib-shadow); padding: 12px; z-index: 2; }
+      .notify span { flex: 1 1 200px; }
+      dialog { border: 1px solid var(--ib-line); border-radius: 14px; background: var(--ib-bg); color: var(--ib-text); box-shadow: var(--ib-shadow); padding: 20px 24px; min-width: min(420px, 92vw); }
+      dialog::backdrop { background: rgb(0 0 0 / 0.35); }
+      dialog dl { display: grid; grid-template-columns: max-content 1fr; gap: 8px 16px; margin: 12px 0; }
+      kbd { font: 600 12px ui-monospace, monospace; padding: 2px 6px; border: 1px solid var(--ib-line-strong); border-block-end-width: 2px; border-radius: 5px; background: var(--ib-bg-soft); }
+      .thread-wrap { display: grid; grid-template-rows: auto minmax(0, 1fr); min-height: 0; min-width: 0; }
+      .thread-wrap > inbox-thread { grid-row: 2; }
+      @media (max-width: 820px) {
+        :host { grid-template-columns: 56px minmax(0, 1fr); }
+        nav button { width: 40px; height: 40px; }
+        :host([data-open]) inbox-list { display: none; }
+        :host(:not([data-open])) .thread-wrap, :host(:not([data-open])) .center { display: none; }
+        .back { display: inline-flex; margin: 8px 12px 0; justify-self: start; }
+        .notify { inset-block: 8px auto; inset-inline-start: 64px; }
+      }
+    `,
+  ];
 
   /** The operator API base. */
   @property() api = '/api/agent';
 
   @state() private client: InboxClient | null = null;
-  @state() private me: { agent: { id: string; name: string } | null } | null = null;
+  @state() private me: Me | null = null;
+  @state() private team: Operator[] = [];
+  @state() private canned: CannedReply[] = [];
   @state() private conversations: InboxConversation[] = [];
+  @state() private filter: ListFilter = { assignee: 'all', status: 'open', q: '' };
   @state() private selected: string | null = null;
-  @state() private detail: Record<string, any> | null = null;
-  @state() private messages: InboxMessage[] = [];
+  @state() private view: View = 'conversations';
   @state() private online = false;
+  @state() private loading = false;
   @state() private error = '';
-  @state() private visitorTyping = false;
-  @state() private emails: { id: string; name: string | null; email: string; content: string; created_at: string }[] = [];
-  @state() private showEmails = false;
-  @state() private watching: string | null = null;
-  @state() private calls: { id: string; phone_number: string; scheduled_at: string | null; status: string }[] = [];
-  @state() private bookings: { id: string; name: string; email: string; starts_at: string }[] = [];
-  #viewer: CobrowseViewer | null = null;
-  #typingTimer?: ReturnType<typeof setTimeout>;
-  #typingSent = 0;
+  @state() private permission: NotificationPermission | 'unsupported' = typeof Notification === 'undefined' ? 'unsupported' : Notification.permission;
+  @state() private unreadTotal = 0;
+  @state() private notLater = localStorage.getItem(LATER) === '1';
+  @query('inbox-thread') private thread?: InboxThread;
+  @query('inbox-desk') private desk?: InboxDesk;
+  @query('inbox-list') private list?: InboxList;
+  @query('dialog') private help?: HTMLDialogElement;
+  #refreshTimer?: ReturnType<typeof setTimeout>;
+  #audio: AudioContext | null = null;
+  #listSeq = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    document.addEventListener('keydown', this.#shortcut);
+    document.addEventListener('visibilitychange', this.#visible);
+    document.addEventListener('pointerdown', this.#unlockSound, { once: true });
+    try {
+      this.filter = { ...this.filter, ...JSON.parse(localStorage.getItem(FILTER) ?? '{}'), q: '' };
+    } catch {
+      /* a filter of another version: the default */
+    }
     if (this.client) return;
     const key = new URL(location.href).searchParams.get('key') ?? sessionStorage.getItem(KEY);
     if (key) void this.#login(key);
@@ -79,6 +136,8 @@ export class InboxApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    document.removeEventListener('keydown', this.#shortcut);
+    document.removeEventListener('visibilitychange', this.#visible);
     this.client?.close();
   }
 
@@ -91,178 +150,236 @@ export class InboxApp extends LitElement {
       return;
     }
     sessionStorage.setItem(KEY, key);
+    // The key never stays in the address bar (nor in the history).
+    if (new URL(location.href).searchParams.has('key')) {
+      const url = new URL(location.href);
+      url.searchParams.delete('key');
+      history.replaceState(history.state, '', url);
+    }
     this.client = client;
     this.error = '';
+    [this.team, this.canned] = await Promise.all([client.team(), client.canned()]);
     await this.#refresh();
     client.listen((type, data) => void this.#onEvent(type, data), (online) => (this.online = online));
   }
 
-  async #refresh(): Promise<void> {
-    [this.conversations, this.emails, this.calls, this.bookings] = await Promise.all([
-      this.client!.conversations(),
-      this.client!.emails(),
-      this.client!.call<{ calls: never[] }>('GET', '/calls').then((r) => r.calls),
-      this.client!.call<{ bookings: never[] }>('GET', '/bookings').then((r) => r.bookings),
-    ]);
+  #logout(): void {
+    this.client?.close();
+    sessionStorage.removeItem(KEY);
+    this.client = null;
+    this.me = null;
+    this.selected = null;
+    this.conversations = [];
+    document.title = TITLE;
   }
 
-  /** Opens a co-browsing session by the code the visitor read out. */
-  async #watch(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const code = String(new FormData(event.target as HTMLFormElement).get('code') ?? '').trim();
+  async #refresh(): Promise<void> {
+    if (!this.client) return;
+    const seq = ++this.#listSeq;
+    this.loading = true;
     try {
-      const session = await this.client!.call<{ id: string }>('GET', `/cobrowse?code=${encodeURIComponent(code)}`);
-      this.#viewer?.stop();
-      this.watching = session.id;
-      await this.updateComplete;
-      this.#viewer = new CobrowseViewer(this.client!, session.id, this.renderRoot.querySelector<HTMLElement>('.screen')!);
-      await this.#viewer.start();
+      const list = await this.client.conversations(this.filter);
+      if (seq !== this.#listSeq) return;
+      this.conversations = list;
       this.error = '';
     } catch (error) {
       this.error = (error as Error).message;
+    } finally {
+      if (seq === this.#listSeq) this.loading = false;
     }
+    // The unread count of the title and the rail: every open conversation, whatever the filter.
+    const all = this.filter.assignee === 'all' && this.filter.status !== 'closed' && !this.filter.q ? this.conversations : await this.client.conversations({ assignee: 'all', status: 'all', q: '' }).catch(() => this.conversations);
+    this.unreadTotal = all.reduce((n, c) => n + c.unread_count, 0);
+    document.title = this.unreadTotal ? `(${this.unreadTotal}) ${TITLE}` : TITLE;
+  }
+
+  #refreshSoon(): void {
+    clearTimeout(this.#refreshTimer);
+    this.#refreshTimer = setTimeout(() => void this.#refresh(), 120);
   }
 
   async #onEvent(type: string, data: any): Promise<void> {
-    if (type === 'typing') {
-      if (data.conversation_id !== this.selected) return;
-      this.visitorTyping = data.typing;
-      clearTimeout(this.#typingTimer);
-      this.#typingTimer = setTimeout(() => (this.visitorTyping = false), 6000);
+    if (type === 'agent.presence') {
+      this.team = this.team.map((o) => (o.id === data.agent_id ? { ...o, online: data.online } : o));
       return;
     }
-    if (type === 'cobrowse.events' && data.cobrowse_id === this.watching) {
-      void this.#viewer?.refresh();
+    if (type.startsWith('cobrowse.')) {
+      this.desk?.screenChanged(data.cobrowse_id);
       return;
     }
-    if (type === 'message' && data.conversation_id === this.selected) this.visitorTyping = false;
-    await this.#refresh();
-    if (this.selected && data.conversation_id === this.selected) {
-      if (type === 'message') await this.#load(this.selected);
-      if (type === 'conversation.updated') this.detail = await this.client!.conversation(this.selected);
+    if (type === 'booking.created' || type === 'email.created') {
+      void this.desk?.refresh();
+      this.#alert(type === 'booking.created' ? 'New booking' : 'New email', '');
     }
+    void this.thread?.handle(type, data);
+    if (type === 'typing' || type === 'operator.typing') return;
+    if (type === 'conversation.created') this.#alert('New conversation', 'A visitor started a conversation');
+    if (type === 'message' && data.message?.author === 'visitor' && (document.hidden || data.conversation_id !== this.selected || this.view !== 'conversations')) {
+      this.#alert(`New message`, data.message.attachment ? `📎 ${data.message.attachment.name}` : data.message.content);
+    }
+    this.#refreshSoon();
   }
 
-  async #load(id: string): Promise<void> {
-    this.selected = id;
-    [this.detail, this.messages] = await Promise.all([this.client!.conversation(id), this.client!.messages(id)]);
-    await this.client!.read(id);
-    this.conversations = this.conversations.map((c) => (c.id === id ? { ...c, unread_count: 0 } : c));
-    await this.updateComplete;
-    const log = this.renderRoot.querySelector('.log');
-    log?.scrollTo({ top: log.scrollHeight });
-  }
-
-  #typed(): void {
-    if (!this.selected || Date.now() - this.#typingSent < 3000) return;
-    this.#typingSent = Date.now();
-    void this.client!.typing(this.selected, true).catch(() => {});
-  }
-
-  async #send(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const text = (form.elements.namedItem('content') as HTMLTextAreaElement).value.trim();
-    const internal = (form.elements.namedItem('internal') as HTMLInputElement).checked;
-    if (!text || !this.selected) return;
+  /** A browser notification and a sound, while the inbox is in the background (or the message is elsewhere). */
+  #alert(title: string, body: string): void {
+    this.#chime();
+    if (!document.hidden || this.permission !== 'granted') return;
     try {
-      await this.client!.reply(this.selected, text, internal);
-      form.reset();
-      await this.#load(this.selected);
-    } catch (error) {
-      this.error = (error as Error).message;
+      const n = new Notification(title, { body: body.slice(0, 140), tag: 'chat-widget-inbox' });
+      n.onclick = () => {
+        window.focus();
+        n.close();
+      };
+    } catch {
+      /* a browser that only notifies from a service worker */
     }
   }
+
+  /** A short two-note chime (Web Audio: no file to fetch); only once the operator has clicked on the page. */
+  #chime(): void {
+    const audio = this.#audio;
+    if (!audio || audio.state !== 'running') return;
+    const now = audio.currentTime;
+    for (const [i, f] of [880, 1320].entries()) {
+      const osc = audio.createOscillator();
+      const gain = audio.createGain();
+      osc.frequency.value = f;
+      gain.gain.setValueAtTime(0.0001, now + i * 0.12);
+      gain.gain.exponentialRampToValueAtTime(0.15, now + i * 0.12 + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.12 + 0.3);
+      osc.connect(gain).connect(audio.destination);
+      osc.start(now + i * 0.12);
+      osc.stop(now + i * 0.12 + 0.32);
+    }
+  }
+
+  /** The chime may play once the operator has clicked on the page (the browsers' rule for sound). */
+  #unlockSound = () => {
+    this.#audio ??= new AudioContext();
+    void this.#audio.resume();
+  };
+
+  async #enableNotifications(): Promise<void> {
+    this.#unlockSound();
+    if (this.permission === 'default') this.permission = await Notification.requestPermission();
+  }
+
+  #visible = () => {
+    if (!document.hidden && this.selected && this.view === 'conversations') void this.client?.read(this.selected).then(() => this.#refreshSoon(), () => {});
+  };
+
+  #select(id: string): void {
+    this.view = 'conversations';
+    this.selected = id;
+    this.toggleAttribute('data-open', true);
+    // Read when opened: the badge goes at once, the server hears it from the thread.
+    this.conversations = this.conversations.map((c) => (c.id === id ? { ...c, unread_count: 0 } : c));
+    this.#refreshSoon();
+  }
+
+  #setFilter(filter: ListFilter): void {
+    this.filter = filter;
+    localStorage.setItem(FILTER, JSON.stringify({ assignee: filter.assignee, status: filter.status }));
+    void this.#refresh();
+  }
+
+  #go(view: View): void {
+    this.view = view;
+    this.dataset.viewKind = view === 'conversations' ? '' : 'wide';
+    if (view === 'canned') void this.client?.canned().then((c) => (this.canned = c));
+  }
+
+  #shortcut = (event: KeyboardEvent) => {
+    if (!this.client || event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.composedPath()[0] as HTMLElement;
+    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || target?.isContentEditable) return;
+    const index = this.conversations.findIndex((c) => c.id === this.selected);
+    const move = (to: InboxConversation | undefined) => to && this.#select(to.id);
+    const mine = this.me?.agent?.id;
+    const actions: Record<string, () => void> = {
+      j: () => move(this.conversations[index + 1] ?? this.conversations[0]),
+      k: () => move(this.conversations[index - 1] ?? this.conversations.at(-1)),
+      u: () => move([...this.conversations.slice(index + 1), ...this.conversations.slice(0, index + 1)].find((c) => c.unread_count > 0 && c.id !== this.selected)),
+      a: () => mine && this.thread && void this.thread.assign(mine),
+      c: () => this.thread && void this.thread.setStatus('closed'),
+      r: () => this.thread?.focusComposer(),
+      '/': () => (this.#go('conversations'), this.list?.focusSearch()),
+      '?': () => (this.help?.open ? this.help.close() : this.help?.showModal()),
+    };
+    const run = actions[event.key];
+    if (!run) return;
+    event.preventDefault();
+    run();
+  };
 
   override render() {
-    if (!this.client) {
-      return html`<form class="login" @submit=${(e: SubmitEvent) => {
+    if (!this.client) return this.#signIn();
+    const agent = this.me?.agent;
+    const meOnTeam = this.team.find((o) => o.id === agent?.id);
+    return html`
+      <nav aria-label="Inbox">
+        <span class="brand" aria-hidden="true">${mark}</span>
+        ${NAV.map(([view, label, d]) => html`<button aria-label=${label} title=${label} aria-current=${this.view === view ? 'page' : 'false'} @click=${() => this.#go(view)}>
+          ${icon(d)}${view === 'conversations' && this.unreadTotal ? html`<span class="badge">${this.unreadTotal}</span>` : nothing}
+        </button>`)}
+        <span class="grow"></span>
+        <span class=${this.online ? 'status' : 'status off'} role="status">${this.online ? 'Live' : 'Reconnecting…'}</span>
+        <button aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.help?.showModal()}>${icon('M3 7h18v10H3zM7 11h0M11 11h0M15 11h0M8 14h8')}</button>
+        <button class="me" aria-label=${`Signed in as ${agent?.name ?? 'the workspace'}: sign out`} title=${`${agent?.name ?? 'Workspace key'} · sign out`} @click=${this.#logout}>
+          <span class="avatar">${initials(agent?.name ?? 'W')}${meOnTeam?.avatar_url ? html`<img src=${meOnTeam.avatar_url} alt="" />` : nothing}</span>
+          <span class="dot ${this.online ? 'on' : ''}"></span>
+        </button>
+      </nav>
+      ${this.view === 'conversations' ? this.#conversations() : this.#other()}
+      ${this.permission === 'default' && !this.notLater
+        ? html`<div class="notify" role="region" aria-label="Notifications">${icon('M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0')}<span>Be told of new messages while the inbox is in the background?</span>
+            <button class="btn primary" @click=${this.#enableNotifications}>Turn on</button>
+            <button class="btn ghost" @click=${() => { this.notLater = true; localStorage.setItem(LATER, '1'); }}>Not now</button></div>`
+        : nothing}
+      <dialog aria-label="Keyboard shortcuts" @click=${(e: Event) => e.target === this.help && this.help?.close()}>
+        <h2>Keyboard shortcuts</h2>
+        <dl>${SHORTCUTS.map(([k, what]) => html`<dt>${k.split(' / ').map((x, i) => html`${i ? ' / ' : ''}<kbd>${x}</kbd>`)}</dt><dd>${what}</dd>`)}</dl>
+        <button class="btn" @click=${() => this.help?.close()}>Close</button>
+      </dialog>
+    `;
+  }
+
+  #conversations() {
+    return html`
+      <inbox-list .conversations=${this.conversations} .filter=${this.filter} .selected=${this.selected} ?loading=${this.loading}
+        @filter-change=${(e: CustomEvent<ListFilter>) => this.#setFilter(e.detail)} @select=${(e: CustomEvent<string>) => this.#select(e.detail)}></inbox-list>
+      ${this.selected
+        ? html`<div class="thread-wrap">
+            <button class="btn back" @click=${() => this.toggleAttribute('data-open', false)}>← Conversations</button>
+            <inbox-thread .client=${this.client!} .me=${this.me} .team=${this.team} .canned=${this.canned} conversation=${this.selected}
+              @select=${(e: CustomEvent<string>) => this.#select(e.detail)} @changed=${() => this.#refreshSoon()}></inbox-thread>
+          </div>`
+        : html`<div class="center"><p>${this.error || (this.conversations.length ? 'Pick a conversation, or press j to open the first one.' : 'When visitors write, their conversations appear here, live.')}</p></div>`}
+    `;
+  }
+
+  #other() {
+    if (this.view === 'canned' || this.view === 'content') {
+      return html`<inbox-content .client=${this.client!} view=${this.view} .canned=${this.canned} @canned-change=${(e: CustomEvent<CannedReply[]>) => (this.canned = e.detail)}></inbox-content>`;
+    }
+    return html`<inbox-desk .client=${this.client!} view=${this.view} @select=${(e: CustomEvent<string>) => this.#select(e.detail)}></inbox-desk>`;
+  }
+
+  #signIn() {
+    return html`<div class="login">
+      <form @submit=${(e: SubmitEvent) => {
         e.preventDefault();
         void this.#login(((e.target as HTMLFormElement).elements.namedItem('key') as HTMLInputElement).value.trim());
       }}>
-        <h1>Operator inbox</h1>
-        <label>Operator secret key <input name="key" type="password" autocomplete="off" required /></label>
-        <button class="primary">Open the inbox</button>
+        <span class="brand" aria-hidden="true">${mark}</span>
+        <h1>Sign in to the inbox</h1>
+        <p>Use your own operator key: your replies carry your name and picture, and your unread counts are yours.</p>
+        <label class="field"><span>Operator key</span><input name="key" type="password" autocomplete="current-password" required placeholder="sk_…" /></label>
         ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
-      </form>`;
-    }
-    return html`
-      <aside>
-        <header>
-          <h1>Inbox</h1>
-          <span class=${this.online ? 'status-online' : 'status-offline'}>${this.online ? 'Live' : 'Reconnecting…'}</span>
-        </header>
-        <ul aria-label="Conversations">
-          ${repeat(this.conversations, (c) => c.id, (c) => html`<li>
-            <button aria-current=${c.id === this.selected ? 'true' : 'false'} @click=${() => this.#load(c.id)}>
-              <span class="who">${c.contact?.name ?? c.contact?.email ?? 'Visitor'} ${c.unread_count ? html`<span class="badge">${c.unread_count}</span>` : nothing}</span>
-              <span class="preview">${c.last_message?.internal ? 'Note: ' : ''}${c.last_message?.content ?? ''}</span>
-              <span class="meta">${c.status} · ${c.chat_status.replace('_', ' ')} · ${new Date(c.updated_at).toLocaleString()}</span>
-            </button>
-          </li>`)}
-        </ul>
-        <header><h1>Screen</h1></header>
-        <form class="watch" @submit=${this.#watch}>
-          <label>Co-browsing code <input name="code" inputmode="numeric" pattern="[0-9]{6}" required /></label>
-          <button>Watch</button>
-        </form>
-        ${this.calls.length ? html`<header><h1>Callbacks</h1></header><ul>${this.calls.map((c) => html`<li class="email">${c.phone_number} · ${c.scheduled_at ?? 'as soon as possible'}
-          <button @click=${() => this.client!.call('POST', `/calls/${c.id}/done`).then(() => this.#refresh())}>Done</button></li>`)}</ul>` : nothing}
-        ${this.bookings.length ? html`<header><h1>Bookings</h1></header><ul>${this.bookings.map((b) => html`<li class="email">${new Date(b.starts_at).toLocaleString()} · ${b.name} &lt;${b.email}&gt;</li>`)}</ul>` : nothing}
-        <header><h1>Emails</h1><button @click=${() => (this.showEmails = !this.showEmails)}>${this.showEmails ? 'Hide' : `Show (${this.emails.length})`}</button></header>
-        ${this.showEmails
-          ? html`<ul class="emails" aria-label="Email tickets">${this.emails.map((e) => html`<li class="email"><strong>${e.name ?? e.email}</strong> &lt;${e.email}&gt;<p>${e.content}</p></li>`)}</ul>`
-          : nothing}
-      </aside>
-      <main>
-        ${this.watching ? html`<div class="screen-wrap"><button @click=${() => { this.#viewer?.stop(); this.watching = null; }}>Stop watching</button><div class="screen"></div></div>` : nothing}
-        ${this.detail ? this.#conversation(this.detail) : html`<p class="empty">Pick a conversation.</p>`}
-      </main>
-    `;
-  }
-
-  #conversation(d: Record<string, any>) {
-    const contact = d.contact ?? {};
-    return html`
-      <div class="details">
-        <strong>${contact.name ?? contact.email ?? 'Anonymous visitor'}</strong>
-        ${contact.email ? html`<span>${contact.email}${contact.email_verified ? ' (verified)' : contact.verified ? ' (not verified)' : ''}</span>` : nothing}
-        ${contact.verified ? html`<span>verified${contact.external_id && !contact.email_verified ? ` id ${contact.external_id}` : ''}</span>` : nothing}
-        <label>Status
-          <select @change=${(e: Event) => this.client!.setStatus(d.id, (e.target as HTMLSelectElement).value).then(() => this.#load(d.id))}>
-            ${['open', 'pending', 'closed'].map((s) => html`<option ?selected=${d.status === s}>${s}</option>`)}
-          </select>
-        </label>
-        ${this.me?.agent ? html`<button @click=${() => this.client!.assign(d.id, d.assignee_id === this.me!.agent!.id ? null : this.me!.agent!.id).then(() => this.#load(d.id))}>
-          ${d.assignee_id === this.me.agent.id ? 'Unassign me' : 'Assign to me'}</button>` : nothing}
-        ${d.category ? html`<span>Category: ${d.category}</span>` : nothing}
-      </div>
-      <dl class="facts">
-        ${[
-          ['Phone', contact.phone], ['Company', contact.company], ['External id', contact.external_id],
-          ['Custom data', Object.keys(contact.custom_data ?? {}).length ? JSON.stringify(contact.custom_data) : null],
-          ['Conversation fields', Object.keys(d.fields ?? {}).length ? JSON.stringify(d.fields) : null],
-          ['Session data', Object.keys(d.session?.data ?? {}).length ? JSON.stringify(d.session.data) : null],
-          ['Segments', d.session?.segments?.length ? d.session.segments.join(', ') : null],
-          ['Page', d.session?.page_url], ['Topic', d.menu_id], ['Rating', d.rating],
-          ['Tickets', d.tickets?.length ? d.tickets.map((t: { form_key: string; fields: unknown }) => `${t.form_key} ${JSON.stringify(t.fields)}`).join(' · ') : null],
-        ]
-          .filter(([, v]) => v !== null && v !== undefined && v !== '')
-          .map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}
-      </dl>
-      <div class="log" role="log" aria-label="Messages">
-        ${repeat(this.messages, (m) => m.id, (m) => html`<div class="msg" data-author=${m.author} ?data-internal=${m.internal}>
-          ${m.content}<span class="meta">${m.internal ? 'Internal note · ' : ''}${m.author_name ?? m.author} · ${new Date(m.created_at).toLocaleTimeString()}</span>
-        </div>`)}
-      </div>
-      <p class="typing" role="status">${this.visitorTyping ? 'The visitor is typing…' : ''}</p>
-      <form @submit=${this.#send}>
-        <textarea name="content" aria-label="Reply" placeholder="Reply to the visitor…" @input=${this.#typed}></textarea>
-        <label><input type="checkbox" name="internal" /> Internal note</label>
-        <button class="primary">Send</button>
+        <button class="btn primary">Sign in</button>
+        <p class="muted">An admin creates your key: <code>chat-widget-server operator add</code> or the Operators screen.</p>
       </form>
-      ${this.error ? html`<p role="alert">${this.error}</p>` : nothing}
-    `;
+    </div>`;
   }
 }
 

@@ -79,7 +79,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
                   match: { type: ['string', 'null'] },
                   last_message: {
                     type: ['object', 'null'],
-                    properties: { content: { type: 'string' }, author: { type: 'string' }, internal: { type: 'boolean' }, attachment: { type: ['string', 'null'] }, created_at: { type: 'string' } },
+                    properties: { content: { type: 'string' }, author: { type: 'string' }, author_name: { type: ['string', 'null'] }, internal: { type: 'boolean' }, attachment: { type: ['string', 'null'] }, created_at: { type: 'string' } },
                   },
                   contact: {
                     type: ['object', 'null'],
@@ -219,6 +219,23 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
 
   // ---- workspace settings the SDK reads: hours, menus, articles, survey, triggers ----
 
+  app.get('/settings', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' }, subdomain: { type: 'string' }, support_email: { type: 'string' }, languages: { type: 'array', items: { type: 'string' } },
+            time_zone: { type: 'string' }, business_hours: { type: 'object', additionalProperties: true }, after_hours_message: { type: 'object', additionalProperties: { type: 'string' } },
+            max_file_bytes: { type: 'integer' }, prohibited_file_types: { type: 'array', items: { type: 'string' } }, flags: { type: 'object', additionalProperties: { type: 'boolean' } },
+            survey_sign_off: { type: 'object', additionalProperties: { type: 'string' } },
+          },
+        },
+      },
+    },
+    handler: (request) => company.settings(request.operator!.workspaceId),
+  });
+
   app.put('/settings', {
     schema: {
       body: {
@@ -247,6 +264,23 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
 
   await agentContentRoutes(app, { services });
   await agentTeamRoutes(app, { services });
+
+  app.get('/ticket-forms', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            forms: {
+              type: 'array',
+              items: { type: 'object', properties: { key: { type: 'string' }, title: { type: 'object', additionalProperties: { type: 'string' } }, position: { type: 'integer' }, fields: { type: 'array', items: { type: 'object', additionalProperties: true } } } },
+            },
+          },
+        },
+      },
+    },
+    handler: async (request) => ({ forms: await tickets.storedForms(request.operator!.workspaceId) }),
+  });
 
   app.post('/ticket-forms', {
     schema: {
