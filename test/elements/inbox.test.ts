@@ -22,26 +22,29 @@ describe('the operator inbox page', () => {
     inbox.api = ws.api.replace('/api/widget', '/api/agent');
     document.body.append(inbox);
     const root = () => inbox.shadowRoot!;
+    const list = () => root().querySelector('inbox-list')?.shadowRoot;
+    const thread = () => root().querySelector('inbox-thread')?.shadowRoot;
     await waitUntil(() => root().textContent!.includes('Live'), 'inbox stream live', { timeout: 5000 });
 
     const widget = await connectedWidget(ws, { open: true });
     widget.sendMessage('Is the inbox live?');
 
-    await waitUntil(() => root().querySelector('li button')?.textContent?.includes('Is the inbox live?'), 'conversation listed live', { timeout: 5000 });
-    expect(root().querySelector('.badge')!.textContent!.trim()).to.equal('1');
-    root().querySelector<HTMLButtonElement>('li button')!.click();
-    await waitUntil(() => root().querySelector('.log')?.textContent?.includes('Is the inbox live?'), 'messages shown', { timeout: 5000 });
+    await waitUntil(() => list()?.querySelector('.item')?.textContent?.includes('Is the inbox live?'), 'conversation listed live', { timeout: 5000 });
+    expect(list()!.querySelector('.badge')!.textContent!.trim()).to.equal('1');
+    list()!.querySelector<HTMLButtonElement>('.item')!.click();
+    await waitUntil(() => thread()?.querySelector('.log')?.textContent?.includes('Is the inbox live?'), 'messages shown', { timeout: 5000 });
 
-    const form = root().querySelector<HTMLFormElement>('main form')!;
+    const form = thread()!.querySelector<HTMLFormElement>('form.composer')!;
     form.querySelector('textarea')!.value = 'Yes, live!';
     form.requestSubmit();
     await waitUntil(() => widget.state.messages.some((m) => m.content === 'Yes, live!'), 'reply reached the widget', { timeout: 5000 });
 
     // An internal note stays in the inbox.
+    [...form.querySelectorAll<HTMLButtonElement>('.segmented button')].find((b) => b.textContent === 'Internal note')!.click();
+    await inbox.updateComplete;
     form.querySelector('textarea')!.value = 'note to self';
-    form.querySelector<HTMLInputElement>('input[name="internal"]')!.checked = true;
     form.requestSubmit();
-    await waitUntil(() => root().querySelector('[data-internal]')?.textContent?.includes('note to self'), 'note shown to operators', { timeout: 5000 });
+    await waitUntil(() => thread()!.querySelector('[data-internal]')?.textContent?.includes('note to self'), 'note shown to operators', { timeout: 5000 });
     await new Promise((r) => setTimeout(r, 300));
     expect(widget.state.messages.map((m) => m.content)).to.not.include('note to self');
   });
