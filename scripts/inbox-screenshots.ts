@@ -126,6 +126,19 @@ try {
       [...root.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent === 'Business hours')!.click();
     });
   });
+  await shoot('appearance', { width: 1280, height: 900 }, async (p) => {
+    await nav(p, 'Content and settings');
+    await new Promise((r) => setTimeout(r, 300));
+    await p.evaluate(() => {
+      const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!;
+      [...root.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent === 'Appearance')!.click();
+    });
+    const colour = await p.waitForSelector('inbox-app >>> inbox-content >>> input[name="brand_color"]', { timeout: 5000 });
+    await colour!.type('#0f766e');
+    const greeting = await p.waitForSelector('inbox-app >>> inbox-content >>> textarea[name="greeting"]');
+    await greeting!.type('Hi! We are the Acme team: ask us anything about your order.');
+    await p.waitForFunction(() => document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot?.textContent?.includes('Acme team'), { timeout: 10000 });
+  });
   await shoot('signin', { width: 1280, height: 800 }, async (p) => {
     await p.evaluate(() => sessionStorage.clear());
     await p.goto(`${server}/inbox`);

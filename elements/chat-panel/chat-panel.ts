@@ -2,7 +2,7 @@ import { LitElement, html, nothing, svg } from 'lit';
 import { state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { localized, msg, str } from '@lit/localize';
-import { leafTopics, type ChatMessage, type WidgetState } from '../../src/state/types.js';
+import { greetingOf, leafTopics, type ChatMessage, type WidgetState } from '../../src/state/types.js';
 import { messageKey } from '../../src/state/events.js';
 import { MAX_PAGE } from '../../src/protocol/limits.js';
 import { linkify } from '../../src/linkify.js';
@@ -337,7 +337,7 @@ export class ChatPanel extends LitElement {
     return html`
       <div part="messages" role="log" aria-live="polite" aria-label=${msg('Messages')} tabindex="0">
         ${s.topic !== null && !s.chat ? this.#picked(s) : nothing}
-        ${s.messages.length === 0 ? html`<p class="empty">${msg('Ask us anything. We are here to help.')}</p>` : nothing}
+        ${s.messages.length === 0 ? html`<p class="empty" dir="auto">${greetingOf(s) || msg('Ask us anything. We are here to help.')}</p>` : nothing}
         ${hidden || s.earlier
           ? html`<button class="text-button earlier" type="button" aria-disabled=${s.loadingEarlier ? 'true' : 'false'} @click=${this.#showEarlier}>
               ${s.loadingEarlier ? msg('Loading earlier messages…') : msg('Show earlier messages')}

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, svg } from 'lit';
 import { localized, msg, str } from '@lit/localize';
-import { leafTopics, type Topic, type WidgetState } from '../../src/state/types.js';
+import { greetingOf, leafTopics, type Topic, type WidgetState } from '../../src/state/types.js';
 import { WidgetContext } from '../shared/widget-context.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { formStyles } from '../shared/form.styles.js';
@@ -45,6 +45,7 @@ export class ChatTopics extends LitElement {
             </p>`
           : nothing}
         <h3 class="greeting" dir="auto">${first ? msg(str`Hi ${first}`) : msg('Hi there')}</h3>
+        ${greetingOf(s) ? html`<p class="intro" dir="auto">${greetingOf(s)}</p>` : nothing}
         <p class="muted">${s.available ? msg('We are online and reply in a few minutes.') : msg('Leave us a message and we will reply here.')}</p>
       </div>
       ${last

@@ -10,7 +10,7 @@ import { INTENT } from '../../src/runtime/intent.js';
 import { commandsContext, stateContext } from '../../src/context.js';
 import { eventsBetween } from '../../src/state/events.js';
 import { whenIdle } from '../../src/idle.js';
-import type { ChatMessage, Theme, WidgetState } from '../../src/state/types.js';
+import { sideOf, type ChatMessage, type Theme, type WidgetState } from '../../src/state/types.js';
 import { baseStyles, tokenStyles } from '../shared/base.styles.js';
 import { emit } from '../shared/emit.js';
 import '../shared/events.js';
@@ -37,7 +37,8 @@ const loadHome = () => (homeModule ??= import('../chat-topics/chat-topics.js').c
 const ATTRIBUTE_OPTIONS = {
   theme: (s: WidgetState) => s.theme,
   launcherHidden: (s: WidgetState) => !s.launcherVisible,
-  position: (s: WidgetState) => s.position,
+  // The side shown: the page's, else the workspace's (sideOf); a page setting it marks it chosen.
+  position: (s: WidgetState) => sideOf(s),
   locale: (s: WidgetState) => s.locale,
   hideOnMobile: (s: WidgetState) => s.hideOnMobile,
   muted: (s: WidgetState) => s.muted,
@@ -274,7 +275,9 @@ export class ChatWidget extends LitElement {
     const want = OPTION_KEYS.map((key) => [key, this[key]] as const);
     if (changed.has('embedded') && embedded !== s.embedded) this.#commands.setEmbedded(embedded);
     for (const [key, value] of want) {
-      if (!changed.has(key) || Object.is(value, ATTRIBUTE_OPTIONS[key](s))) continue;
+      // A side written on the tag is the page's choice even when it is the default (the workspace's does not apply).
+      const chosenSide = key === 'position' && !this.hasUpdated && this.hasAttribute('position');
+      if (!changed.has(key) || (Object.is(value, ATTRIBUTE_OPTIONS[key](s)) && !chosenSide)) continue;
       try {
         this.#commands.configure({ [key]: value });
       } catch (error) {
@@ -294,7 +297,8 @@ export class ChatWidget extends LitElement {
     this.open = s.open;
     this.embedded = s.embedded;
     for (const key of OPTION_KEYS) (this as Record<OptionKey, unknown>)[key] = ATTRIBUTE_OPTIONS[key](s);
-    if (s.brandColor) this.style.setProperty('--chat-brand', s.brandColor);
+    const brand = s.brandColor || s.appearance.brandColor;
+    if (brand) this.style.setProperty('--chat-brand', brand);
     else this.style.removeProperty('--chat-brand');
     if (s.zIndex !== null) this.style.setProperty('--chat-z-index', String(s.zIndex));
     else this.style.removeProperty('--chat-z-index');

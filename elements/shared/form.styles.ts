@@ -266,6 +266,10 @@ export const formStyles = css`
   .hello .muted {
     margin: 0;
   }
+  .hello .intro {
+    margin: 0 0 6px;
+    white-space: pre-wrap;
+  }
   /* Home: the conversation to resume, the topics, the other ways in (.ways: also help's "Still need help?"). */
   .resume {
     display: grid;

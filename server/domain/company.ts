@@ -128,7 +128,7 @@ export class Company {
     return {
       name: w.name, subdomain: w.subdomain ?? '', support_email: w.support_email ?? '', languages: w.languages, time_zone: w.time_zone,
       business_hours: w.business_hours, after_hours_message: w.after_hours_message, max_file_bytes: w.max_file_bytes,
-      prohibited_file_types: w.prohibited_file_types, flags: w.flags, survey_sign_off: w.survey_sign_off,
+      prohibited_file_types: w.prohibited_file_types, flags: w.flags, survey_sign_off: w.survey_sign_off, appearance: w.appearance,
     };
   }
 
@@ -140,7 +140,7 @@ export class Company {
         throw new HttpError(400, 'invalid_request', `body/time_zone "${body.time_zone}" is not an IANA time zone`);
       }
     }
-    const json = new Set(['business_hours', 'after_hours_message', 'flags', 'survey_sign_off']);
+    const json = new Set(['business_hours', 'after_hours_message', 'flags', 'survey_sign_off', 'appearance']);
     const keys = Object.keys(body);
     if (!keys.length) return { ok: true };
     await this.db.query(

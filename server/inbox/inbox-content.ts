@@ -268,12 +268,14 @@ export class InboxContent extends LitElement {
       .days { display: grid; grid-template-columns: max-content auto auto auto; gap: 8px 12px; align-items: center; }
       .days input[type='time'] { width: auto; }
       .key { font-family: ui-monospace, monospace; background: var(--ib-bg-hover); padding: 8px 10px; border-radius: 8px; overflow-wrap: anywhere; user-select: all; }
-      .preview-frame { border: 1px solid var(--ib-line); border-radius: 12px; background: repeating-linear-gradient(45deg, var(--ib-bg-soft) 0 12px, var(--ib-bg) 12px 24px); min-height: 560px; position: relative; overflow: hidden; }
+      .preview-frame { margin: 12px; border: 1px solid var(--ib-line); border-radius: 12px; background: repeating-linear-gradient(45deg, var(--ib-bg-soft) 0 12px, var(--ib-bg) 12px 24px); height: 680px; position: relative; overflow: hidden; transform: translateZ(0); }
       .canned-row { display: grid; grid-template-columns: 140px 1fr auto; gap: 8px; align-items: start; padding: 10px 12px; border-block-start: 1px solid var(--ib-line); }
       .canned-row:first-of-type { border-block-start: 0; }
       .canned-row .sc { font-weight: 600; font-family: ui-monospace, monospace; }
       .canned-row p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
       .pad { padding: 14px 16px; }
+      .colour { flex-wrap: nowrap; }
+      .colour input[name='brand_color'] { flex: 1; }
       .pad-x { padding: 0 10px 8px; }
       @media (max-width: 900px) { .layout, .md { grid-template-columns: minmax(0, 1fr); } }
     `,
@@ -314,6 +316,11 @@ export class InboxContent extends LitElement {
       if (tab in KINDS) this.items = await KINDS[tab as keyof typeof KINDS].load(this.client);
       else if (tab === 'operators') this.items = (await this.client.call<{ operators: Item[] }>('GET', '/operators')).operators;
       else this.items = [];
+      if (tab === 'appearance') {
+        const a = (this.settings!.appearance ?? {}) as { brand_color?: string | null; position?: string | null; greeting?: Translations };
+        await this.updateComplete;
+        void this.#preview({ brand_color: a.brand_color ?? null, position: a.position ?? null, greeting: a.greeting ?? {} });
+      }
     } catch (error) {
       this.items = [];
       this.error = (error as { status?: number }).status === 403 ? 'Only an admin of the workspace can see this.' : (error as Error).message;
@@ -475,7 +482,73 @@ export class InboxContent extends LitElement {
   }
 
   #appearance() {
-    return html`<div class="layout single">${this.#messages()}</div>`;
+    const s = this.settings;
+    if (!s) return html`<div class="layout single">${this.#messages()}</div>`;
+    const a = (s.appearance ?? {}) as { brand_color?: string | null; position?: string | null; greeting?: Translations };
+    const read = (form: HTMLFormElement) => {
+      const d = new FormData(form);
+      return { brand_color: str(d, 'brand_color') || null, position: (str(d, 'position') || null) as 'right' | 'left' | null, greeting: withLang(a.greeting, this.language, str(d, 'greeting')) };
+    };
+    const submit = (e: SubmitEvent) => {
+      e.preventDefault();
+      const appearance = read(e.target as HTMLFormElement);
+      void this.#run('Appearance saved: visitors see it from their next page.', () => this.client.call('PUT', '/settings', { appearance }));
+    };
+    const changed = (e: Event) => {
+      const form = (e.target as HTMLElement).closest('form')!;
+      const colour = form.querySelector<HTMLInputElement>('input[name="brand_color"]')!;
+      const picker = form.querySelector<HTMLInputElement>('input[type="color"]')!;
+      if (e.target === picker) colour.value = picker.value;
+      else if (/^#[0-9a-fA-F]{6}$/.test(colour.value)) picker.value = colour.value;
+      void this.#preview(read(form));
+    };
+    return html`<div class="layout">
+      <form class="panel editor" @submit=${submit} @input=${changed} @change=${changed}>
+        <h3>The widget's appearance</h3>
+        <p class="intro">How the messenger looks on your site. A site's own attributes (brand-color, position) and configure() win over these.</p>
+        <div class="field"><span>Brand colour</span>
+          <div class="actions colour"><input type="color" aria-label="Pick the brand colour" .value=${a.brand_color ?? '#2563eb'} />
+            <input name="brand_color" aria-label="Brand colour (#rrggbb)" pattern="#[0-9a-fA-F]{6}" placeholder="#2563eb" .value=${a.brand_color ?? ''} /></div>
+          <span class="hint">Empty: the widget's default blue. The text on it turns dark or light by itself.</span></div>
+        <fieldset class="field"><legend>Side of the page</legend><div class="checks">
+          ${[['', 'As the site says (right)'], ['right', 'Right'], ['left', 'Left']].map(([v, l]) => html`<label class="check"><input type="radio" name="position" value=${v!} ?checked=${(a.position ?? '') === v} /> ${l}</label>`)}
+        </div></fieldset>
+        ${this.#langPicker()}
+        <label class="field"><span>Greeting${this.languages.length > 1 ? ` (${this.language})` : ''}</span>
+          <textarea name="greeting" maxlength="500" placeholder="Ask us anything. We are here to help." .value=${t(a.greeting, this.language)}></textarea>
+          <span class="hint">Shown on the messenger's home and before the first message.</span></label>
+        ${this.#messages()}
+        <div class="actions"><button class="btn primary">Save</button></div>
+      </form>
+      <section class="panel" aria-label="Preview">
+        <div class="list-head"><strong>Preview</strong><span class="hint">The widget itself, as visitors see it</span></div>
+        <div class="preview-frame"></div>
+      </section>
+    </div>`;
+  }
+
+  #previewWidget: (HTMLElement & { configure(o: object): void }) | null = null;
+
+  /** The real widget (the site's module, /dist/chat-widget.js, with no key: it works locally), shown with these settings. */
+  async #preview(a: { brand_color: string | null; position: string | null; greeting: Translations }): Promise<void> {
+    const frame = this.renderRoot.querySelector('.preview-frame');
+    if (!frame) return;
+    if (!this.#previewWidget || !frame.contains(this.#previewWidget)) {
+      const module = new URL('/dist/chat-widget.js', location.href).href;
+      await import(/* a URL of the server, not part of this bundle */ module).catch(() => {});
+      await customElements.whenDefined('chat-widget');
+      const widget = document.createElement('chat-widget') as unknown as HTMLElement & { configure(o: object): void };
+      widget.setAttribute('open', '');
+      widget.style.setProperty('--chat-panel-height', '540px');
+      frame.replaceChildren(widget);
+      this.#previewWidget = widget;
+      await (widget as unknown as { updateComplete: Promise<unknown> }).updateComplete;
+    }
+    try {
+      this.#previewWidget.configure({ brandColor: a.brand_color ?? '', position: a.position ?? 'right', greeting: t(a.greeting, this.language) });
+    } catch {
+      /* a colour being typed: the preview keeps the last good one */
+    }
   }
 
   #operators() {

@@ -78,6 +78,9 @@ export const controls = css`
   .btn.danger { color: var(--ib-danger); }
   .btn[disabled] { opacity: 0.55; cursor: default; }
   .field { display: grid; gap: 4px; font-weight: 500; }
+  fieldset { border: 0; margin: 0; padding: 0; min-width: 0; }
+  legend { padding: 0; margin-block-end: 6px; font-size: 13px; color: var(--ib-text-soft); }
+  input[type='color'] { inline-size: 44px; block-size: 34px; padding: 2px; border: 1px solid var(--ib-line-strong); border-radius: var(--ib-radius); background: var(--ib-bg); cursor: pointer; }
   .field > span { font-size: 13px; color: var(--ib-text-soft); }
   input[type='text'], input[type='search'], input[type='password'], input[type='email'], input[type='url'], input[type='number'], input[type='time'], input:not([type]), select, textarea {
     min-height: 34px; padding: 6px 10px; border: 1px solid var(--ib-line-strong); border-radius: var(--ib-radius); background: var(--ib-bg); width: 100%;

@@ -12,6 +12,17 @@ import { agentContentRoutes } from './agent-content.js';
 import { agentTeamRoutes } from './agent-team.js';
 import { adminRoutes } from './admin.js';
 
+/** The widget's look as the workspace sets it: the site's attributes and configure() win over it. */
+const appearanceSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    brand_color: { type: ['string', 'null'], pattern: '^#[0-9a-fA-F]{6}$' },
+    position: { type: ['string', 'null'], enum: ['right', 'left', null] },
+    greeting: { type: 'object', maxProperties: 50, propertyNames: { pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' }, additionalProperties: { type: 'string', maxLength: 500 } },
+  },
+} as const;
+
 export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs }: { services: Services; heartbeatMs?: number }): Promise<void> {
   const { conversations, messages, presence, company, tickets, email, files, stream } = services;
   // The operator API authenticates by a bearer key, never by cookies, so any origin may call it (a dashboard of the site's own).
@@ -229,6 +240,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
             time_zone: { type: 'string' }, business_hours: { type: 'object', additionalProperties: true }, after_hours_message: { type: 'object', additionalProperties: { type: 'string' } },
             max_file_bytes: { type: 'integer' }, prohibited_file_types: { type: 'array', items: { type: 'string' } }, flags: { type: 'object', additionalProperties: { type: 'boolean' } },
             survey_sign_off: { type: 'object', additionalProperties: { type: 'string' } },
+            appearance: appearanceSchema,
           },
         },
       },
@@ -255,6 +267,7 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
           allowed_origins: { type: 'array', items: { type: 'string', maxLength: 300 } },
           flags: { type: 'object', additionalProperties: { type: 'boolean' } },
           survey_sign_off: { type: 'object', additionalProperties: { type: 'string', maxLength: 500 } },
+          appearance: appearanceSchema,
         },
       },
       response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },

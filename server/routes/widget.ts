@@ -79,6 +79,10 @@ export async function widgetRoutes(app: FastifyInstance, { services, messagesPer
         available: { type: 'boolean' },
         team: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, avatar_url: { type: ['string', 'null'] } } } },
         booking: { type: 'boolean' },
+        appearance: {
+          type: 'object',
+          properties: { brand_color: { type: ['string', 'null'] }, position: { type: ['string', 'null'] }, greeting: { type: 'object', additionalProperties: { type: 'string' } } },
+        },
         unread_count: { type: 'integer' },
         stream_cursor: { type: 'integer' },
         resumed: { type: 'boolean' },
@@ -133,6 +137,7 @@ export async function widgetRoutes(app: FastifyInstance, { services, messagesPer
         available: await presence.available(workspace.id),
         team: await presence.team(workspace.id),
         booking: await services.bookings.offered(workspace.id),
+        appearance: (workspace as { appearance?: object }).appearance ?? {},
         unread_count: await messages.unreadForVisitor(session),
         stream_cursor: await stream.cursor(workspace.id),
         resumed,

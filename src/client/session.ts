@@ -102,6 +102,7 @@ export class Session {
       contact: session.contact,
       team: (session.team ?? []).map((t) => ({ name: t.name, avatarUrl: t.avatar_url })),
       booking: !!session.booking,
+      appearance: { brandColor: session.appearance?.brand_color ?? null, position: session.appearance?.position ?? null, greeting: session.appearance?.greeting ?? {} },
     });
     this.#contactKey = contactKey(session.contact);
     if (session.contact) core.events.emit('chat.identified', { contact: session.contact, verified: !!session.contact.verified });

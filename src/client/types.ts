@@ -55,6 +55,13 @@ export interface ChatClientOptions {
   locale?: string;
 }
 
+/** The widget's look as the workspace sets it; the page's own attributes and `configure()` win over it. */
+export interface Appearance {
+  brandColor: string | null;
+  position: 'right' | 'left' | null;
+  greeting: Readonly<Record<string, string>>;
+}
+
 export interface ChatClientEvents {
   /** The session is loaded (created or resumed), and again when a chat is created or loaded (with `chat`). */
   'chat.connected': {
@@ -67,6 +74,8 @@ export interface ChatClientEvents {
     team?: readonly { name: string; avatarUrl: string | null }[];
     /** The workspace has meetings that visitors can book. */
     booking?: boolean;
+    /** The workspace's brand colour, side of the page and greeting (by language), as set in the inbox. */
+    appearance?: Appearance;
   };
   /** A chat's status changed. */
   'chat.updated': { chat: Pick<Chat, 'id' | 'status'> };

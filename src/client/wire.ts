@@ -128,6 +128,13 @@ export interface ServerPage {
   later: string | null;
 }
 
+/** The workspace's choice of brand colour, side and greeting (per language). */
+export interface WireAppearance {
+  brand_color?: string | null;
+  position?: 'right' | 'left' | null;
+  greeting?: Record<string, string>;
+}
+
 /** `POST /sessions`: the session created or resumed. */
 export interface SessionAnswer {
   session: { id: string; token: string };
@@ -138,6 +145,8 @@ export interface SessionAnswer {
   team?: { name: string; avatar_url: string | null }[];
   /** The workspace has meetings to book. */
   booking?: boolean;
+  /** The widget's look as the workspace set it in the inbox (the page's own settings win). */
+  appearance?: WireAppearance;
   resumed: boolean;
   contact: ClientContact | null;
 }

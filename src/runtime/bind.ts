@@ -12,9 +12,9 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   const disconnect = commands.connect(clientPorts(client));
   const offs = [
-    client.on('chat.connected', ({ sessionId, unreadCount, chat, team, booking }) => {
+    client.on('chat.connected', ({ sessionId, unreadCount, chat, team, booking, appearance }) => {
       if (chat) return; // a chat of the lifecycle: handled where it was created
-      commands.connected(sessionId, unreadCount, { team: team ?? [], booking: !!booking });
+      commands.connected(sessionId, unreadCount, { team: team ?? [], booking: !!booking, ...(appearance ? { appearance } : {}) });
     }),
     client.on('chat.history', () => {
       if (!lifecycleLoaded) {

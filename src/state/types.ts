@@ -1,5 +1,5 @@
 import type { ChatStatus } from '../protocol/chat.js';
-import type { ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
+import type { Appearance, ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
 
 // The client's message, connection and identity shapes: the store holds what the client emits.
 export type { Author, DeliveryStatus, ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
@@ -116,6 +116,12 @@ export interface WidgetState {
   readonly team: readonly { readonly name: string; readonly avatarUrl: string | null }[];
   /** The workspace has meetings to book (the home offers it). */
   readonly booking: boolean;
+  /** The workspace's look (from the session): used where the page set nothing of its own. */
+  readonly appearance: Appearance;
+  /** The page chose the side itself (an attribute, a dialect, configure): the workspace's side does not apply. */
+  readonly positionChosen: boolean;
+  /** The page's greeting (`configure({greeting})`); '' for the workspace's, or the default. */
+  readonly greeting: string;
   readonly user: VisitorIdentity;
   /** Metadata for the next new conversation (`setConversationFields`). */
   readonly conversationFields: Readonly<Record<string, unknown>>;
@@ -185,6 +191,9 @@ export const initialState: WidgetState = Object.freeze({
   available: false,
   team: Object.freeze([]),
   booking: false,
+  appearance: Object.freeze({ brandColor: null, position: null, greeting: Object.freeze({}) }),
+  positionChosen: false,
+  greeting: '',
   user: Object.freeze({}),
   conversationFields: Object.freeze({}),
   sessionData: Object.freeze({}),
@@ -209,3 +218,14 @@ export const initialState: WidgetState = Object.freeze({
   schedule: null,
   cobrowse: null,
 });
+
+/** The side of the page the messenger sits on: the page's choice, else the workspace's, else right. */
+export const sideOf = (s: WidgetState): Position => (s.positionChosen ? s.position : (s.appearance.position ?? s.position));
+
+/** The greeting to show: the page's, else the workspace's in the visitor's language (or its first), else ''. */
+export function greetingOf(s: WidgetState): string {
+  if (s.greeting) return s.greeting;
+  const g = s.appearance.greeting;
+  const lang = (s.locale || (typeof navigator === 'undefined' ? 'en' : navigator.language)).toLowerCase();
+  return g[lang] ?? g[lang.split('-')[0]!] ?? g.en ?? Object.values(g)[0] ?? '';
+}

@@ -27,7 +27,7 @@ describe('operators', () => {
     assert.deepEqual(list.body.conversations.map((c: { id: string }) => c.id), [b.conv.id, a.conv.id]);
     assert.deepEqual(list.body.conversations.map((c: { unread_count: number }) => c.unread_count), [2, 1]);
     const one = await call(server.base, 'GET', `/api/agent/conversations/${a.conv.id}`, { token: ws.operatorKey });
-    assert.deepEqual(Object.keys(one.body).sort(), ['agent_id', 'assignee_id', 'category', 'chat_status', 'contact', 'created_at', 'feedback', 'fields', 'form_id', 'id', 'lang', 'menu_id', 'notifications', 'rating', 'session', 'status', 'tickets', 'updated_at', 'variables']);
+    assert.deepEqual(Object.keys(one.body).sort(), ['agent_id', 'assignee_id', 'assignee_name', 'category', 'chat_status', 'contact', 'created_at', 'feedback', 'fields', 'form_id', 'id', 'lang', 'menu_id', 'name', 'notifications', 'others', 'rating', 'scores', 'session', 'status', 'survey', 'tickets', 'topic', 'updated_at', 'variables']);
     assert.equal(one.body.status, 'open');
     await call(server.base, 'POST', `/api/agent/conversations/${a.conv.id}/read`, { token: ws.operatorKey });
     const after = await call(server.base, 'GET', '/api/agent/conversations', { token: ws.operatorKey });

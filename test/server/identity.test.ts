@@ -243,7 +243,7 @@ describe('identity switches in place (issue 12)', () => {
     assert.equal(detail.body.contact.email_verified, false);
     const list = await call(server.base, 'GET', '/api/agent/conversations', { token: ws.operatorKey });
     const listed = list.body.conversations.find((c: { id: string }) => c.id === conv);
-    assert.deepEqual(listed.contact, { name: null, email: 'victim@example.com', verified: true, email_verified: false });
+    assert.deepEqual(listed.contact, { name: null, email: 'victim@example.com', verified: true, email_verified: false, location: null });
     // Nor does an identity token minted for Mallory carry that email as proven.
     const minted = await call(server.base, 'POST', '/api/widget/identity-token', { token: m.session.token });
     const claims = JSON.parse(Buffer.from(minted.body.token.split('.')[1], 'base64url').toString());

@@ -168,4 +168,19 @@ describe('the team inbox API', () => {
     assert.equal((await agent(ada.key, 'GET', '/conversations?status=snoozed')).status, 400);
     assert.equal(ws.workspaceId.length > 0, true);
   });
+
+  it('keeps the widget\'s appearance, gives it to the widget\'s session, and refuses a bad one', async () => {
+    const { ws, ada } = await team();
+    const appearance = { brand_color: '#0F766E', position: 'left', greeting: { en: 'Hello!', fr: 'Bonjour !' } };
+    assert.equal((await agent(ada.key, 'PUT', '/settings', { appearance })).status, 200);
+    assert.deepEqual((await agent(ada.key, 'GET', '/settings')).body.appearance, appearance);
+    const session = await call(server.base, 'POST', '/api/widget/sessions', { body: { public_key: ws.publicKey } });
+    assert.deepEqual(session.body.appearance, appearance);
+    for (const bad of [{ brand_color: 'red' }, { position: 'top' }, { greeting: { 'not a language': 'x' } }, { greeting: { en: 'x'.repeat(501) } }, { colour: '#000000' }]) {
+      const res = await agent(ada.key, 'PUT', '/settings', { appearance: bad });
+      assert.equal(res.status, 400, JSON.stringify(bad));
+      assert.ok(res.body.error.message);
+    }
+    assert.deepEqual((await agent(ada.key, 'GET', '/settings')).body.appearance, appearance, 'nothing half-written');
+  });
 });

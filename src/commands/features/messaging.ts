@@ -246,8 +246,14 @@ export const messaging = (core: Core, c: Cross) => ({
   // ---- what the server says (client events, through src/runtime/bind.ts) ----
 
   /** The session is open: its id, the unread count while the panel is closed, and who answers (the home's greeting). */
-  connected(sessionId: string, unreadCount: number, home: Pick<WidgetState, 'team' | 'booking'> = { team: [], booking: false }): void {
-    core.store.update((s) => ({ sessionId, team: Object.freeze(home.team.map((t) => Object.freeze({ ...t }))), booking: home.booking, ...(s.open ? {} : { unreadCount }) }));
+  connected(sessionId: string, unreadCount: number, home: Pick<WidgetState, 'team' | 'booking'> & Partial<Pick<WidgetState, 'appearance'>> = { team: [], booking: false }): void {
+    core.store.update((s) => ({
+      sessionId,
+      team: Object.freeze(home.team.map((t) => Object.freeze({ ...t }))),
+      booking: home.booking,
+      ...(home.appearance ? { appearance: Object.freeze({ ...home.appearance, greeting: Object.freeze({ ...home.appearance.greeting }) }) } : {}),
+      ...(s.open ? {} : { unreadCount }),
+    }));
   },
 
   /** An operator is typing (their name, or '' when unnamed); null: nobody is. */

@@ -17,11 +17,13 @@ export interface WidgetOptions {
   launcherHidden?: boolean;
   zIndex?: number | null;
   title?: string;
+  /** The line the messenger greets visitors with (over the workspace's, set in the inbox). */
+  greeting?: string;
 }
 
 const OPTION_CHECKS: { [K in keyof Required<WidgetOptions>]: (value: unknown) => Partial<WidgetState> } = {
   theme: (x) => ({ theme: v.oneOf('configure({theme})', x, THEMES) }),
-  position: (x) => ({ position: v.oneOf('configure({position})', x, POSITIONS) }),
+  position: (x) => ({ position: v.oneOf('configure({position})', x, POSITIONS), positionChosen: true }),
   locale: (x) => ({ locale: v.locale('configure({locale})', x) }),
   brandColor: (x) => ({ brandColor: v.color('configure({brandColor})', x) }),
   muted: (x) => ({ muted: v.boolean('configure({muted})', x) }),
@@ -32,6 +34,7 @@ const OPTION_CHECKS: { [K in keyof Required<WidgetOptions>]: (value: unknown) =>
     return { zIndex: x as number | null };
   },
   title: (x) => ({ title: v.string('configure({title})', x, { max: 200 }) }),
+  greeting: (x) => ({ greeting: v.string('configure({greeting})', x, { max: 500 }) }),
 };
 
 /** The panel: open and closed, the launcher, the options, the view shown. */
