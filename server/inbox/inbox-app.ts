@@ -158,8 +158,9 @@ export class InboxApp extends LitElement {
     }
     this.client = client;
     this.error = '';
-    [this.team, this.canned] = await Promise.all([client.team(), client.canned()]);
-    await this.#refresh();
+    // The team, the canned replies and the list at once.
+    const [team, canned] = await Promise.all([client.team(), client.canned(), this.#refresh()]);
+    [this.team, this.canned] = [team, canned];
     client.listen((type, data) => void this.#onEvent(type, data), (online) => (this.online = online));
   }
 
@@ -215,9 +216,31 @@ export class InboxApp extends LitElement {
     if (type === 'typing' || type === 'operator.typing') return;
     if (type === 'conversation.created') this.#alert('New conversation', 'A visitor started a conversation');
     if (type === 'message' && data.message?.author === 'visitor' && (document.hidden || data.conversation_id !== this.selected || this.view !== 'conversations')) {
-      this.#alert(`New message`, data.message.attachment ? `📎 ${data.message.attachment.name}` : data.message.content);
+      this.#alert(`New message`, data.message.attachment ? `File: ${data.message.attachment.name}` : data.message.content);
     }
-    this.#refreshSoon();
+    if (type === 'message') this.#showMessage(data.conversation_id, data.message);
+    // A new conversation is read at once (it is not in the list yet); the rest settles a moment later, together.
+    if (type === 'conversation.created') void this.#refresh();
+    else this.#refreshSoon();
+  }
+
+  /**
+   * A message shows in the list at once (its row to the top, the preview, one more unread), before the
+   * list is read again from the server (#refreshSoon), which settles filters and counts.
+   */
+  #showMessage(id: string, m: { author: string; author_name: string | null; content: string; internal: boolean; attachment: { name: string } | null; created_at: string }): void {
+    const row = this.conversations.find((c) => c.id === id);
+    if (!row || !m) return;
+    const reading = id === this.selected && this.view === 'conversations' && !document.hidden;
+    const updated: InboxConversation = {
+      ...row,
+      updated_at: m.created_at,
+      match: null,
+      last_message: { content: m.content, author: m.author, author_name: m.author_name, internal: m.internal, attachment: m.attachment?.name ?? null, created_at: m.created_at },
+      unread_count: m.author === 'visitor' && !reading && row.status !== 'closed' ? row.unread_count + 1 : row.unread_count,
+    };
+    this.conversations = [updated, ...this.conversations.filter((c) => c !== row)];
+    this.unreadTotal += updated.unread_count - row.unread_count;
   }
 
   /** A browser notification and a sound, while the inbox is in the background (or the message is elsewhere). */
