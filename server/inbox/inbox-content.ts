@@ -82,7 +82,7 @@ const KINDS: Record<Exclude<Tab, 'hours' | 'appearance' | 'operators'>, Kind> = 
       { name: 'names', label: 'Name', type: 'translated', required: true },
       { name: 'parent_id', label: 'Inside', type: 'select', options: [['', 'Top level'], ...items.filter((m) => m.id !== item?.id).map((m): [string, string] => [String(m.id), `${'— '.repeat(depthOf(m, items))}${t(m.names, 'en')}`])] },
       { name: 'channels', label: 'Ways to reach you', type: 'channels' },
-      { name: 'key', label: 'Direct key (optional)', type: 'text', pattern: '[A-Za-z0-9_-]{1,100}', hint: 'Opens this topic without the picker: showTopic("key").' },
+      { name: 'key', label: 'Direct key (optional)', type: 'text', pattern: '[A-Za-z0-9_\\-]{1,100}', hint: 'Opens this topic without the picker: showTopic("key").' },
       { name: 'position', label: 'Position', type: 'number' },
       { name: 'enabled', label: 'Shown to visitors', type: 'checkbox' },
     ],
@@ -107,7 +107,7 @@ const KINDS: Record<Exclude<Tab, 'hours' | 'appearance' | 'operators'>, Kind> = 
     sub: (a) => `${a.locale} · /${a.slug} · helpful ${a.helpful ?? 0}, not ${a.not_helpful ?? 0}`,
     fields: (_i, languages) => [
       { name: 'title', label: 'Title', type: 'text', required: true },
-      { name: 'slug', label: 'Address (slug)', type: 'text', required: true, pattern: '[a-z0-9][a-z0-9-]{0,99}', hint: 'Lower case letters, digits and dashes.' },
+      { name: 'slug', label: 'Address (slug)', type: 'text', required: true, pattern: '[a-z0-9][a-z0-9\\-]{0,99}', hint: 'Lower case letters, digits and dashes.' },
       { name: 'locale', label: 'Language', type: 'select', options: languages.map((l): [string, string] => [l, l]) },
       { name: 'body', label: 'Article', type: 'markdown', required: true },
     ],
@@ -180,7 +180,7 @@ const KINDS: Record<Exclude<Tab, 'hours' | 'appearance' | 'operators'>, Kind> = 
     sub: (f) => `${f.key} · ${f.fields.length} field${f.fields.length === 1 ? '' : 's'}`,
     fields: (_i, _l, item) => [
       { name: 'title', label: 'Title', type: 'translated', required: true },
-      ...(item ? [] : [{ name: 'key', label: 'Key', type: 'text' as const, required: true, pattern: '[A-Za-z0-9_-]{1,100}', hint: 'showTicketForm("key") opens it.' }]),
+      ...(item ? [] : [{ name: 'key', label: 'Key', type: 'text' as const, required: true, pattern: '[A-Za-z0-9_\\-]{1,100}', hint: 'showTicketForm("key") opens it.' }]),
       { name: 'fields', label: 'Fields', type: 'textarea', required: true, hint: 'Types: text, textarea, email, number, select, checkbox. E.g. order | Order number | text | required' },
     ],
     body: (d, item, lang) => ({

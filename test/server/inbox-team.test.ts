@@ -318,3 +318,82 @@ describe('two operators sharing a queue in the inbox', () => {
     assert.deepEqual(bob.problems, [], 'no problem in Ben\'s inbox');
   });
 });
+
+describe('the content screens, without the API', () => {
+  let admin: Operator;
+  before(async () => {
+    admin = await signIn(ws.operatorKey);
+  });
+  after(async () => {
+    await admin?.context.close();
+  });
+
+  const tab = (name: string) =>
+    click(admin.page, `() => [...window.__ib.content().querySelectorAll('[role=tab]')].find((t) => t.textContent === ${JSON.stringify(name)})`);
+  const field = (selector: string) => admin.page.waitForSelector(`inbox-app >>> inbox-content >>> ${selector}`, { timeout: 5000 });
+  const press = (label: string) => click(admin.page, `() => [...window.__ib.content().querySelectorAll('button')].find((b) => b.textContent.trim() === ${JSON.stringify(label)})`);
+
+  it('a topic inside another, a help article with its Markdown preview, business hours and the appearance, saved and read back through the API', async () => {
+    await click(admin.page, `() => window.__ib.app().querySelector('nav button[aria-label="Content and settings"]')`);
+    await until(admin.page, `window.__ib.content()?.querySelector('[role=tab]')`, 'content screens');
+
+    // Topics: a top one, then one inside it.
+    await press('New topic');
+    await (await field('input[name="names"]'))!.type('Orders');
+    await press('Add the topic');
+    await until(admin.page, `window.__ib.content().querySelector('.items')?.textContent.includes('Orders')`, 'topic listed');
+    await press('New topic');
+    await (await field('input[name="names"]'))!.type('Returns');
+    await admin.page.evaluate(() => {
+      const select = (window as any).__ib.content().querySelector('select[name="parent_id"]') as HTMLSelectElement;
+      select.value = [...select.options].find((o) => o.textContent!.includes('Orders'))!.value;
+    });
+    await press('Add the topic');
+    await until(admin.page, `window.__ib.content().querySelector('.items .d1')?.textContent.includes('Returns')`, 'sub-topic indented under its parent');
+    const menus = (await call(chat.base, 'GET', '/api/agent/menus', { token: ws.operatorKey })).body.menus as { id: number; parent_id: number | null; names: Record<string, string> }[];
+    const orders = menus.find((m) => m.names.en === 'Orders')!;
+    assert.equal(menus.find((m) => m.names.en === 'Returns')!.parent_id, orders.id);
+
+    // A help article: the preview formats as the visitor will see it.
+    await tab('Help articles');
+    await press('New article');
+    await (await field('input[name="title"]'))!.type('Sizes');
+    await (await field('input[name="slug"]'))!.type('sizes');
+    await (await field('textarea[name="body"]'))!.type('Our shoes run **small**.\n\n- take one size up');
+    await until(admin.page, `window.__ib.content().querySelector('.preview strong')?.textContent === 'small' && window.__ib.content().querySelector('.preview li')?.textContent === 'take one size up'`, 'Markdown preview');
+    await press('Add the article');
+    await until(admin.page, `window.__ib.content().querySelector('.items')?.textContent.includes('Sizes')`, 'article listed');
+    const articles = (await call(chat.base, 'GET', '/api/agent/articles', { token: ws.operatorKey })).body.articles;
+    assert.ok(articles.some((a: { slug: string; body: string }) => a.slug === 'sizes' && a.body.includes('**small**')));
+
+    // Business hours: weekdays 08:00 to 18:00 in Lisbon.
+    await tab('Business hours');
+    const zone = await field('input[name="time_zone"]');
+    await zone!.click({ clickCount: 3 });
+    await zone!.type('Europe/Lisbon');
+    await admin.page.evaluate(() => {
+      const root = (window as any).__ib.content();
+      root.querySelector('input[name="always"]').checked = false;
+      for (const day of ['mon', 'tue', 'wed', 'thu', 'fri']) {
+        root.querySelector(`input[name="${day}-from"]`).value = '08:00';
+        root.querySelector(`input[name="${day}-to"]`).value = '18:00';
+      }
+    });
+    await press('Save');
+    await until(admin.page, `window.__ib.content().querySelector('[role=status]')?.textContent.includes('saved')`, 'hours saved');
+    const settings = (await call(chat.base, 'GET', '/api/agent/settings', { token: ws.operatorKey })).body;
+    assert.equal(settings.time_zone, 'Europe/Lisbon');
+    assert.deepEqual(settings.business_hours.mon, [['08:00', '18:00']]);
+    assert.equal(settings.business_hours.sat, undefined);
+
+    // Appearance: the preview is the widget itself, in the brand colour typed.
+    await tab('Appearance');
+    const colour = await field('input[name="brand_color"]');
+    await colour!.type('#0f766e');
+    await until(admin.page, `getComputedStyle(window.__ib.content().querySelector('chat-widget')).getPropertyValue('--chat-brand').trim() === '#0f766e'`, 'the preview in the brand colour');
+    await press('Save');
+    await until(admin.page, `window.__ib.content().querySelector('[role=status]')?.textContent.includes('saved')`, 'appearance saved');
+    assert.equal((await call(chat.base, 'GET', '/api/agent/settings', { token: ws.operatorKey })).body.appearance.brand_color, '#0f766e');
+    assert.deepEqual(admin.problems, []);
+  });
+});
