@@ -49,6 +49,8 @@ try {
     page.on('pageerror', (e) => problems.push(`${name}: ${(e as Error).message}`));
     await page.setViewport({ width: options.width, height: options.height });
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: options.dark ? 'dark' : 'light' }]);
+    // The notifications prompt answered "Not now", except where it is the subject.
+    if (name !== 'notify') await page.evaluateOnNewDocument(() => localStorage.setItem('chat-widget-inbox:notifications-later', '1'));
     await page.evaluateOnNewDocument(() => {
       document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective}`));
     });
@@ -94,6 +96,7 @@ try {
     await thread(p, `root.querySelectorAll('.segmented button')[1].click(); const t = root.querySelector('textarea'); t.value = 'Quote sent by email, waiting for Sofia.';`);
   });
   await shoot('tablet', { width: 1024, height: 768 }, (p) => open(p, 'checkout'));
+  await shoot('notify', { width: 1280, height: 800 }, async () => {});
   await shoot('phone-list', { width: 375, height: 740 }, async () => {});
   await shoot('phone', { width: 375, height: 740 }, (p) => open(p, 'Sofia'));
   await shoot('closed', { width: 1280, height: 800 }, async (p) => {

@@ -57,7 +57,7 @@ export class InboxThread extends LitElement {
       .typing { margin: 0; padding: 4px 16px; min-height: 26px; color: var(--ib-text-soft); font-size: 13px; background: var(--ib-bg-soft); }
       form.composer { border-block-start: 1px solid var(--ib-line); padding: 10px 12px; display: grid; gap: 8px; position: relative; background: var(--ib-bg); }
       form.composer.note textarea { background: var(--ib-note-bg); border-color: var(--ib-note-line); }
-      .composer-bar { display: flex; gap: 8px; align-items: center; }
+      .composer-bar { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
       .composer-bar .spacer { flex: 1; }
       .hint { font-size: 12px; color: var(--ib-text-soft); }
       textarea { min-height: 64px; max-height: 40vh; }

@@ -91,7 +91,7 @@ export const controls = css`
   textarea { resize: vertical; }
   input:focus, select:focus, textarea:focus { border-color: var(--ib-accent); outline: none; box-shadow: var(--ib-focus); }
   .segmented { display: inline-flex; padding: 2px; border: 1px solid var(--ib-line); border-radius: var(--ib-radius); background: var(--ib-bg-soft); gap: 2px; }
-  .segmented button { border: 0; background: transparent; padding: 4px 10px; border-radius: 6px; cursor: pointer; color: var(--ib-text-soft); font-weight: 500; }
+  .segmented button { white-space: nowrap; border: 0; background: transparent; padding: 4px 10px; border-radius: 6px; cursor: pointer; color: var(--ib-text-soft); font-weight: 500; }
   .segmented button[aria-pressed='true'] { background: var(--ib-bg); color: var(--ib-text); box-shadow: 0 1px 2px rgb(0 0 0 / 0.12); }
   .badge { display: inline-grid; place-items: center; min-width: 20px; height: 20px; padding: 0 6px; border-radius: 10px; background: var(--ib-accent); color: var(--ib-accent-text); font-size: 12px; font-weight: 700; }
   .pill { display: inline-flex; align-items: center; gap: 4px; padding: 1px 8px; border-radius: 10px; background: var(--ib-bg-hover); color: var(--ib-text-soft); font-size: 12px; white-space: nowrap; }
