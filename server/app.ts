@@ -91,7 +91,7 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
     editor: new ContentEditor(options.db, company),
     canned: new CannedReplies(options.db),
     tickets: new Tickets(stream, conversations),
-    calls: new Calls(options.db, company),
+    calls: new Calls(stream, company),
     bookings: new Bookings(stream, conversations, messages, company),
     cobrowse: new Cobrowse(stream, conversations, company),
     csCommands: new CsCommands(stream, sessions, conversations, messages),

@@ -32,7 +32,8 @@ export class FocusController implements ReactiveController {
 
   /** After a change of state: the panel opened, closed, or shows another view. */
   stateChanged(next: WidgetState, prev: WidgetState): void {
-    if (next.open && !prev.open && !next.embedded) {
+    // Opened while the visitor types in a field of the page (the page called show()): their typing stays there.
+    if (next.open && !prev.open && !next.embedded && !this.#typingElsewhere()) {
       this.#returnTo = deepActiveElement();
       this.#focusView();
     }
@@ -58,6 +59,13 @@ export class FocusController implements ReactiveController {
       // (A panel not upgraded: the widget left the page before the panel's code came.)
       if (this.host.state.open && this.host.isConnected && panel?.focusView) await panel.focusView();
     });
+  }
+
+  /** Whether focus is in a text field of the page, outside the widget. */
+  #typingElsewhere(): boolean {
+    const active = deepActiveElement();
+    const field = active instanceof HTMLTextAreaElement || active?.isContentEditable || (active instanceof HTMLInputElement && !['button', 'submit', 'reset', 'checkbox', 'radio', 'range', 'color', 'file', 'image'].includes(active.type));
+    return !!field && !this.#inside();
   }
 
   /** Whether focus is in the widget (its shadow tree or a slotted launcher), or nowhere (the body). */

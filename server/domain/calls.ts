@@ -4,6 +4,7 @@ import { E164, EMAIL } from '../../src/protocol/limits.js';
 import { isOpen, type Company } from './company.js';
 import { newId } from './ids.js';
 import type { Session } from './sessions.js';
+import { operatorEvent, type Stream } from './stream.js';
 import { formatSlot, freeSlots, parseTime, type Hours } from './slots.js';
 
 
@@ -21,7 +22,11 @@ const callJson = (c: Row) => ({
 
 /** Calls and callbacks: free slots of a topic with the voice channel, the visitor's call, the operators' queue. */
 export class Calls {
-  constructor(readonly db: Db, readonly company: Company) {}
+  constructor(readonly stream: Stream, readonly company: Company) {}
+
+  get db(): Db {
+    return this.stream.db;
+  }
 
   /** Free callback slots of a menu with the voice channel, in the SDK's format. */
   async timeSlots(workspaceId: string, menuId: number | string): Promise<string[]> {
@@ -67,7 +72,8 @@ export class Calls {
       const free = await this.#callSlots(session.workspace_id);
       if (!free.some((d) => d.getTime() === scheduled!.getTime())) await this.#refuseCallSlot(session.workspace_id, scheduled, free);
     }
-    const row = await this.db.tx(async (q) => {
+    // The inboxes hear of a callback to make (call.requested), with the write that stores it.
+    const row = await this.stream.write(async (q, emit) => {
       await q.query('select pg_advisory_xact_lock(hashtext($1))', [`calls:${session.workspace_id}`]);
       if (scheduled) {
         const [clash] = await q.query(`select 1 from calls where workspace_id = $1 and status = 'scheduled' and scheduled_at = $2`, [session.workspace_id, scheduled]);
@@ -78,6 +84,7 @@ export class Calls {
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning *`,
         [newId('call'), session.workspace_id, session.id, menu.id, input.lang, input.phone_number, scheduled, input.ticket_id ?? null, input.email ?? null, input.recording_permission ?? false, scheduled ? 'scheduled' : 'queued'],
       );
+      emit(operatorEvent(session.workspace_id, null, 'call.requested', { call: callJson(inserted!) }));
       return inserted!;
     });
     if (!row) return this.#refuseCallSlot(session.workspace_id, scheduled!, await this.#callSlots(session.workspace_id));

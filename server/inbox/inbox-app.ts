@@ -79,6 +79,13 @@ export class InboxApp extends LitElement {
       .notify span { flex: 1 1 200px; }
       dialog { border: 1px solid var(--ib-line); border-radius: 14px; background: var(--ib-bg); color: var(--ib-text); box-shadow: var(--ib-shadow); padding: 20px 24px; min-width: min(420px, 92vw); }
       dialog::backdrop { background: rgb(0 0 0 / 0.35); }
+      dialog h3 { margin-block-start: 16px; }
+      .profile-form { display: grid; gap: 12px; margin-block-start: 12px; }
+      .team { list-style: none; margin: 8px 0 16px; padding: 0; display: grid; gap: 8px; }
+      .team li { display: grid; grid-template-columns: auto 1fr auto auto; gap: 10px; align-items: center; }
+      dialog .row { display: flex; gap: 8px; align-items: center; }
+      dialog .row .grow { flex: 1; }
+      dialog [role='alert'] { color: var(--ib-danger); margin: 0; }
       dialog dl { display: grid; grid-template-columns: max-content 1fr; gap: 8px 16px; margin: 12px 0; }
       kbd { font: 600 12px ui-monospace, monospace; padding: 2px 6px; border: 1px solid var(--ib-line-strong); border-block-end-width: 2px; border-radius: 5px; background: var(--ib-bg-soft); }
       .thread-wrap { display: grid; grid-template-rows: auto minmax(0, 1fr); min-height: 0; min-width: 0; }
@@ -114,7 +121,9 @@ export class InboxApp extends LitElement {
   @query('inbox-thread') private thread?: InboxThread;
   @query('inbox-desk') private desk?: InboxDesk;
   @query('inbox-list') private list?: InboxList;
-  @query('dialog') private help?: HTMLDialogElement;
+  @query('dialog:not(.profile)') private help?: HTMLDialogElement;
+  @query('dialog.profile') private profile?: HTMLDialogElement;
+  @state() private profileError = '';
   #refreshTimer?: ReturnType<typeof setTimeout>;
   #audio: AudioContext | null = null;
   #listSeq = 0;
@@ -164,6 +173,21 @@ export class InboxApp extends LitElement {
     client.listen((type, data) => void this.#onEvent(type, data), (online) => (this.online = online));
   }
 
+  async #saveProfile(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.target as HTMLFormElement);
+    const avatar = String(data.get('avatar_url') ?? '').trim();
+    try {
+      const { agent } = await this.client!.call<{ agent: { id: string; name: string; avatar_url: string | null } }>('PATCH', '/me', { name: String(data.get('name') ?? '').trim(), avatar_url: avatar || null });
+      this.team = this.team.map((o) => (o.id === agent.id ? { ...o, name: agent.name, avatar_url: agent.avatar_url } : o));
+      this.me = { ...this.me!, agent: { id: agent.id, name: agent.name } };
+      this.profileError = '';
+      this.profile?.close();
+    } catch (error) {
+      this.profileError = (error as Error).message;
+    }
+  }
+
   #logout(): void {
     this.client?.close();
     sessionStorage.removeItem(KEY);
@@ -208,9 +232,10 @@ export class InboxApp extends LitElement {
       this.desk?.screenChanged(data.cobrowse_id);
       return;
     }
-    if (type === 'booking.created' || type === 'email.created') {
+    if (type === 'booking.created' || type === 'email.created' || type === 'call.requested') {
       void this.desk?.refresh();
-      this.#alert(type === 'booking.created' ? 'New booking' : 'New email', '');
+      this.#alert(type === 'booking.created' ? 'New booking' : type === 'email.created' ? 'New email' : 'Callback requested', type === 'call.requested' ? data.call?.phone_number ?? '' : '');
+      return;
     }
     void this.thread?.handle(type, data);
     if (type === 'typing' || type === 'operator.typing') return;
@@ -348,7 +373,7 @@ export class InboxApp extends LitElement {
         <span class="grow"></span>
         <span class=${this.online ? 'status' : 'status off'} role="status">${this.online ? 'Live' : 'Reconnecting…'}</span>
         <button aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" @click=${() => this.help?.showModal()}>${icon('M3 7h18v10H3zM7 11h0M11 11h0M15 11h0M8 14h8')}</button>
-        <button class="me" aria-label=${`Signed in as ${agent?.name ?? 'the workspace'}: sign out`} title=${`${agent?.name ?? 'Workspace key'} · sign out`} @click=${this.#logout}>
+        <button class="me" aria-label=${`${agent?.name ?? 'The workspace'}: your profile and your team`} title=${`${agent?.name ?? 'Workspace key'} · profile, team, sign out`} @click=${() => this.profile?.showModal()}>
           <span class="avatar">${initials(agent?.name ?? 'W')}${meOnTeam?.avatar_url ? html`<img src=${meOnTeam.avatar_url} alt="" />` : nothing}</span>
           <span class="dot ${this.online ? 'on' : ''}"></span>
         </button>
@@ -359,6 +384,21 @@ export class InboxApp extends LitElement {
             <button class="btn primary" @click=${this.#enableNotifications}>Turn on</button>
             <button class="btn ghost" @click=${() => { this.notLater = true; localStorage.setItem(LATER, '1'); }}>Not now</button></div>`
         : nothing}
+      <dialog class="profile" aria-label="You and your team" @click=${(e: Event) => e.target === this.profile && this.profile?.close()}>
+        <h2>You and your team</h2>
+        ${agent
+          ? html`<form class="profile-form" @submit=${this.#saveProfile}>
+              <label class="field"><span>Your name, as visitors see it on your replies</span><input name="name" required maxlength="100" .value=${meOnTeam?.name ?? agent.name} /></label>
+              <label class="field"><span>Your picture (an https address)</span><input name="avatar_url" type="url" pattern="https://.*" placeholder="https://…" .value=${meOnTeam?.avatar_url ?? ''} /></label>
+              ${this.profileError ? html`<p role="alert">${this.profileError}</p>` : nothing}
+              <div class="row"><button class="btn primary">Save</button></div>
+            </form>`
+          : html`<p class="muted">This key is the workspace's, not an operator's: it has no profile.</p>`}
+        <h3>Team</h3>
+        <ul class="team">${this.team.map((o) => html`<li><span class="avatar">${initials(o.name)}${o.avatar_url ? html`<img src=${o.avatar_url} alt="" />` : nothing}</span>
+          <span>${o.name}${o.id === agent?.id ? ' (you)' : ''}</span><span class="muted">${o.role}</span><span class="dot ${o.online ? 'on' : ''}" role="img" aria-label=${o.online ? 'online' : 'offline'}></span></li>`)}</ul>
+        <div class="row"><button class="btn" @click=${() => this.profile?.close()}>Close</button><span class="grow"></span><button class="btn danger" @click=${() => { this.profile?.close(); this.#logout(); }}>Sign out</button></div>
+      </dialog>
       <dialog aria-label="Keyboard shortcuts" @click=${(e: Event) => e.target === this.help && this.help?.close()}>
         <h2>Keyboard shortcuts</h2>
         <dl>${SHORTCUTS.map(([k, what]) => html`<dt>${k.split(' / ').map((x, i) => html`${i ? ' / ' : ''}<kbd>${x}</kbd>`)}</dt><dd>${what}</dd>`)}</dl>

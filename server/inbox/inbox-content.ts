@@ -317,9 +317,10 @@ export class InboxContent extends LitElement {
       else if (tab === 'operators') this.items = (await this.client.call<{ operators: Item[] }>('GET', '/operators')).operators;
       else this.items = [];
       if (tab === 'appearance') {
-        const a = (this.settings!.appearance ?? {}) as { brand_color?: string | null; position?: string | null; greeting?: Translations };
+        // The preview shows what the form holds when it comes (an operator may have typed already).
         await this.updateComplete;
-        void this.#preview({ brand_color: a.brand_color ?? null, position: a.position ?? null, greeting: a.greeting ?? {} });
+        const form = this.renderRoot.querySelector<HTMLFormElement>('form.appearance');
+        if (form) void this.#preview(this.#readAppearance(form));
       }
     } catch (error) {
       this.items = [];
@@ -485,10 +486,7 @@ export class InboxContent extends LitElement {
     const s = this.settings;
     if (!s) return html`<div class="layout single">${this.#messages()}</div>`;
     const a = (s.appearance ?? {}) as { brand_color?: string | null; position?: string | null; greeting?: Translations };
-    const read = (form: HTMLFormElement) => {
-      const d = new FormData(form);
-      return { brand_color: str(d, 'brand_color') || null, position: (str(d, 'position') || null) as 'right' | 'left' | null, greeting: withLang(a.greeting, this.language, str(d, 'greeting')) };
-    };
+    const read = (form: HTMLFormElement) => this.#readAppearance(form);
     const submit = (e: SubmitEvent) => {
       e.preventDefault();
       const appearance = read(e.target as HTMLFormElement);
@@ -503,7 +501,7 @@ export class InboxContent extends LitElement {
       void this.#preview(read(form));
     };
     return html`<div class="layout">
-      <form class="panel editor" @submit=${submit} @input=${changed} @change=${changed}>
+      <form class="panel editor appearance" @submit=${submit} @input=${changed} @change=${changed}>
         <h3>The widget's appearance</h3>
         <p class="intro">How the messenger looks on your site. A site's own attributes (brand-color, position) and configure() win over these.</p>
         <div class="field"><span>Brand colour</span>
@@ -527,28 +525,39 @@ export class InboxContent extends LitElement {
     </div>`;
   }
 
-  #previewWidget: (HTMLElement & { configure(o: object): void }) | null = null;
+  /** The appearance as the form holds it now. */
+  #readAppearance(form: HTMLFormElement) {
+    const d = new FormData(form);
+    const saved = ((this.settings?.appearance ?? {}) as { greeting?: Translations }).greeting;
+    return { brand_color: str(d, 'brand_color') || null, position: (str(d, 'position') || null) as 'right' | 'left' | null, greeting: withLang(saved, this.language, str(d, 'greeting')) };
+  }
+
+  #previewWidget: Promise<HTMLElement & { configure(o: object): void }> | null = null;
 
   /** The real widget (the site's module, /dist/chat-widget.js, with no key: it works locally), shown with these settings. */
   async #preview(a: { brand_color: string | null; position: string | null; greeting: Translations }): Promise<void> {
     const frame = this.renderRoot.querySelector('.preview-frame');
     if (!frame) return;
-    if (!this.#previewWidget || !frame.contains(this.#previewWidget)) {
-      const module = new URL('/dist/chat-widget.js', location.href).href;
-      await import(/* a URL of the server, not part of this bundle */ module).catch(() => {});
-      await customElements.whenDefined('chat-widget');
-      const widget = document.createElement('chat-widget') as unknown as HTMLElement & { configure(o: object): void };
-      widget.setAttribute('open', '');
-      widget.style.setProperty('--chat-panel-height', '540px');
-      frame.replaceChildren(widget);
-      this.#previewWidget = widget;
-      await (widget as unknown as { updateComplete: Promise<unknown> }).updateComplete;
-    }
+    // One widget per frame, made once even when several changes come while it loads.
+    if (!this.#previewWidget || !frame.contains(await this.#previewWidget)) this.#previewWidget = this.#makePreview(frame);
+    const widget = await this.#previewWidget;
     try {
-      this.#previewWidget.configure({ brandColor: a.brand_color ?? '', position: a.position ?? 'right', greeting: t(a.greeting, this.language) });
+      widget.configure({ brandColor: a.brand_color ?? '', position: a.position ?? 'right', greeting: t(a.greeting, this.language) });
     } catch {
       /* a colour being typed: the preview keeps the last good one */
     }
+  }
+
+  async #makePreview(frame: Element): Promise<HTMLElement & { configure(o: object): void }> {
+    const module = new URL('/dist/chat-widget.js', location.href).href;
+    await import(/* a URL of the server, not part of this bundle */ module).catch(() => {});
+    await customElements.whenDefined('chat-widget');
+    const widget = document.createElement('chat-widget') as unknown as HTMLElement & { configure(o: object): void; updateComplete: Promise<unknown> };
+    widget.setAttribute('open', '');
+    widget.style.setProperty('--chat-panel-height', '540px');
+    frame.replaceChildren(widget);
+    await widget.updateComplete;
+    return widget;
   }
 
   #operators() {

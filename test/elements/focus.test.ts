@@ -23,6 +23,25 @@ describe('focus, and the view a command lands on', () => {
     localStorage.clear();
   });
 
+  it('a page that opens the messenger while the visitor types in its own field leaves the typing there', async () => {
+    const { el } = await withTopics();
+    await settled(el);
+    const field = document.createElement('input');
+    document.body.append(field);
+    try {
+      field.focus();
+      await sendKeys({ type: 'shoes' });
+      el.show();
+      await settled(el);
+      await new Promise((r) => setTimeout(r, 300));
+      await sendKeys({ type: ' 42' });
+      expect(deepActive()).to.equal(field);
+      expect(field.value).to.equal('shoes 42');
+    } finally {
+      field.remove();
+    }
+  });
+
   it('opening on the topic picker focuses the first topic button; closing (button, Esc, command) returns focus to the launcher', async () => {
     const { el } = await withTopics();
     await settled(el);

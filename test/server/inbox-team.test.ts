@@ -298,7 +298,7 @@ describe('two operators sharing a queue in the inbox', () => {
     await bob.page.keyboard.press('c');
     await until(bob.page, `!window.__ib.item('shoes run large')`, 'c closed it');
     await bob.page.keyboard.press('?');
-    await until(bob.page, `window.__ib.app().querySelector('dialog').open && window.__ib.app().querySelector('dialog').textContent.includes('Next conversation with unread messages')`, 'the shortcuts');
+    await until(bob.page, `window.__ib.app().querySelector('dialog[aria-label="Keyboard shortcuts"]').open && window.__ib.app().querySelector('dialog[aria-label="Keyboard shortcuts"]').textContent.includes('Next conversation with unread messages')`, 'the shortcuts');
     await bob.page.keyboard.press('Escape');
     await third.browserContext().close();
   });
@@ -346,7 +346,7 @@ describe('the content screens, without the API', () => {
     await (await field('input[name="names"]'))!.type('Returns');
     await admin.page.evaluate(() => {
       const select = (window as any).__ib.content().querySelector('select[name="parent_id"]') as HTMLSelectElement;
-      select.value = [...select.options].find((o) => o.textContent!.includes('Orders'))!.value;
+      select.value = Array.from(select.options).find((o) => o.textContent!.includes("Orders"))!.value;
     });
     await press('Add the topic');
     await until(admin.page, `window.__ib.content().querySelector('.items .d1')?.textContent.includes('Returns')`, 'sub-topic indented under its parent');
@@ -390,10 +390,27 @@ describe('the content screens, without the API', () => {
     await tab('Appearance');
     const colour = await field('input[name="brand_color"]');
     await colour!.type('#0f766e');
-    await until(admin.page, `getComputedStyle(window.__ib.content().querySelector('chat-widget')).getPropertyValue('--chat-brand').trim() === '#0f766e'`, 'the preview in the brand colour');
+    await until(admin.page, `getComputedStyle(window.__ib.content().querySelector('chat-widget')).getPropertyValue('--chat-brand').trim() === '#0f766e'`, 'the preview in the brand colour').catch(async (e) => {
+      const d = await admin.page.evaluate(() => {
+        const root = (window as any).__ib.content();
+        const w = root.querySelectorAll('chat-widget');
+        return { widgets: w.length, brand: w[0]?.state?.brandColor, style: w[0]?.getAttribute('style'), input: root.querySelector('input[name="brand_color"]').value };
+      });
+      throw new Error(`${e.message} ${JSON.stringify(d)}`);
+    });
     await press('Save');
     await until(admin.page, `window.__ib.content().querySelector('[role=status]')?.textContent.includes('saved')`, 'appearance saved');
     assert.equal((await call(chat.base, 'GET', '/api/agent/settings', { token: ws.operatorKey })).body.appearance.brand_color, '#0f766e');
+
+    // Her own name, from her picture in the rail; the team's presence is listed beside it.
+    await click(admin.page, `() => window.__ib.app().querySelector('nav button.me')`);
+    await until(admin.page, `window.__ib.app().querySelector('dialog.profile').open && window.__ib.app().querySelector('dialog.profile .team').textContent.includes('Ben Carter')`, 'profile and team');
+    const name = await admin.page.waitForSelector('inbox-app >>> dialog.profile input[name="name"]');
+    await name!.click({ clickCount: 3 });
+    await name!.type('Ada King');
+    await click(admin.page, `() => [...window.__ib.app().querySelectorAll('dialog.profile button')].find((b) => b.textContent.trim() === 'Save')`);
+    await until(admin.page, `!window.__ib.app().querySelector('dialog.profile').open`, 'saved');
+    assert.equal((await call(chat.base, 'GET', '/api/agent/me', { token: ws.operatorKey })).body.agent.name, 'Ada King');
     assert.deepEqual(admin.problems, []);
   });
 });

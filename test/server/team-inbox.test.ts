@@ -138,6 +138,14 @@ describe('the team inbox API', () => {
     assert.equal((await agent(ben.key, 'POST', `/conversations/${id}/typing`, { typing: true })).status, 202);
     const typing = await stream.next('operator.typing');
     assert.deepEqual(typing.data, { agent_id: ben.id, name: 'Ben Carter', typing: true, conversation_id: id });
+
+    // A callback asked for reaches the inboxes as it is stored.
+    const menu = await agent(ada.key, 'POST', '/menus', { names: { en: 'Phone' }, channels: ['voice_call'] });
+    const asked = await call(server.base, 'POST', '/api/widget/calls', { token: v.session.token, body: { menu_id: menu.body.menu.id, lang: 'en', phone_number: '+351912345678' } });
+    assert.equal(asked.status, 201, JSON.stringify(asked.body));
+    const requested = await stream.next('call.requested');
+    assert.equal(requested.data.call.id, asked.body.id);
+    assert.equal(requested.data.call.phone_number, '+351912345678');
     stream.close();
   });
 
