@@ -13,6 +13,7 @@ import { Chats } from './domain/chats.js';
 import { Cobrowse } from './domain/cobrowse.js';
 import { Company } from './domain/company.js';
 import { Content } from './domain/content.js';
+import { AiSettings } from './domain/ai/settings.js';
 import { CannedReplies } from './domain/canned.js';
 import { ContentEditor } from './domain/content-editor.js';
 import { Conversations } from './domain/conversations.js';
@@ -90,6 +91,7 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
     email: new Email(stream, conversations, messages, company, files, mailer, options.mailFrom),
     editor: new ContentEditor(options.db, company),
     canned: new CannedReplies(options.db),
+    ai: new AiSettings(options.db),
     tickets: new Tickets(stream, conversations),
     calls: new Calls(stream, company),
     bookings: new Bookings(stream, conversations, messages, company),

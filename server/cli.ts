@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { DataDirInUse, migrate, openPglite, openPostgres, type Db } from './db/db.js';
 import { Admin, DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS, parseHours, type OperatorView, type WorkspaceView } from './domain/admin.js';
 import { Company } from './domain/company.js';
+import { AiSettings, type AiModelView } from './domain/ai/settings.js';
 import { HttpError } from './http/errors.js';
 
 /**
@@ -30,6 +31,12 @@ Commands:
   operator rotate-key ID                   a new key for an operator (the old one stops working at once)
   identity-secret rotate --workspace ID [--grace-hours ${DEFAULT_GRACE_HOURS}]
                                            a new identity secret; the old one verifies for the grace period
+  ai set --workspace ID --provider openai|anthropic --base-url URL --model M [--key K] [--off]
+                                           the AI agent's model (the key: --key, or AI_API_KEY in the environment;
+                                           it stays on the server); Ollama: --provider openai --base-url http://localhost:11434/v1
+  ai show --workspace ID                   the AI agent's model (never its key)
+  ai test --workspace ID                   ask the model for a word: does it answer, how soon
+  ai remove --workspace ID                 back to the full-text virtual agent
   help                                     this text
 
 Database: DATABASE_URL (PostgreSQL), else PGlite in DATA_DIR (default .data).
@@ -64,6 +71,10 @@ const COMMANDS: Record<string, Spec> = {
   'operator remove': { positional: 1, values: [] },
   'operator rotate-key': { positional: 1, values: [] },
   'identity-secret rotate': { positional: 0, values: ['workspace', 'grace-hours'], required: ['workspace'] },
+  'ai set': { positional: 0, values: ['workspace', 'provider', 'base-url', 'model', 'key'], switches: ['off'], required: ['workspace', 'provider', 'base-url', 'model'] },
+  'ai show': { positional: 0, values: ['workspace'], required: ['workspace'] },
+  'ai test': { positional: 0, values: ['workspace'], required: ['workspace'] },
+  'ai remove': { positional: 0, values: ['workspace'], required: ['workspace'] },
 };
 
 interface Parsed {
@@ -191,6 +202,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Writab
   }
   const { db, applied, where } = opened;
   const admin = new Admin(db);
+  const ai = new AiSettings(db);
   try {
     switch (command) {
       case 'migrate':
@@ -264,6 +276,39 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Writab
         say(`New key for ${operator.name} (${operator.id}); the previous one no longer works`, '', SHOWN_ONCE, `  operator key           ${key}`);
         break;
       }
+      case 'ai set': {
+        const provider = text(flags.provider);
+        if (provider !== 'openai' && provider !== 'anthropic') {
+          err.write(`--provider must be openai (OpenAI-compatible: OpenAI, Ollama, vLLM, llama.cpp, LM Studio) or anthropic, got ${JSON.stringify(provider)}\n`);
+          return 2;
+        }
+        await admin.workspace(text(flags.workspace)!);
+        const key = text(flags.key) ?? env.AI_API_KEY;
+        const model = await ai.set(text(flags.workspace)!, {
+          provider, base_url: text(flags['base-url'])!, model: text(flags.model)!, ...(key ? { api_key: key } : {}), enabled: !flags.off,
+        });
+        say(`The AI agent of workspace ${flags.workspace} uses ${describeModel(model)}`, '  check it with  ai test --workspace ' + flags.workspace);
+        break;
+      }
+      case 'ai show': {
+        const model = await ai.get(text(flags.workspace)!);
+        say(model ? describeModel(model) : 'No AI model: the full-text virtual agent answers');
+        break;
+      }
+      case 'ai test': {
+        const result = await ai.test(text(flags.workspace)!);
+        if (!result.ok) {
+          err.write(`The model did not answer: ${result.error.message} (${result.error.code})\n`);
+          return 1;
+        }
+        say(`The model answered "${result.sample.trim()}", its first token after ${result.first_token_ms} ms`);
+        break;
+      }
+      case 'ai remove': {
+        await ai.remove(text(flags.workspace)!);
+        say(`Workspace ${flags.workspace} has no AI model now: the full-text virtual agent answers`);
+        break;
+      }
       case 'identity-secret rotate': {
         const grace = flags['grace-hours'] === undefined ? DEFAULT_GRACE_HOURS : Number(flags['grace-hours']);
         const rotated = await admin.rotateIdentitySecret(text(flags.workspace)!, grace);
@@ -294,3 +339,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Writab
     await db.close();
   }
 }
+
+/** A model as the CLI shows it: never its key. */
+const describeModel = (m: AiModelView) =>
+  `${m.provider === 'openai' ? 'OpenAI-compatible' : 'Anthropic'} ${m.model} at ${m.base_url}${m.key_set ? ', with a key' : ', no key'}${m.enabled ? '' : ' (off)'}; answers up to ${m.max_answer_tokens} tokens, ${m.visitor_requests_per_hour} a visitor an hour, ${m.workspace_tokens_per_day} tokens a day`;

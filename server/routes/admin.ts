@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.js';
 import type { NewOperator, WorkspaceChange } from '../domain/admin.js';
 import { MAX_GRACE_HOURS } from '../domain/admin.js';
+import type { AiModelInput } from '../domain/ai/settings.js';
 import { HttpError } from '../http/errors.js';
 import { idParams } from '../http/schemas.js';
 
@@ -41,6 +42,58 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     if (request.operator?.role !== 'admin') {
       throw new HttpError(403, 'forbidden', 'Only an admin of the workspace may manage it and its operators; ask an admin, or use the admin CLI');
     }
+  });
+
+  // ---- the AI agent's model: the key goes in, never out ----
+  const aiModel = {
+    type: 'object',
+    properties: {
+      provider: str, base_url: str, model: str, key_set: { type: 'boolean' }, enabled: { type: 'boolean' },
+      max_answer_tokens: { type: 'integer' }, visitor_requests_per_hour: { type: 'integer' }, workspace_tokens_per_day: { type: 'integer' },
+    },
+  } as const;
+  app.get('/ai', {
+    schema: { response: { 200: { type: 'object', properties: { model: { ...aiModel, type: ['object', 'null'] } } } } },
+    handler: async (request) => ({ model: await services.ai.get(request.operator!.workspaceId) }),
+  });
+  app.put('/ai', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['provider', 'base_url', 'model'],
+        properties: {
+          provider: { type: 'string', enum: ['openai', 'anthropic'] },
+          base_url: { type: 'string', minLength: 1, maxLength: 500 },
+          model: { type: 'string', minLength: 1, maxLength: 200 },
+          api_key: { type: ['string', 'null'], minLength: 1, maxLength: 500 },
+          enabled: { type: 'boolean' },
+          max_answer_tokens: { type: 'integer', minimum: 16, maximum: 8192 },
+          visitor_requests_per_hour: { type: 'integer', minimum: 1, maximum: 10000 },
+          workspace_tokens_per_day: { type: 'integer', minimum: 1000, maximum: 100000000 },
+        },
+      },
+      response: { 200: { type: 'object', properties: { model: aiModel } } },
+    },
+    handler: async (request) => ({ model: await services.ai.set(request.operator!.workspaceId, request.body as AiModelInput) }),
+  });
+  app.delete('/ai', {
+    schema: { response: { 200: { type: 'object', properties: { removed: { type: 'boolean' } } } } },
+    handler: async (request) => {
+      await services.ai.remove(request.operator!.workspaceId);
+      return { removed: true };
+    },
+  });
+  app.post('/ai/test', {
+    schema: {
+      response: {
+        200: {
+          type: 'object',
+          properties: { ok: { type: 'boolean' }, sample: str, first_token_ms: { type: 'integer' }, error: { type: 'object', properties: { code: str, message: str } } },
+        },
+      },
+    },
+    handler: (request) => services.ai.test(request.operator!.workspaceId),
   });
 
   app.get('/workspace', {

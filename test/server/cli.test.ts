@@ -9,6 +9,7 @@ import { LocalBus } from '../../server/bus.js';
 import { runCli } from '../../server/cli.js';
 import { openDb } from '../../server/db/db.js';
 import { call, visitor } from './helpers.js';
+import { startStubModel } from './stub-model.js';
 
 // The CLI on PGlite in a data dir of its own, then a server on that same dir (as a self-hoster runs them: one after the other).
 let dataDir: string;
@@ -19,9 +20,13 @@ after(() => rm(dataDir, { recursive: true, force: true }));
 
 /** Runs the CLI as `chat-widget-server ...argv` would; answers its exit code and what it printed. */
 async function cli(...argv: string[]) {
+  return cliWith({}, ...argv);
+}
+
+async function cliWith(env: Record<string, string>, ...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(argv, { DATA_DIR: dataDir }, { write: (t: string) => (out += t) }, { write: (t: string) => (err += t) });
+  const code = await runCli(argv, { DATA_DIR: dataDir, ...env }, { write: (t: string) => (out += t) }, { write: (t: string) => (err += t) });
   return { code, out, err };
 }
 
@@ -140,5 +145,31 @@ describe('the admin CLI', () => {
     const help = await cli('help');
     assert.equal(help.code, 0);
     assert.match(help.out, /identity-secret rotate --workspace ID/);
+  });
+
+  it('ai set, show, test and remove: the AI agent\'s model, its key from the environment and never printed', async () => {
+    const stub = await startStubModel();
+    try {
+      const made = await cli('workspace', 'create', '--name', 'Models');
+      const workspaceId = /\((ws_\w+)\)/.exec(made.out)![1]!;
+      const key = 'sk-from-the-environment-42';
+      const set = await cliWith({ AI_API_KEY: key }, 'ai', 'set', '--workspace', workspaceId, '--provider', 'openai', '--base-url', `${stub.url}/v1`, '--model', 'plain');
+      assert.equal(set.code, 0, set.err);
+      assert.match(set.out, /uses OpenAI-compatible plain at http:\/\/127\.0\.0\.1:\d+\/v1, with a key/);
+      const shown = await cli('ai', 'show', '--workspace', workspaceId);
+      assert.match(shown.out, /with a key/);
+      const tested = await cli('ai', 'test', '--workspace', workspaceId);
+      assert.equal(tested.code, 0, tested.err);
+      assert.match(tested.out, /The model answered "Returns are free/);
+      assert.equal(stub.requests.at(-1)!.headers.authorization, `Bearer ${key}`);
+      assert.ok(![set, shown, tested].some((r) => (r.out + r.err).includes(key)), 'the key is never printed');
+      const wrong = await cli('ai', 'set', '--workspace', workspaceId, '--provider', 'gemini', '--base-url', 'https://x.example', '--model', 'm');
+      assert.equal(wrong.code, 2);
+      assert.match(wrong.err, /--provider must be openai/);
+      assert.equal((await cli('ai', 'remove', '--workspace', workspaceId)).code, 0);
+      assert.match((await cli('ai', 'show', '--workspace', workspaceId)).out, /No AI model/);
+    } finally {
+      await stub.close();
+    }
   });
 });

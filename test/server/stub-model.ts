@@ -1,0 +1,101 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * A model server for the tests, on 127.0.0.1, speaking OpenAI's chat completions (POST
+ * /v1/chat/completions) and Anthropic's Messages (POST /v1/messages) as they stream, byte for byte
+ * in their shapes. The model name picks what goes wrong:
+ * - `plain`: the answer in a few events, then the usage and the end;
+ * - `split`: the same bytes cut at every 7th byte: mid-line, mid-event and mid-character;
+ * - `empty`: empty deltas and keep-alive comments between the words;
+ * - `slow`: the first token after `slowMs`;
+ * - `error`: an error event after the first words;
+ * - `disconnect`: the connection dropped after the first words;
+ * - `http-500`: a 500 with a JSON error body.
+ */
+export const ANSWER = 'Returns are free within **30 days**. Ça marche 👍 — 返品は無料です。';
+
+export interface StubModel {
+  url: string;
+  requests: { path: string; headers: IncomingMessage['headers']; body: any }[];
+  slowMs: number;
+  close(): Promise<void>;
+}
+
+const words = (text: string) => text.match(/\S+\s*/g) ?? [];
+
+function openAIEvents(model: string): string[] {
+  const id = 'chatcmpl-stub';
+  const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
+  return [
+    chunk({ role: 'assistant', content: '' }),
+    ...words(ANSWER).map((w) => chunk({ content: w })),
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [], usage: { prompt_tokens: 42, completion_tokens: 17, total_tokens: 59 } })}\n\n`,
+    'data: [DONE]\n\n',
+  ];
+}
+
+function anthropicEvents(model: string): string[] {
+  const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  return [
+    ev('message_start', { message: { id: 'msg_stub', type: 'message', role: 'assistant', model, content: [], usage: { input_tokens: 42, output_tokens: 1 } } }),
+    ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+    ev('ping', {}),
+    ...words(ANSWER).map((w) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } })),
+    ev('content_block_stop', { index: 0 }),
+    ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 17 } }),
+    ev('message_stop', {}),
+  ];
+}
+
+export async function startStubModel(): Promise<StubModel> {
+  const stub: StubModel = { url: '', requests: [], slowMs: 300, close: async () => {} };
+  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    stub.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    const anthropic = req.url === '/v1/messages';
+    const model = String(body.model ?? 'plain');
+    if (model === 'http-500') {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(anthropic ? { type: 'error', error: { type: 'api_error', message: 'the stub is overloaded' } } : { error: { message: 'the stub is overloaded', type: 'server_error' } }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    let events = anthropic ? anthropicEvents(model) : openAIEvents(model);
+    if (model === 'empty') {
+      events = events.flatMap((e) => [e, ': keep-alive\n\n', anthropic ? '' : `data: ${JSON.stringify({ id: 'x', choices: [{ index: 0, delta: { content: '' } }] })}\n\n`]);
+    }
+    if (model === 'error' || model === 'disconnect') events = events.slice(0, 4);
+    const send = (text: string) => new Promise<void>((resolve) => (text ? res.write(text, () => resolve()) : resolve()));
+    if (model === 'slow') await new Promise((r) => setTimeout(r, stub.slowMs));
+    const bytes = Buffer.from(events.join(''), 'utf8');
+    if (model === 'split') {
+      for (let i = 0; i < bytes.length; i += 7) {
+        await new Promise<void>((resolve) => res.write(bytes.subarray(i, i + 7), () => resolve()));
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    } else {
+      for (const e of events) {
+        await send(e);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    }
+    if (model === 'disconnect') {
+      res.socket?.destroy();
+      return;
+    }
+    if (model === 'error') {
+      await send(anthropic ? `event: error\ndata: ${JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })}\n\n` : `data: ${JSON.stringify({ error: { message: 'Overloaded', type: 'server_error' } })}\n\n`);
+    }
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stub.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  stub.close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return stub;
+}
