@@ -14,6 +14,7 @@ import { Cobrowse } from './domain/cobrowse.js';
 import { Company } from './domain/company.js';
 import { Content } from './domain/content.js';
 import { AiSettings } from './domain/ai/settings.js';
+import { AiAgent } from './domain/ai/agent.js';
 import { CannedReplies } from './domain/canned.js';
 import { ContentEditor } from './domain/content-editor.js';
 import { Conversations } from './domain/conversations.js';
@@ -80,18 +81,21 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
   const messages = new Messages(stream, conversations);
   const content = new Content(options.db);
   const files = new Files(options.db, company);
+  const aiSettings = new AiSettings(options.db);
+  const ai = new AiAgent(stream, conversations, messages, company, aiSettings);
   const mailer = options.smtpUrl ? createTransport(options.smtpUrl) : null;
   return {
     stream, sessions, company, conversations, messages, content, files,
     identity: new Identity(stream, sessions, options.now ?? systemClock),
     admin: new Admin(options.db, options.now ?? systemClock),
     presence: new Presence(stream),
-    chats: new Chats(stream, conversations, messages, company, content, files),
+    chats: new Chats(stream, conversations, messages, company, content, files, ai),
+    aiAgent: ai,
     feedback: new Feedback(options.db, conversations, company),
     email: new Email(stream, conversations, messages, company, files, mailer, options.mailFrom),
     editor: new ContentEditor(options.db, company),
     canned: new CannedReplies(options.db),
-    ai: new AiSettings(options.db),
+    ai: aiSettings,
     tickets: new Tickets(stream, conversations),
     calls: new Calls(stream, company),
     bookings: new Bookings(stream, conversations, messages, company),

@@ -1,3 +1,4 @@
+import type { AiAgent } from './ai/agent.js';
 import type { Row } from '../db/db.js';
 import { HttpError } from '../http/errors.js';
 import type { Page } from '../http/schemas.js';
@@ -33,6 +34,8 @@ export class Chats {
     readonly company: Company,
     readonly content: Content,
     readonly files: Files,
+    /** The AI agent: the virtual agent when the workspace has a model. */
+    readonly ai: AiAgent | null = null,
   ) {}
 
   async describe(c: Row) {
@@ -73,7 +76,12 @@ export class Chats {
   /** A visitor message in a chat; in a chat the virtual agent holds, it answers from the help articles. */
   async says(session: Session, chatId: string, content: string, clientId: string, fileId?: string) {
     const result = await this.messages.visitor(session, { client_id: clientId, content, conversation_id: chatId, ...(fileId ? { file_id: fileId } : {}) });
-    if (result.created && result.chatStatus === 'va_assigned' && !fileId) await this.#virtualAgentAnswer(session, chatId, content);
+    if (result.created && result.chatStatus === 'va_assigned' && !fileId) {
+      // With a model, the AI agent answers while the visitor's message is already acknowledged; it streams.
+      if (this.ai && (await this.ai.active(session.workspace_id))) {
+        void this.ai.answer(session, chatId, content).catch((error) => console.error(`AI agent: ${(error as Error).message}`));
+      } else await this.#virtualAgentAnswer(session, chatId, content);
+    }
     return result;
   }
 
@@ -137,6 +145,7 @@ export class Chats {
         [current.id, next, current.chat_status],
       );
       const r = row!;
+      if (current.chat_status === 'va_assigned' && next === 'queued' && this.ai) await this.ai.handover(q, emit, r);
       emit(forVisitor(r, 'chat.updated', { chat_id: r.id, status: next }));
       emit(forOperators(r, 'conversation.updated', { conversation: { id: r.id, status: r.status, chat_status: next, assignee_id: r.assignee_id } }));
       if (next === 'finished' && r.assignee_id) emit(forVisitor(r, 'chat.member_left', { chat_id: r.id, member: { id: r.assignee_id, type: 'agent' } }));

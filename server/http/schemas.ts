@@ -42,6 +42,17 @@ export const widgetMessage = {
           items: { type: 'object', properties: { title: { type: 'string' }, slug: { type: 'string' }, locale: { type: 'string' }, excerpt: { type: 'string' } } },
         },
         escalate: { type: 'boolean' },
+        /** The AI agent's answer: its id (the one its ai.* stream events carry), what it cites, how it ended. */
+        ai: {
+          type: 'object',
+          properties: {
+            answer_id: { type: 'string' },
+            citations: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' }, title: { type: 'string' }, locale: { type: 'string' }, slug: { type: 'string' }, heading: { type: ['string', 'null'] } } } },
+            ended: { type: 'string' },
+            declined: { type: 'boolean' },
+            limited: { type: 'boolean' },
+          },
+        },
       },
     },
   },

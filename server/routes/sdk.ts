@@ -213,6 +213,13 @@ export async function sdkRoutes(app: FastifyInstance, { services, authenticate }
 
   const attachment = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, mime: { type: 'string' }, size: { type: 'integer' } } };
 
+  // The visitor's Stop: the answer being written ends here, what it had said kept.
+  app.post('/chats/:id/ai/stop', {
+    preHandler: authenticate,
+    schema: { params: idParams, response: { 200: { type: 'object', properties: { stopped: { type: 'boolean' } } } } },
+    handler: async (request) => ({ stopped: await services.aiAgent.stop(visitor(request).session, (request.params as { id: string }).id) }),
+  });
+
   app.post('/chats/:id/files', {
     preHandler: authenticate,
     schema: { params: idParams, response: { 201: { type: 'object', properties: { message: widgetMessage } } } },

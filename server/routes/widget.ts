@@ -36,6 +36,15 @@ const visitorEvents: Record<VisitorStreamEvent, (payload: object) => string> = {
   read: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, message_id: { type: 'string' } } }),
   typing: serializer({ type: 'object', properties: { chat_id: { type: 'string' }, typing: { type: 'boolean' }, name: { type: ['string', 'null'] } } }),
   'session.switched': serializer({ type: 'object', properties: { switched: { type: 'boolean' } } }),
+  'ai.start': serializer({
+    type: 'object',
+    properties: {
+      chat_id: { type: 'string' }, answer_id: { type: 'string' },
+      sources: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' }, title: { type: 'string' }, locale: { type: 'string' }, slug: { type: 'string' }, heading: { type: ['string', 'null'] } } } },
+    },
+  }),
+  'ai.delta': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, answer_id: { type: 'string' }, text: { type: 'string' } } }),
+  'ai.end': serializer({ type: 'object', properties: { chat_id: { type: 'string' }, answer_id: { type: 'string' }, message_id: { type: 'string' }, ended: { type: 'string' } } }),
 };
 
 const identityBody = {

@@ -13,5 +13,11 @@ export interface VisitorStreamEvents {
   typing: { chat_id: string; typing: boolean; name: string | null };
   /** The session now holds another person (identify, or another tab's): reload what belongs to them. */
   'session.switched': { switched: boolean };
+  /** The AI agent begins an answer in a chat, from these help-center sources. */
+  'ai.start': { chat_id: string; answer_id: string; sources: { n: number; title: string; locale: string; slug: string; heading: string | null }[] };
+  /** The next piece of the answer's text, as the model writes it. */
+  'ai.delta': { chat_id: string; answer_id: string; text: string };
+  /** The answer is complete (stored as the message `message_id`, which came just before), or ended early: `stopped`, `error`. */
+  'ai.end': { chat_id: string; answer_id: string; message_id: string; ended?: 'stopped' | 'error' };
 }
 export type VisitorStreamEvent = keyof VisitorStreamEvents;

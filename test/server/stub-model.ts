@@ -10,9 +10,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * - `slow`: the first token after `slowMs`;
  * - `error`: an error event after the first words;
  * - `disconnect`: the connection dropped after the first words;
- * - `http-500`: a 500 with a JSON error body.
+ * - `http-500`: a 500 with a JSON error body;
+ * - `cite`: an answer that cites its second source ([2]);
+ * - `no-answer`: the "no answer" mark, as the agent's instructions ask when the sources do not answer.
  */
 export const ANSWER = 'Returns are free within **30 days**. Ça marche 👍 — 返品は無料です。';
+export const CITING = 'Refunds reach your card within 5 working days [2].';
+
+const answerOf = (model: string) => (model === 'cite' ? CITING : model === 'no-answer' ? 'NO_ANSWER' : ANSWER);
 
 export interface StubModel {
   url: string;
@@ -21,14 +26,16 @@ export interface StubModel {
   close(): Promise<void>;
 }
 
-const words = (text: string) => text.match(/\S+\s*/g) ?? [];
+/** The pieces a model sends: words; the "no answer" mark cut in three, as a tokenizer may. */
+const words = (text: string) => (text === 'NO_ANSWER' ? ['NO_', 'ANS', 'WER'] : (text.match(/\S+\s*/g) ?? []));
 
 function openAIEvents(model: string): string[] {
+  const text = answerOf(model);
   const id = 'chatcmpl-stub';
   const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\n\n`;
   return [
     chunk({ role: 'assistant', content: '' }),
-    ...words(ANSWER).map((w) => chunk({ content: w })),
+    ...words(text).map((w) => chunk({ content: w })),
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', model, choices: [], usage: { prompt_tokens: 42, completion_tokens: 17, total_tokens: 59 } })}\n\n`,
     'data: [DONE]\n\n',
@@ -36,12 +43,13 @@ function openAIEvents(model: string): string[] {
 }
 
 function anthropicEvents(model: string): string[] {
+  const text = answerOf(model);
   const ev = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   return [
     ev('message_start', { message: { id: 'msg_stub', type: 'message', role: 'assistant', model, content: [], usage: { input_tokens: 42, output_tokens: 1 } } }),
     ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     ev('ping', {}),
-    ...words(ANSWER).map((w) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } })),
+    ...words(text).map((w) => ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } })),
     ev('content_block_stop', { index: 0 }),
     ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 17 } }),
     ev('message_stop', {}),
