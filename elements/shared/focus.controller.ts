@@ -56,6 +56,8 @@ export class FocusController implements ReactiveController {
       // A view that replaced another: focus that stayed (on the panel's tabs, say) stays.
       const active = deepActiveElement();
       if (onlyIfLost && active && active !== document.body && active.isConnected) return;
+      // The panel's code came later than the open: a visitor who has started typing in the page meanwhile keeps typing there.
+      if (this.#typingElsewhere()) return;
       // (A panel not upgraded: the widget left the page before the panel's code came.)
       if (this.host.state.open && this.host.isConnected && panel?.focusView) await panel.focusView();
     });

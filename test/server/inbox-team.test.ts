@@ -388,6 +388,7 @@ describe('the content screens, without the API', () => {
 
     // Appearance: the preview is the widget itself, in the brand colour typed.
     await tab('Appearance');
+    await until(admin.page, `window.__ib.content().querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot?.querySelector('textarea')`, 'the preview widget');
     const colour = await field('input[name="brand_color"]');
     await colour!.type('#0f766e');
     await until(admin.page, `getComputedStyle(window.__ib.content().querySelector('chat-widget')).getPropertyValue('--chat-brand').trim() === '#0f766e'`, 'the preview in the brand colour').catch(async (e) => {
