@@ -84,6 +84,7 @@ const WHAT = {
   'chat-help': 'view: help articles',
   'chat-schedule': 'view: call me back, booking',
   'chat-tickets': 'view: ticket forms',
+  'ai-answer': "the AI agent's answer as it streams, its sources (with the first answer)",
   'chat-topics': 'view: topics (the choice before a chat), the email form',
   'after-chat': 'commands: rating, survey, transcript, email (with their views)',
   'schedule-flow': 'commands: call me back, booking (with their views)',

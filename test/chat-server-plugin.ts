@@ -13,6 +13,7 @@
  * - `origin`: the server's origin (where dist/ and the API are)
  * - `history`: stores `n` more messages in a conversation at once ("message 2" ... "message n", the
  *   visitor's and an agent's by turns, a second apart up to now): a long history without sending each
+ * - `model`: the stub model server (test/server/stub-model.ts) on another port: answers its URL
  * - `cdn`: a plain static host on a third origin serving a copy of dist/ with only the headers
  *   README asks of a CDN (no compression, no server code): answers its origin
  */
@@ -26,9 +27,10 @@ import { buildApp } from '../server/app.js';
 import { LocalBus } from '../server/bus.js';
 import { openDb, type Db } from '../server/db/db.js';
 import { createWorkspace, seedDemoContent } from '../server/seed.js';
+import { startStubModel, type StubModel } from './server/stub-model.js';
 
 interface Payload {
-  action: 'workspace' | 'stop' | 'start' | 'agent' | 'origin' | 'cdn' | 'history';
+  action: 'workspace' | 'stop' | 'start' | 'agent' | 'origin' | 'cdn' | 'history' | 'model';
   conversation?: string;
   n?: number;
   method?: string;
@@ -52,6 +54,7 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
   let app: FastifyInstance | null = null;
   let port = 0;
   let cdn: { port: number; close(): Promise<void> } | null = null;
+  let model: StubModel | null = null;
 
   let starting: Promise<void> | null = null;
   /** Starts the server once, however many commands ask for it at the same moment. */
@@ -104,6 +107,8 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
           return `http://127.0.0.1:${port}`;
         case 'cdn':
           return `http://127.0.0.1:${(cdn ??= await staticHost()).port}`;
+        case 'model':
+          return (model ??= await startStubModel()).url;
         case 'stop':
           await stop();
           return true;
@@ -124,6 +129,7 @@ export function chatServerPlugin(options: { now?: () => Date } = {}) {
     async serverStop() {
       await stop();
       await cdn?.close();
+      await model?.close();
       await db?.close();
     },
   };

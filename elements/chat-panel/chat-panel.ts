@@ -19,6 +19,10 @@ const attachIcon = svg`<path d="M16.5 6.5v10a4.5 4.5 0 0 1-9 0V5a3 3 0 0 1 6 0v1
 const sendIcon = svg`<path d="M3.4 20.4 21 12 3.4 3.6l-.1 6.5L15 12 3.3 13.9z"/>`;
 
 
+/** The AI agent's answer and its sources (./ai-answer.ts): loaded with the first answer. */
+let aiModule: typeof import('./ai-answer.js') | null = null;
+let aiLoading: Promise<unknown> | null = null;
+
 /** Whether `m` continues the run of `prev`: the same author (and name), within two minutes. */
 const continues = (prev: ChatMessage | undefined, m: ChatMessage): boolean =>
   !!prev && prev.author === m.author && prev.authorName === m.authorName && Date.parse(m.createdAt) - Date.parse(prev.createdAt) < 120_000;
@@ -131,9 +135,17 @@ export class ChatPanel extends LitElement {
     }
   };
 
+  /** The answer being written as last shown, and whether the list was at its end then (it stays there as the answer grows). */
+  #shownAnswer: WidgetState['answer'] = null;
+  #pinned = false;
+
   protected override willUpdate(): void {
     // Read only when the list changes (reading it lays the page out).
     const s = this.#context.state;
+    if (s && s.answer !== this.#shownAnswer) {
+      const log = this.renderRoot.querySelector<HTMLElement>('[part="messages"]');
+      this.#pinned = !!log && log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    }
     const changes = s && (s.messages !== this.#shownMessages || s.loadingEarlier !== this.#shownLoading || this.#grew);
     const log = changes ? this.renderRoot.querySelector<HTMLElement>('[part="messages"]') : null;
     this.#fromBottom = log ? log.scrollHeight - log.scrollTop : null;
@@ -150,6 +162,10 @@ export class ChatPanel extends LitElement {
     const grewAbove = log && this.#fromBottom !== null && (messages === before || (!!last && !!lastBefore && messageKey(last) === messageKey(lastBefore) && messages!.length > before!.length));
     if (grewAbove) log.scrollTop = log.scrollHeight - this.#fromBottom!;
     else if (messages && messages !== before) log?.scrollTo({ top: log.scrollHeight });
+    // The answer being written grew: a list that was at its end stays there (no jump while reading above).
+    const answer = this.#context.state?.answer ?? null;
+    if (answer !== this.#shownAnswer && this.#pinned && log) log.scrollTop = log.scrollHeight;
+    this.#shownAnswer = answer;
     this.#grew = false;
     this.#shownMessages = messages;
     this.#shownLoading = this.#context.state?.loadingEarlier;
@@ -344,6 +360,7 @@ export class ChatPanel extends LitElement {
             </button>`
           : nothing}
         ${repeat(shown, (m) => m.clientId ?? m.id, (m, i) => this.#message(m, s.locale, continues(shown[i - 1], m)))}
+        ${s.answer && !s.messages.some((m) => m.data?.ai?.answer_id === s.answer!.id) ? this.#ai((ai) => ai.answerTemplate(s.answer!, this.#context.commands)) : nothing}
       </div>
       <p class="typing" role="status">${s.typing === null ? '' : s.typing ? msg(str`${s.typing} is typing…`) : msg('Someone is typing…')}</p>
     `;
@@ -370,7 +387,20 @@ export class ChatPanel extends LitElement {
         ? html`${m.attachment.mime.startsWith('image/')
             ? html`<a class="thumb" href=${m.attachment.url} target="_blank" rel="noopener noreferrer" @click=${(e: MouseEvent) => this.#zoom(e, m.attachment!)} aria-label=${msg(str`Open ${m.attachment.name} full size`)}><img src=${m.attachment.url} alt="" loading="lazy" /></a>`
             : nothing}<a class="attachment" href=${m.attachment.url} download=${m.attachment.name} rel="noopener">${msg(str`Download ${m.attachment.name}`)} (${formatSize(m.attachment.size)})</a>`
-        : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span>${mine && m.status === 'failed' ? this.#failedActions(m) : nothing}</div>`;
+        : nothing}${m.data?.ai?.citations?.length ? this.#ai((ai) => ai.sourcesTemplate(m, this.#context.commands)) : nothing}${this.#suggestions(m)}<span class="meta">${meta}</span>${mine && m.status === 'failed' ? this.#failedActions(m) : nothing}</div>`;
+  }
+
+  /** A template of the AI answer's module, once it has loaded (it loads on first need; the panel renders again then). */
+  #ai(render: (ai: typeof import('./ai-answer.js')) => unknown) {
+    if (aiModule) {
+      const sheet = aiModule.aiStyles.styleSheet;
+      const root = this.shadowRoot;
+      if (sheet && root && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      return render(aiModule);
+    }
+    aiLoading ??= import('./ai-answer.js').then((m) => (aiModule = m));
+    void aiLoading.then(() => this.requestUpdate());
+    return nothing;
   }
 
   /** A message the server refused: send it again, or forget it. */

@@ -214,6 +214,11 @@ export class ChatClient {
   }
 
   /** Hands the current chat from the virtual agent to the human queue. */
+  /** Stops the AI agent's answer being written in the current chat (what it said stays); whether one was. */
+  stopAnswer(): Promise<boolean> {
+    return import('./api/chat-lifecycle.js').then((m) => m.stopAnswer(this.#core));
+  }
+
   escalateChat(): Promise<Chat> {
     return import('./api/chat-lifecycle.js').then((m) => m.escalateChat(this.#core));
   }

@@ -139,6 +139,15 @@ export class Realtime {
       case 'typing':
         events.emit(payload.typing ? 'chat.typingStarted' : 'chat.typingEnded', { chatId: payload.chat_id, name: payload.name ?? null });
         break;
+      case 'ai.start':
+        events.emit('chat.answerStarted', { chatId: payload.chat_id, answerId: payload.answer_id, sources: payload.sources ?? [] });
+        break;
+      case 'ai.delta':
+        events.emit('chat.answerDelta', { chatId: payload.chat_id, answerId: payload.answer_id, text: payload.text ?? '' });
+        break;
+      case 'ai.end':
+        events.emit('chat.answerEnded', { chatId: payload.chat_id, answerId: payload.answer_id, messageId: payload.message_id, ...(payload.ended ? { ended: payload.ended } : {}) });
+        break;
     }
   }
 }

@@ -29,6 +29,8 @@ export interface ChatMessage {
   readonly data?: {
     readonly articles?: readonly { readonly title: string; readonly slug: string; readonly locale: string; readonly excerpt?: string }[];
     readonly escalate?: boolean;
+    /** The AI agent's answer: the sources it cites (each opens in the help view), how it ended. */
+    readonly ai?: { readonly answer_id: string; readonly citations: readonly AnswerSource[]; readonly ended?: 'stopped' | 'error'; readonly declined?: boolean; readonly limited?: boolean };
   };
 }
 
@@ -53,6 +55,15 @@ export interface ChatClientOptions {
   /** Back-off of retries, in ms. */
   retry?: { baseMs?: number; maxMs?: number };
   locale?: string;
+}
+
+/** A help-center source of an AI answer. */
+export interface AnswerSource {
+  readonly n: number;
+  readonly title: string;
+  readonly locale: string;
+  readonly slug: string;
+  readonly heading: string | null;
 }
 
 /** The widget's look as the workspace sets it; the page's own attributes and `configure()` win over it. */
@@ -84,6 +95,12 @@ export interface ChatClientEvents {
   /** An operator left the chat (it finished). */
   'chat.memberLeft': { chatId: string; member: { type: string } };
   'chat.typingStarted': { chatId: string; name: string | null };
+  /** The AI agent begins an answer, from these sources; its text follows in `chat.answerDelta`. */
+  'chat.answerStarted': { chatId: string; answerId: string; sources: readonly AnswerSource[] };
+  /** The next piece of the answer's text. */
+  'chat.answerDelta': { chatId: string; answerId: string; text: string };
+  /** The answer is stored (the message `messageId`, which came as `chat.message`) or ended early. */
+  'chat.answerEnded': { chatId: string; answerId: string; messageId: string; ended?: 'stopped' | 'error' };
   'chat.typingEnded': { chatId: string; name: string | null };
   /** An operator read the visitor's messages up to `messageId`. */
   'chat.read': { chatId: string; messageId: string };

@@ -31,6 +31,9 @@ export function bindClient(commands: Commands, client: ChatClient): () => void {
       typingTimer = setTimeout(() => commands.typing(null), 6000);
     }),
     client.on('chat.read', ({ messageId }) => commands.readUpTo(messageId)),
+    client.on('chat.answerStarted', ({ answerId, sources }) => commands.answerStarted(answerId, sources)),
+    client.on('chat.answerDelta', ({ answerId, text }) => commands.answerDelta(answerId, text)),
+    client.on('chat.answerEnded', ({ answerId }) => commands.answerEnded(answerId)),
     client.on('chat.typingEnded', () => {
       clearTimeout(typingTimer);
       commands.typing(null);

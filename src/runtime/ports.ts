@@ -96,6 +96,7 @@ export function clientPorts(client: ChatClient): Ports {
     },
     finishChat: async () => toChatInfo(await client.finishChat()),
     escalateChat: async () => toChatInfo(await client.escalateChat()),
+    stopAnswer: () => client.stopAnswer(),
     survey: async (lang) => {
       const survey = await client.getChatSurvey(lang);
       if (!survey) return null;

@@ -1,5 +1,5 @@
 import type { ChatStatus } from '../protocol/chat.js';
-import type { Appearance, ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
+import type { AnswerSource, Appearance, ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
 
 // The client's message, connection and identity shapes: the store holds what the client emits.
 export type { Author, DeliveryStatus, ChatMessage, ConnectionState, VisitorIdentity } from '../client/types.js';
@@ -122,6 +122,8 @@ export interface WidgetState {
   readonly positionChosen: boolean;
   /** The page's greeting (`configure({greeting})`); '' for the workspace's, or the default. */
   readonly greeting: string;
+  /** The AI agent's answer being written: its text so far (empty while it thinks) and its sources; null when none is. */
+  readonly answer: { readonly id: string; readonly text: string; readonly sources: readonly AnswerSource[] } | null;
   readonly user: VisitorIdentity;
   /** Metadata for the next new conversation (`setConversationFields`). */
   readonly conversationFields: Readonly<Record<string, unknown>>;
@@ -194,6 +196,7 @@ export const initialState: WidgetState = Object.freeze({
   appearance: Object.freeze({ brandColor: null, position: null, greeting: Object.freeze({}) }),
   positionChosen: false,
   greeting: '',
+  answer: null,
   user: Object.freeze({}),
   conversationFields: Object.freeze({}),
   sessionData: Object.freeze({}),

@@ -25,12 +25,16 @@ async function collect(c: ModelConfig, options = {}) {
 
 for (const provider of ['openai', 'anthropic'] as const) {
   describe(`the ${provider === 'openai' ? 'OpenAI-compatible' : 'Anthropic'} adapter`, () => {
+    /** The request this test sent (a request aborted in an earlier test may reach the stub late: found by path, after a mark). */
+    const sentSince = (mark: number) => stub.requests.slice(mark).find((r) => r.path === (provider === 'openai' ? '/v1/chat/completions' : '/v1/messages') && r.body.model === 'plain')!;
+
     it('streams the answer in pieces, with the usage, and sends the key and the turns as the provider expects', async () => {
+      const mark = stub.requests.length;
       const { text, parts } = await collect(config(provider, 'plain'));
       assert.equal(text, ANSWER);
       assert.ok(parts.filter((p) => p.type === 'delta').length > 5, 'in pieces, not at once');
       assert.deepEqual(parts.filter((p) => p.type === 'usage'), [{ type: 'usage', input: 42, output: 17 }]);
-      const sent = stub.requests.at(-1)!;
+      const sent = sentSince(mark);
       if (provider === 'openai') {
         assert.equal(sent.path, '/v1/chat/completions');
         assert.equal(sent.headers.authorization, 'Bearer sk-test-key');
@@ -53,8 +57,9 @@ for (const provider of ['openai', 'anthropic'] as const) {
     });
 
     it('a local model needs no key', async () => {
+      const mark = stub.requests.length;
       await collect(config(provider, 'plain', null));
-      const sent = stub.requests.at(-1)!;
+      const sent = sentSince(mark);
       assert.equal(sent.headers.authorization, undefined);
       assert.equal(sent.headers['x-api-key'], undefined);
     });

@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * - `disconnect`: the connection dropped after the first words;
  * - `http-500`: a 500 with a JSON error body;
  * - `cite`: an answer that cites its second source ([2]);
+ * - `drip`: the first token after `slowMs`, then a word every 80 ms (an answer a person can watch come in);
  * - `no-answer`: the "no answer" mark, as the agent's instructions ask when the sources do not answer.
  */
 export const ANSWER = 'Returns are free within **30 days**. Ça marche 👍 — 返品は無料です。';
@@ -77,7 +78,7 @@ export async function startStubModel(): Promise<StubModel> {
     }
     if (model === 'error' || model === 'disconnect') events = events.slice(0, 4);
     const send = (text: string) => new Promise<void>((resolve) => (text ? res.write(text, () => resolve()) : resolve()));
-    if (model === 'slow') await new Promise((r) => setTimeout(r, stub.slowMs));
+    if (model === 'slow' || model === 'drip') await new Promise((r) => setTimeout(r, stub.slowMs));
     const bytes = Buffer.from(events.join(''), 'utf8');
     if (model === 'split') {
       for (let i = 0; i < bytes.length; i += 7) {
@@ -87,7 +88,7 @@ export async function startStubModel(): Promise<StubModel> {
     } else {
       for (const e of events) {
         await send(e);
-        await new Promise((r) => setTimeout(r, 2));
+        await new Promise((r) => setTimeout(r, model === 'drip' ? 80 : 2));
       }
     }
     if (model === 'disconnect') {

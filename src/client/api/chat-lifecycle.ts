@@ -72,6 +72,11 @@ async function onChat<T>(core: Core, method: string, action: string, body?: unkn
   return core.request<T>('POST', `/chats/${currentChat(core, method)}/${action}`, body);
 }
 
+/** Stops the AI agent's answer being written in the current chat; whether one was. */
+export async function stopAnswer(core: Core): Promise<boolean> {
+  return (await onChat<{ stopped: boolean }>(core, 'stopAnswer()', 'ai/stop')).stopped;
+}
+
 export async function escalateChat(core: Core): Promise<Chat> {
   return onChat(core, 'escalateChat()', 'escalate');
 }

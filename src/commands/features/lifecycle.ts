@@ -1,5 +1,6 @@
 import type { ChatStatus } from '../../protocol/chat.js';
 import type { ChatMessage, ChatState, Topic, WidgetState } from '../../state/types.js';
+import type { AnswerSource } from '../../client/types.js';
 import { lang, type Core, type Cross } from '../core.js';
 import * as v from '../validate.js';
 
@@ -22,6 +23,7 @@ export interface LifecyclePort {
   attachFile(file: File): Promise<void>;
   finishChat(): Promise<ChatInfo>;
   escalateChat(): Promise<ChatInfo>;
+  stopAnswer(): Promise<boolean>;
   survey(lang: string): Promise<WidgetState['survey']>;
   rateChat(rating: number, feedback: string): Promise<void>;
   answerSurvey(answers: Record<string, string | number>): Promise<void>;
@@ -138,7 +140,33 @@ export const lifecycle = (core: Core, c: Cross) => {
       });
     },
 
+    /** Stops the AI agent's answer being written (the visitor's Stop): what it said stays. */
+    async stopAnswer(): Promise<boolean> {
+      // Not queued behind the chat's other work (a Stop waits for nothing); the answer ends with ai.end.
+      try {
+        return (await core.port?.stopAnswer()) ?? false;
+      } catch (error) {
+        core.error('stop_failed', (error as Error).message);
+        return false;
+      }
+    },
+
     // ---- what the server says ----
+
+    /** The AI agent begins an answer (it "thinks" until its first words). */
+    answerStarted(id: string, sources: readonly AnswerSource[]): void {
+      core.store.update({ answer: Object.freeze({ id, text: '', sources: Object.freeze(sources.map((x) => Object.freeze({ ...x }))) }) });
+    },
+
+    /** More of the answer's text. */
+    answerDelta(id: string, text: string): void {
+      core.store.update((s) => (s.answer?.id === id ? { answer: Object.freeze({ ...s.answer, text: s.answer.text + text }) } : {}));
+    },
+
+    /** The answer is stored (its message is in the list now) or ended. */
+    answerEnded(id: string): void {
+      core.store.update((s) => (s.answer?.id === id ? { answer: null } : {}));
+    },
 
     /** After the session loads: topics, hours, ticket forms, an ongoing chat, a proactive trigger. */
     async sessionLoaded(): Promise<void> {
