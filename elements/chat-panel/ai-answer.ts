@@ -83,7 +83,24 @@ export const aiStyles = css`
   }
   .source {
     max-inline-size: 100%;
+    padding: 2px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    background: var(--_bg);
+    color: var(--_fg);
+    font: inherit;
     text-align: start;
+    cursor: pointer;
+  }
+  .source:hover {
+    border-color: var(--_brand);
+  }
+  .source:focus-visible {
+    outline: 2px solid var(--_brand);
+    outline-offset: 2px;
+  }
+  .source .muted {
+    color: var(--_muted);
   }
   .stop {
     font-size: 13px;
