@@ -24,6 +24,8 @@ export interface StubModel {
   url: string;
   requests: { path: string; headers: IncomingMessage['headers']; body: any }[];
   slowMs: number;
+  /** When each answer's first words left the stub (performance.timeOrigin + now(), ms): for the first-token benchmark. */
+  firstTokens: number[];
   close(): Promise<void>;
 }
 
@@ -58,7 +60,7 @@ function anthropicEvents(model: string): string[] {
 }
 
 export async function startStubModel(): Promise<StubModel> {
-  const stub: StubModel = { url: '', requests: [], slowMs: 300, close: async () => {} };
+  const stub: StubModel = { url: '', requests: [], slowMs: 300, firstTokens: [], close: async () => {} };
   const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -86,7 +88,9 @@ export async function startStubModel(): Promise<StubModel> {
         await new Promise((r) => setTimeout(r, 1));
       }
     } else {
-      for (const e of events) {
+      for (const [i, e] of events.entries()) {
+        // The first event with words: OpenAI's second (the first names the role), Anthropic's fourth (after start, block start, ping).
+        if (i === (anthropic ? 3 : 1)) stub.firstTokens.push(performance.timeOrigin + performance.now());
         await send(e);
         await new Promise((r) => setTimeout(r, model === 'drip' ? 80 : 2));
       }
