@@ -296,6 +296,21 @@ export class Messages {
     return true;
   }
 
+  /** An operator's verdict on an AI answer (good, wrong, or none); the team's inboxes hear it. 404 for a message that is not one. */
+  async verdict(workspaceId: string, conversationId: string, messageId: string, verdict: 'good' | 'wrong' | null, by: string | null): Promise<Row> {
+    const c = await this.conversations.byId(workspaceId, conversationId);
+    return this.stream.write(async (q, emit) => {
+      const [row] = await q.query(
+        `update messages set data = jsonb_set(jsonb_set(data, '{ai,verdict}', coalesce(to_jsonb($3::text), 'null'::jsonb)), '{ai,verdict_by}', coalesce(to_jsonb($4::text), 'null'::jsonb))
+          where conversation_id = $1 and id = $2 and author = 'bot' and data ? 'ai' and data->'ai' ? 'answer_id' returning chat_message_json(messages.*) as message`,
+        [c.id, messageId, verdict, verdict ? by : null],
+      );
+      if (!row) throw new HttpError(404, 'not_found', `Message ${messageId} is not an AI answer of conversation ${conversationId}`);
+      emit(forOperators(c, 'message.updated', { message: row.message }));
+      return row.message;
+    });
+  }
+
   /** An operator is typing: the visitor sees it, and so do the operator's teammates (two never answer at once unawares). */
   async operatorTyping(workspaceId: string, conversationId: string, agent: { id: string | null; name: string | null }, typing: boolean): Promise<void> {
     const c = await this.conversations.byId(workspaceId, conversationId);

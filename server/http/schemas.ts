@@ -59,10 +59,33 @@ export const widgetMessage = {
   required: ['id', 'author', 'content', 'created_at'],
 } as const;
 
-/** A message as an operator sees it. */
+const source = { type: 'object', properties: { n: { type: 'integer' }, title: { type: 'string' }, locale: { type: 'string' }, slug: { type: 'string' }, heading: { type: ['string', 'null'] } } } as const;
+
+/** A message as an operator sees it: with an AI answer's every source and the team's verdict on it. */
 export const agentMessage = {
   type: 'object',
-  properties: { ...widgetMessage.properties, author_id: nullableString, internal: { type: 'boolean' }, seq: { type: 'integer' } },
+  properties: {
+    ...widgetMessage.properties,
+    data: {
+      type: ['object', 'null'],
+      properties: {
+        ...widgetMessage.properties.data.properties,
+        ai: {
+          type: 'object',
+          properties: {
+            ...widgetMessage.properties.data.properties.ai.properties,
+            sources: { type: 'array', items: source },
+            verdict: { type: ['string', 'null'] },
+            verdict_by: { type: ['string', 'null'] },
+            handover: { type: 'boolean' },
+          },
+        },
+      },
+    },
+    author_id: nullableString,
+    internal: { type: 'boolean' },
+    seq: { type: 'integer' },
+  },
   required: widgetMessage.required,
 } as const;
 

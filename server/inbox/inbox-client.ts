@@ -38,6 +38,8 @@ export interface InboxMessage {
   internal: boolean;
   attachment: Attachment | null;
   created_at: string;
+  /** An AI answer's sources, what it cites, how it ended and the team's verdict on it. */
+  data?: { ai?: { answer_id?: string; sources?: { n: number; title: string; heading: string | null }[]; citations?: { n: number }[]; ended?: string; declined?: boolean; verdict?: 'good' | 'wrong' | null; verdict_by?: string | null; handover?: boolean } } | null;
 }
 
 export interface Operator {

@@ -47,6 +47,11 @@ export class InboxThread extends LitElement {
       .formatted pre { overflow-x: auto; padding: 8px; border-radius: 8px; background: color-mix(in srgb, currentColor 10%, transparent); }
       .formatted pre code { background: none; padding: 0; }
       .file svg { flex: none; }
+      .ai { display: grid; gap: 4px; margin-block-start: 6px; padding-block-start: 6px; border-block-start: 1px solid color-mix(in srgb, currentColor 25%, transparent); font-size: 12px; }
+      .ai .cited { font-weight: 600; }
+      .verdict { display: flex; gap: 4px; align-items: center; }
+      .verdict .btn { min-height: 26px; padding: 0 8px; color: inherit; border-color: color-mix(in srgb, currentColor 35%, transparent); }
+      .verdict .btn[aria-pressed='true'] { background: color-mix(in srgb, currentColor 18%, transparent); font-weight: 700; }
       .msg[data-author='agent'] .bubble, .msg[data-author='bot'] .bubble { background: var(--ib-accent); border-color: var(--ib-accent); color: var(--ib-accent-text); }
       .msg[data-internal] .bubble { background: var(--ib-note-bg); color: var(--ib-text); border: 1px dashed var(--ib-note-line); }
       .by { display: block; font-size: 12px; margin-block-start: 2px; opacity: 0.8; }
@@ -162,6 +167,9 @@ export class InboxThread extends LitElement {
       if (message.author === 'agent' && message.author_id !== this.me?.agent?.id) this.teammateTyping = null;
       this.#add(message);
       if (!document.hidden) void this.client.read(this.conversation).catch(() => {});
+    } else if (type === 'message.updated') {
+      const updated = data.message as InboxMessage;
+      this.messages = this.messages.map((m) => (m.id === updated.id ? updated : m));
     } else if (type === 'conversation.updated' || type === 'chat.updated' || type === 'conversation.created') {
       this.detail = await this.client.conversation(this.conversation);
     }
@@ -365,8 +373,32 @@ export class InboxThread extends LitElement {
         ${file?.mime.startsWith('image/') ? this.#image(file) : nothing}
         ${file ? html`<button type="button" class="file" @click=${() => this.#open(file)}>${clip}<span>${file.name}</span> <span class="size">${bytes(file.size)}</span></button>` : nothing}
         ${m.content && !(file && m.content === file.name) ? html`<div class="formatted" dir="auto">${formatted(m.content)}</div>` : nothing}
+        ${m.data?.ai?.answer_id ? this.#aiAnswer(m) : nothing}
         ${m.author === 'system' ? nothing : html`<span class="by">${m.internal ? 'Note · ' : ''}${who.name} · ${when(m.created_at)}</span>`}
       </div>
+    </div>`;
+  }
+
+  /** An AI answer: what it answered from (cited first), and the team's verdict, good or wrong. */
+  #aiAnswer(m: InboxMessage) {
+    const ai = m.data!.ai!;
+    const cited = new Set((ai.citations ?? []).map((c) => c.n));
+    const sources = [...(ai.sources ?? [])].sort((a, b) => Number(cited.has(b.n)) - Number(cited.has(a.n)) || a.n - b.n);
+    const mark = async (verdict: 'good' | 'wrong') => {
+      try {
+        const r = await this.client.call<{ message: InboxMessage }>('POST', `/conversations/${this.conversation}/messages/${m.id}/verdict`, { verdict: ai.verdict === verdict ? null : verdict });
+        this.messages = this.messages.map((x) => (x.id === m.id ? r.message : x));
+      } catch (error) {
+        this.error = (error as Error).message;
+      }
+    };
+    return html`<div class="ai">
+      <span class="ai-sources">${ai.declined ? 'Not in the help center: no answer given.' : sources.length ? html`Sources: ${sources.map((s, i) => html`${i ? ', ' : ''}<span class=${cited.has(s.n) ? 'cited' : ''}>[${s.n}] ${s.title}${s.heading ? ` · ${s.heading}` : ''}</span>`)}` : 'No source'}${ai.ended ? html` · <em>${ai.ended === 'stopped' ? 'stopped by the visitor' : 'the model failed'}</em>` : nothing}</span>
+      <span class="verdict" role="group" aria-label="This answer was">
+        <button type="button" class="btn ghost" aria-pressed=${String(ai.verdict === 'good')} @click=${() => mark('good')}>Good</button>
+        <button type="button" class="btn ghost" aria-pressed=${String(ai.verdict === 'wrong')} @click=${() => mark('wrong')}>Wrong</button>
+        ${ai.verdict && ai.verdict_by ? html`<span class="by">marked by ${ai.verdict_by}</span>` : nothing}
+      </span>
     </div>`;
   }
 

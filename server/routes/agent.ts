@@ -172,6 +172,20 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
     },
   });
 
+  // The team's verdict on an AI answer: good, wrong, or none again.
+  app.post('/conversations/:id/messages/:message/verdict', {
+    schema: {
+      params: { type: 'object', required: ['id', 'message'], properties: { id: { type: 'string', maxLength: 64 }, message: { type: 'string', maxLength: 64 } } },
+      body: { type: 'object', additionalProperties: false, required: ['verdict'], properties: { verdict: { type: ['string', 'null'], enum: ['good', 'wrong', null] } } },
+      response: { 200: { type: 'object', properties: { message: agentMessage } } },
+    },
+    handler: async (request) => {
+      const op = request.operator!;
+      const { id, message } = request.params as { id: string; message: string };
+      return { message: await messages.verdict(op.workspaceId, id, message, (request.body as { verdict: 'good' | 'wrong' | null }).verdict, op.agentName) };
+    },
+  });
+
   const conversationUpdate = { 200: { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, assignee_id: { type: ['string', 'null'] } } } };
 
   app.post('/conversations/:id/assign', {

@@ -43,7 +43,7 @@ async function helpCenter(model = 'plain', limits: Record<string, number> = {}) 
 
 describe('the AI agent', () => {
   it('streams a cited answer from the help center: start with the sources, the pieces, the stored message, the end', async () => {
-    const { stream, ask } = await helpCenter('plain');
+    const { ws, v, stream, ask } = await helpCenter('plain');
     const before = stub.requests.length;
     assert.equal((await ask('Are returns free?')).status, 201);
     const start = await stream.next('ai.start', 10_000).catch((e) => {
@@ -67,6 +67,22 @@ describe('the AI agent', () => {
     assert.match(sent.body.messages[0].content, /using only the sources below[\s\S]*\[1\] Returning an order/);
     assert.equal(sent.body.messages.at(-1).content, 'Are returns free?');
     assert.ok(stream.events.every((x) => !JSON.stringify(x.data).includes(KEY)));
+
+    // The operators see the answer's every source and mark it; the visitor sees neither.
+    const conversation = stored.conversation_id;
+    const history = (await agent(ws, 'GET', `/conversations/${conversation}/messages`)).body.messages;
+    const seen = history.find((m: { id: string }) => m.id === stored.id);
+    assert.deepEqual(seen.data.ai.sources, start.data.sources);
+    const marked = await agent(ws, 'POST', `/conversations/${conversation}/messages/${stored.id}/verdict`, { verdict: 'wrong' });
+    assert.equal(marked.status, 200, JSON.stringify(marked.body));
+    assert.deepEqual([marked.body.message.data.ai.verdict, marked.body.message.data.ai.verdict_by], ['wrong', 'Ada from Support']);
+    const visitorCopy = (await call(server.base, 'GET', `/api/widget/chats/${conversation}/messages`, { token: v.session.token })).body.messages.find((m: { id: string }) => m.id === stored.id);
+    assert.equal(visitorCopy.data.ai.verdict, undefined);
+    assert.equal(visitorCopy.data.ai.sources, undefined);
+    const asked = history.find((m: { author: string }) => m.author === 'visitor');
+    assert.equal((await agent(ws, 'POST', `/conversations/${conversation}/messages/${asked.id}/verdict`, { verdict: 'good' })).status, 404);
+    assert.equal((await agent(ws, 'POST', `/conversations/${conversation}/messages/${stored.id}/verdict`, { verdict: 'great' })).status, 400);
+    assert.equal((await agent(ws, 'POST', `/conversations/${conversation}/messages/${stored.id}/verdict`, { verdict: null })).body.message.data.ai.verdict, null);
     stream.close();
   });
 
