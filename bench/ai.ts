@@ -7,19 +7,14 @@
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import puppeteer from 'puppeteer-core';
-import { buildApp } from '../server/app.js';
-import { LocalBus } from '../server/bus.js';
-import { openDb } from '../server/db/db.js';
+import { launchBrowser, referenceServer } from '../scripts/reference.js';
 import { createWorkspace } from '../server/seed.js';
 import { startStubModel } from '../test/server/stub-model.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 if (!existsSync('dist/widget.js')) throw new Error('bench:ai: run npm run build first');
-const db = await openDb({});
-const app = await buildApp({ db, bus: new LocalBus(), pages: true, demoPages: false, logger: false, sessionsPerMinute: 1_000_000, messagesPerMinute: 1_000_000 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const server = await referenceServer({ demoPages: false, logger: false, sessionsPerMinute: 1_000_000, messagesPerMinute: 1_000_000 });
+const { db, base } = server;
 const stub = await startStubModel();
 stub.slowMs = 400;
 const ws = await createWorkspace(db, {});
@@ -34,11 +29,7 @@ const site = createServer((_req, res) => {
 });
 await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
 const siteBase = `http://127.0.0.2:${(site.address() as AddressInfo).port}`;
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchBrowser();
 const gaps: number[] = [];
 try {
   for (let run = 0; run < RUNS; run++) {
@@ -79,6 +70,5 @@ try {
   site.closeAllConnections();
   site.close();
   await stub.close();
-  await app.close();
-  await db.close();
+  await server.close();
 }

@@ -6,22 +6,18 @@
 // animation frame in each inbox), for a new conversation and for a message in one going on. Medians
 // (min-max); writes bench-results/inbox.json. Never fails on a figure.
 import { createServer } from 'node:http';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import puppeteer, { type Page } from 'puppeteer-core';
-import { buildApp } from '../server/app.js';
-import { LocalBus } from '../server/bus.js';
-import { openDb } from '../server/db/db.js';
+import type { Page } from 'puppeteer-core';
+import { launchBrowser, referenceServer } from '../scripts/reference.js';
 import { createWorkspace } from '../server/seed.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 if (!existsSync('server/public/inbox.js') || !existsSync('dist/widget.js')) throw new Error('bench:inbox: run npm run build first');
 
-const db = await openDb({});
-const app = await buildApp({ db, bus: new LocalBus(), pages: true, demoPages: false, logger: false, sessionsPerMinute: 1_000_000, messagesPerMinute: 1_000_000 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const server = await referenceServer({ demoPages: false, logger: false, sessionsPerMinute: 1_000_000, messagesPerMinute: 1_000_000 });
+const { db, base } = server;
 const ws = await createWorkspace(db, { agentName: 'Ada Lovelace' });
 const ben = await (await fetch(`${base}/api/agent/operators`, {
   method: 'POST', headers: { authorization: `Bearer ${ws.operatorKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ben Carter', role: 'agent' }),
@@ -35,12 +31,7 @@ const site = createServer((_req, res) => {
 await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
 const siteBase = `http://127.0.0.2:${(site.address() as AddressInfo).port}`;
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage',
-    '--disable-background-timer-throttling', '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
-});
+const browser = await launchBrowser();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (xs: number[]) => `${median(xs).toFixed(0)} ms (${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
@@ -79,7 +70,7 @@ async function inbox(key: string): Promise<{ page: Page; opened: number }> {
 const results: Record<string, unknown> = {};
 try {
   const js = readFileSync('server/public/inbox.js');
-  const replay = (await import('node:fs')).readdirSync('server/public').find((f) => /^inbox-replay-.*\.js$/.test(f));
+  const replay = readdirSync('server/public').find((f) => /^inbox-replay-.*\.js$/.test(f));
   const bundle = { inbox: brotliCompressSync(js).length, replay: replay ? brotliCompressSync(readFileSync(`server/public/${replay}`)).length : 0 };
   results.bundle = bundle;
 
@@ -146,6 +137,5 @@ try {
   await browser.close();
   site.closeAllConnections();
   site.close();
-  await app.close();
-  await db.close();
+  await server.close();
 }

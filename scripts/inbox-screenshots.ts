@@ -6,10 +6,8 @@
  * screenshots/inbox-*.png. DOCS=1 also copies the ones README shows into docs/screenshots/.
  */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import puppeteer, { type Page } from 'puppeteer-core';
-import { buildApp } from '../server/app.js';
-import { LocalBus } from '../server/bus.js';
-import { openDb } from '../server/db/db.js';
+import type { Page } from 'puppeteer-core';
+import { launchBrowser, referenceServer } from './reference.js';
 import { createWorkspace, seedDemoContent } from '../server/seed.js';
 import { teamMorning } from './inbox-scenario.js';
 
@@ -17,19 +15,12 @@ if (!existsSync('server/public/inbox.js')) throw new Error('screenshots:inbox: r
 const OUT = 'screenshots';
 mkdirSync(OUT, { recursive: true });
 
-const db = await openDb({});
-const bus = new LocalBus();
-const app = await buildApp({ db, bus, pages: true });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const server = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const reference = await referenceServer();
+const { db, base: server } = reference;
 const ws = await createWorkspace(db, {});
 await seedDemoContent(db, ws.workspaceId);
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchBrowser();
 const problems: string[] = [];
 try {
   // A picture the visitor sends: a screenshot of a card form with an error, drawn by the browser.
@@ -65,8 +56,8 @@ try {
   const open = async (page: Page, name: string) => {
     await page.evaluate((n) => {
       const items = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-list')!.shadowRoot!.querySelectorAll<HTMLElement>('.item');
-      const item = [...items].find((i) => i.textContent!.includes(n));
-      if (!item) throw new Error(`no conversation "${n}" in: ${[...items].map((i) => i.textContent!.replace(/\s+/g, ' ')).join(' | ')}`);
+      const item = Array.from(items).find((i) => i.textContent!.includes(n));
+      if (!item) throw new Error(`no conversation "${n}" in: ${Array.from(items).map((i) => i.textContent!.replace(/\s+/g, ' ')).join(' | ')}`);
       item.click();
     }, name);
     await page.waitForFunction(() => document.querySelector('inbox-app')?.shadowRoot?.querySelector('inbox-thread')?.shadowRoot?.querySelector('.msg'), { timeout: 10000 });
@@ -74,6 +65,15 @@ try {
   };
   const thread = (page: Page, fn: string) => page.evaluate(`(() => { const root = document.querySelector('inbox-app').shadowRoot.querySelector('inbox-thread').shadowRoot; ${fn} })()`);
   const nav = (page: Page, label: string) => page.evaluate((l) => document.querySelector('inbox-app')!.shadowRoot!.querySelector<HTMLElement>(`nav button[aria-label="${l}"]`)!.click(), label);
+  /** A tab of the content screens. */
+  const tab = async (page: Page, name: string) => {
+    await nav(page, 'Content and settings');
+    await new Promise((r) => setTimeout(r, 300));
+    await page.evaluate((n) => {
+      const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!;
+      Array.from(root.querySelectorAll<HTMLElement>('[role=tab]')).find((t) => t.textContent === n)!.click();
+    }, name);
+  };
   const anyStatus = (page: Page) =>
     page.evaluate(() => {
       const select = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-list')!.shadowRoot!.querySelector<HTMLSelectElement>('select')!;
@@ -105,16 +105,11 @@ try {
     await open(p, 'Marta');
   });
   await shoot('article', { width: 1280, height: 800 }, async (p) => {
-    await nav(p, 'Content and settings');
-    await new Promise((r) => setTimeout(r, 300));
-    await p.evaluate(() => {
-      const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!;
-      [...root.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent === 'Help articles')!.click();
-    });
+    await tab(p, 'Help articles');
     await new Promise((r) => setTimeout(r, 500));
     await p.evaluate(() => {
       const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!;
-      [...root.querySelectorAll<HTMLElement>('.items button')].find((t) => t.textContent!.includes('Returning'))!.click();
+      Array.from(root.querySelectorAll<HTMLElement>('.items button')).find((t) => t.textContent!.includes('Returning'))!.click();
     });
   });
   await shoot('topics', { width: 1280, height: 800, dark: true }, async (p) => {
@@ -122,20 +117,10 @@ try {
   });
   await shoot('canned-replies', { width: 1280, height: 800 }, (p) => nav(p, 'Canned replies'));
   await shoot('hours', { width: 1280, height: 800 }, async (p) => {
-    await nav(p, 'Content and settings');
-    await new Promise((r) => setTimeout(r, 300));
-    await p.evaluate(() => {
-      const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!;
-      [...root.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent === 'Business hours')!.click();
-    });
+    await tab(p, 'Business hours');
   });
   await shoot('appearance', { width: 1280, height: 900 }, async (p) => {
-    await nav(p, 'Content and settings');
-    await new Promise((r) => setTimeout(r, 300));
-    await p.evaluate(() => {
-      const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!;
-      [...root.querySelectorAll<HTMLElement>('[role=tab]')].find((t) => t.textContent === 'Appearance')!.click();
-    });
+    await tab(p, 'Appearance');
     const colour = await p.waitForSelector('inbox-app >>> inbox-content >>> input[name="brand_color"]', { timeout: 5000 });
     await colour!.type('#0f766e');
     const greeting = await p.waitForSelector('inbox-app >>> inbox-content >>> textarea[name="greeting"]');
@@ -150,8 +135,7 @@ try {
   if (process.env.DOCS) for (const name of ['conversation', 'conversation-dark', 'image', 'canned', 'tablet', 'phone', 'article']) copyFileSync(`${OUT}/inbox-${name}.png`, `docs/screenshots/inbox-${name}.png`);
 } finally {
   await browser.close();
-  await app.close();
-  await db.close();
+  await reference.close();
 }
 if (problems.length) {
   console.error(problems.join('\n'));

@@ -5,21 +5,16 @@
  */
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import puppeteer, { type Page } from 'puppeteer-core';
-import { buildApp } from '../server/app.js';
-import { LocalBus } from '../server/bus.js';
-import { openDb } from '../server/db/db.js';
+import type { Page } from 'puppeteer-core';
+import { launchBrowser, referenceServer } from './reference.js';
 import { createWorkspace, seedDemoContent } from '../server/seed.js';
 
 if (!existsSync('dist/widget.js')) throw new Error('screenshots: run npm run build first');
 const OUT = 'screenshots';
 mkdirSync(OUT, { recursive: true });
 
-const db = await openDb({});
-const bus = new LocalBus();
-const app = await buildApp({ db, bus, pages: true });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const server = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const reference = await referenceServer();
+const { db, base: server } = reference;
 const ws = await createWorkspace(db, {});
 await seedDemoContent(db, ws.workspaceId);
 
@@ -35,11 +30,7 @@ const site = createServer((req, res) => {
 await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
 const siteBase = `http://127.0.0.2:${(site.address() as { port: number }).port}`;
 
-const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
-});
+const browser = await launchBrowser();
 
 interface Variant {
   name: string;
@@ -284,6 +275,4 @@ for (const view of Object.keys(views).filter((name) => !only || only.includes(na
 await browser.close();
 site.closeAllConnections();
 site.close();
-app.server.closeAllConnections?.();
-await app.close();
-await db.close();
+await reference.close();

@@ -7,6 +7,7 @@ import type { DeskView, InboxDesk } from './inbox-desk.js';
 import type { InboxList } from './inbox-list.js';
 import type { ContentView } from './inbox-content.js';
 import { controls, icon, initials, mark, tokens } from './styles.js';
+import { chime } from '../../elements/shared/sound.js';
 import './inbox-list.js';
 import './inbox-thread.js';
 import './inbox-desk.js';
@@ -125,14 +126,12 @@ export class InboxApp extends LitElement {
   @query('dialog.profile') private profile?: HTMLDialogElement;
   @state() private profileError = '';
   #refreshTimer?: ReturnType<typeof setTimeout>;
-  #audio: AudioContext | null = null;
   #listSeq = 0;
 
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('keydown', this.#shortcut);
     document.addEventListener('visibilitychange', this.#visible);
-    document.addEventListener('pointerdown', this.#unlockSound, { once: true });
     try {
       this.filter = { ...this.filter, ...JSON.parse(localStorage.getItem(FILTER) ?? '{}'), q: '' };
     } catch {
@@ -268,9 +267,9 @@ export class InboxApp extends LitElement {
     this.unreadTotal += updated.unread_count - row.unread_count;
   }
 
-  /** A browser notification and a sound, while the inbox is in the background (or the message is elsewhere). */
+  /** A browser notification and a sound (the messenger's chime: silent until the operator has clicked on the page), while the inbox is in the background (or the message is elsewhere). */
   #alert(title: string, body: string): void {
-    this.#chime();
+    chime();
     if (!document.hidden || this.permission !== 'granted') return;
     try {
       const n = new Notification(title, { body: body.slice(0, 140), tag: 'chat-widget-inbox' });
@@ -283,32 +282,7 @@ export class InboxApp extends LitElement {
     }
   }
 
-  /** A short two-note chime (Web Audio: no file to fetch); only once the operator has clicked on the page. */
-  #chime(): void {
-    const audio = this.#audio;
-    if (!audio || audio.state !== 'running') return;
-    const now = audio.currentTime;
-    for (const [i, f] of [880, 1320].entries()) {
-      const osc = audio.createOscillator();
-      const gain = audio.createGain();
-      osc.frequency.value = f;
-      gain.gain.setValueAtTime(0.0001, now + i * 0.12);
-      gain.gain.exponentialRampToValueAtTime(0.15, now + i * 0.12 + 0.02);
-      gain.gain.exponentialRampToValueAtTime(0.0001, now + i * 0.12 + 0.3);
-      osc.connect(gain).connect(audio.destination);
-      osc.start(now + i * 0.12);
-      osc.stop(now + i * 0.12 + 0.32);
-    }
-  }
-
-  /** The chime may play once the operator has clicked on the page (the browsers' rule for sound). */
-  #unlockSound = () => {
-    this.#audio ??= new AudioContext();
-    void this.#audio.resume();
-  };
-
   async #enableNotifications(): Promise<void> {
-    this.#unlockSound();
     if (this.permission === 'default') this.permission = await Notification.requestPermission();
   }
 

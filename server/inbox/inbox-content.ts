@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues, type TemplateResul
 import { property, state } from 'lit/decorators.js';
 import type { CannedReply, InboxClient } from './inbox-client.js';
 import { formatted } from '../../elements/shared/formatted.js';
-import { controls, tokens } from './styles.js';
+import { controls, tokens, viewStyles } from './styles.js';
 
 export type ContentView = 'canned' | 'content';
 type Tab = 'topics' | 'articles' | 'survey' | 'triggers' | 'forms' | 'hours' | 'appearance' | 'operators';
@@ -227,10 +227,9 @@ export class InboxContent extends LitElement {
   static override styles = [
     tokens,
     controls,
+    viewStyles,
     css`
-      :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ib-bg-soft); overflow: auto; }
       header { padding: 16px 24px 0; display: grid; gap: 12px; }
-      header h2 { font-size: 20px; }
       .tabs { display: flex; gap: 4px; flex-wrap: wrap; border-block-end: 1px solid var(--ib-line); }
       .tabs button { border: 0; background: none; padding: 8px 12px; cursor: pointer; color: var(--ib-text-soft); font-weight: 500; border-block-end: 2px solid transparent; margin-block-end: -1px; }
       .tabs button[aria-selected='true'] { color: var(--ib-accent); border-block-end-color: var(--ib-accent); }
@@ -265,7 +264,7 @@ export class InboxContent extends LitElement {
       textarea.lines { min-height: 140px; font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 13px; }
       [role='alert'] { color: var(--ib-danger); margin: 0; }
       [role='status'] { color: var(--ib-ok); margin: 0; }
-      .days { display: grid; grid-template-columns: max-content auto auto auto; gap: 8px 12px; align-items: center; }
+      .days { display: grid; grid-template-columns: repeat(4, max-content); gap: 8px 12px; align-items: center; }
       .days input[type='time'] { width: auto; }
       .key { font-family: ui-monospace, monospace; background: var(--ib-bg-hover); padding: 8px 10px; border-radius: 8px; overflow-wrap: anywhere; user-select: all; }
       .preview-frame { margin: 12px; border: 1px solid var(--ib-line); border-radius: 12px; background: repeating-linear-gradient(45deg, var(--ib-bg-soft) 0 12px, var(--ib-bg) 12px 24px); height: 680px; position: relative; overflow: hidden; transform: translateZ(0); }

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { InboxClient } from './inbox-client.js';
 import { CobrowseViewer } from './cobrowse-viewer.js';
-import { controls, tokens, when } from './styles.js';
+import { controls, tokens, viewStyles, when } from './styles.js';
 
 export type DeskView = 'callbacks' | 'bookings' | 'emails' | 'cobrowse';
 
@@ -22,10 +22,9 @@ export class InboxDesk extends LitElement {
   static override styles = [
     tokens,
     controls,
+    viewStyles,
     css`
-      :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ib-bg-soft); overflow: auto; }
       header { padding: 16px 24px 8px; display: flex; gap: 12px; align-items: baseline; }
-      header h2 { font-size: 20px; }
       .cards { display: grid; gap: 10px; padding: 8px 24px 24px; max-width: 900px; }
       .card { background: var(--ib-bg); border: 1px solid var(--ib-line); border-radius: 10px; padding: 12px 16px; display: grid; grid-template-columns: 1fr auto; gap: 4px 12px; align-items: center; }
       .card p { margin: 0; }

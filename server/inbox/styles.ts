@@ -113,6 +113,12 @@ export const controls = css`
   h3 { font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--ib-text-soft); }
 `;
 
+/** A view that fills the space beside the rail (callbacks, content...): its scrolling page and title. */
+export const viewStyles = css`
+  :host { display: flex; flex-direction: column; min-height: 0; min-width: 0; background: var(--ib-bg-soft); overflow: auto; }
+  header h2 { font-size: 20px; }
+`;
+
 /** Initials of a name, for an avatar without a picture. */
 export const initials = (name: string) =>
   name

@@ -292,23 +292,6 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
   await agentContentRoutes(app, { services });
   await agentTeamRoutes(app, { services });
 
-  app.get('/ticket-forms', {
-    schema: {
-      response: {
-        200: {
-          type: 'object',
-          properties: {
-            forms: {
-              type: 'array',
-              items: { type: 'object', properties: { key: { type: 'string' }, title: { type: 'object', additionalProperties: { type: 'string' } }, position: { type: 'integer' }, fields: { type: 'array', items: { type: 'object', additionalProperties: true } } } },
-            },
-          },
-        },
-      },
-    },
-    handler: async (request) => ({ forms: await tickets.storedForms(request.operator!.workspaceId) }),
-  });
-
   app.post('/ticket-forms', {
     schema: {
       body: {
@@ -359,6 +342,11 @@ export async function agentRoutes(app: FastifyInstance, { services, heartbeatMs 
   const str = { type: 'string' } as const;
   const strOrNull = { type: ['string', 'null'] } as const;
   const list = (name: string, properties: object) => ({ 200: { type: 'object', properties: { [name]: { type: 'array', items: { type: 'object', properties } } } } });
+
+  app.get('/ticket-forms', {
+    schema: { response: list('forms', { key: str, title: { type: 'object', additionalProperties: str }, position: { type: 'integer' }, fields: { type: 'array', items: { type: 'object', additionalProperties: true } } }) },
+    handler: async (request) => ({ forms: await tickets.storedForms(request.operator!.workspaceId) }),
+  });
 
   app.get('/tickets', {
     schema: { response: list('tickets', { id: str, form_key: str, fields: { type: 'object', additionalProperties: true }, status: str, conversation_id: strOrNull, created_at: str }) },

@@ -81,7 +81,14 @@ describe('the AI agent', () => {
     assert.equal(visitorCopy.data.ai.sources, undefined);
     const asked = history.find((m: { author: string }) => m.author === 'visitor');
     assert.equal((await agent(ws, 'POST', `/conversations/${conversation}/messages/${asked.id}/verdict`, { verdict: 'good' })).status, 404);
-    assert.equal((await agent(ws, 'POST', `/conversations/${conversation}/messages/${stored.id}/verdict`, { verdict: 'great' })).status, 400);
+    const great = await agent(ws, 'POST', `/conversations/${conversation}/messages/${stored.id}/verdict`, { verdict: 'great' });
+    assert.equal(great.status, 400);
+    assert.match(great.body.error.message, /verdict/);
+    const kept = (await agent(ws, 'GET', `/conversations/${conversation}/messages`)).body.messages.find((m: { id: string }) => m.id === stored.id);
+    assert.equal(kept.data.ai.verdict, 'wrong', 'a refused verdict changes nothing');
+    // Another visitor cannot stop this chat's answers: it is not theirs.
+    const stranger = await visitor(server.base, ws.publicKey);
+    assert.equal((await call(server.base, 'POST', `/api/widget/chats/${conversation}/ai/stop`, { token: stranger.session.token })).status, 404);
     assert.equal((await agent(ws, 'POST', `/conversations/${conversation}/messages/${stored.id}/verdict`, { verdict: null })).body.message.data.ai.verdict, null);
     stream.close();
   });

@@ -1,3 +1,4 @@
+import { createServer, type RequestListener } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { buildApp, type AppOptions } from '../../server/app.js';
@@ -162,6 +163,19 @@ export async function visitor(base: string, publicKey: string) {
 }
 
 export const uuid = () => crypto.randomUUID();
+
+/** A site of its own origin for the widget to be installed on: `handler` on 127.0.0.2 (another host than the chat server's 127.0.0.1), on a free port. */
+export async function siteOrigin(handler: RequestListener): Promise<{ base: string; close(): Promise<void> }> {
+  const site = createServer(handler);
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
+  return {
+    base: `http://127.0.0.2:${(site.address() as { port: number }).port}`,
+    close: async () => {
+      site.closeAllConnections();
+      await new Promise((resolve) => site.close(resolve));
+    },
+  };
+}
 
 /** Debian's Chromium, headless, with the flags this machine needs (CHROME_PATH to use another). */
 export function launchChromium(): Promise<Browser> {

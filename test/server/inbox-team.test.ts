@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
-import { call, launchChromium, startServer, watchProblems, type TestServer } from './helpers.js';
+import { call, launchChromium, siteOrigin, startServer, watchProblems, type TestServer } from './helpers.js';
 
 /**
  * Two operators share a queue in the inbox, each in a browser of their own (two contexts), against
@@ -14,7 +13,7 @@ import { call, launchChromium, startServer, watchProblems, type TestServer } fro
  * keyboard works, a message in the background notifies and counts in the title; no CSP violation.
  */
 let chat: TestServer;
-let site: Server;
+let site: Awaited<ReturnType<typeof siteOrigin>>;
 let siteBase: string;
 let browser: Browser;
 let ws: Awaited<ReturnType<TestServer['workspace']>>;
@@ -26,20 +25,18 @@ before(async () => {
   ws = await chat.workspace({ agentName: 'Ada Lovelace' });
   const added = await call(chat.base, 'POST', '/api/agent/operators', { token: ws.operatorKey, body: { name: 'Ben Carter', role: 'agent' } });
   ben = { key: added.body.key, id: added.body.operator.id };
-  site = createServer((req, res) => {
+  site = await siteOrigin((req, res) => {
     const page = new URL(req.url ?? '/', 'http://x').pathname;
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop ${page}</title></head><body><h1>A shop</h1>
       <script async src="${chat.base}/dist/widget.js" data-public-key="${ws.publicKey}"></script></body></html>`);
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
-  siteBase = `http://127.0.0.2:${(site.address() as { port: number }).port}`;
+  siteBase = site.base;
   browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  site?.closeAllConnections();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await chat?.close();
 });
 
@@ -105,6 +102,20 @@ const until = (page: Page, fn: string, what: string, timeout = 10000) =>
   });
 const click = (page: Page, fn: string) => page.evaluate(`(${fn})().click()`);
 
+/** Writes in the open conversation's composer, as a reply or an internal note, and sends it with Enter. */
+const compose = (page: Page, kind: 'Reply' | 'Internal note', text: string) =>
+  page.evaluate(
+    (k, t) => {
+      const root = (window as any).__ib.thread();
+      [...root.querySelectorAll('.segmented button')].find((b: Element) => b.textContent === k).click();
+      const area = root.querySelector('textarea') as HTMLTextAreaElement;
+      area.value = t;
+      area.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    },
+    kind,
+    text,
+  );
+
 describe('two operators sharing a queue in the inbox', () => {
   let ada: Operator;
   let bob: Operator;
@@ -166,25 +177,9 @@ describe('two operators sharing a queue in the inbox', () => {
     await until(ada.page, `window.__ib.thread().querySelector('.typing').textContent.includes('Ben Carter is replying')`, 'Ada sees Ben typing');
 
     // A note first, then a reply: the visitor gets the reply and never the note.
-    await bob.page.evaluate(() => {
-      const root = (window as any).__ib.thread();
-      [...root.querySelectorAll('.segmented button')].find((b: Element) => b.textContent === 'Internal note').click();
-    });
-    await bob.page.evaluate(() => {
-      const t = (window as any).__ib.thread().querySelector('textarea') as HTMLTextAreaElement;
-      t.value = 'Check the CRM: Northwind asked last month';
-      t.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    });
+    await compose(bob.page, 'Internal note', 'Check the CRM: Northwind asked last month');
     await until(ada.page, `window.__ib.thread().querySelector('[data-internal]')?.textContent.includes('Check the CRM')`, 'Ada sees the note live');
-    await bob.page.evaluate(() => {
-      const root = (window as any).__ib.thread();
-      [...root.querySelectorAll('.segmented button')].find((b: Element) => b.textContent === 'Reply').click();
-    });
-    await bob.page.evaluate(() => {
-      const t = (window as any).__ib.thread().querySelector('textarea') as HTMLTextAreaElement;
-      t.value = 'SSO comes with the **Business** plan.';
-      t.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
-    });
+    await compose(bob.page, 'Reply', 'SSO comes with the **Business** plan.');
     await sofia.waitForFunction(() => (document.querySelector('chat-widget') as any).state.messages.some((m: any) => m.content.includes('Business')), { timeout: 10000 });
     const seen = await sofia.evaluate(() => (document.querySelector('chat-widget') as any).state.messages.map((m: any) => [m.content, m.authorName ?? null]));
     assert.ok(seen.some(([c, name]: [string, string]) => c.includes('Business') && name === 'Ben Carter'), JSON.stringify(seen));

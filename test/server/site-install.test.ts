@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'puppeteer-core';
-import { call, launchChromium, startServer, watchProblems, type TestServer } from './helpers.js';
+import { call, launchChromium, siteOrigin, startServer, watchProblems, type TestServer } from './helpers.js';
 import { inlineSnippet } from '../../scripts/snippet.mjs';
 
 /**
@@ -18,7 +17,7 @@ import { inlineSnippet } from '../../scripts/snippet.mjs';
  */
 const NONCE = 'c2l0ZS1ub25jZQ';
 let chat: TestServer;
-let site: Server;
+let site: Awaited<ReturnType<typeof siteOrigin>>;
 let siteBase: string;
 let browser: Browser;
 let ws: Awaited<ReturnType<TestServer['workspace']>>;
@@ -85,7 +84,7 @@ before(async () => {
   chat = await startServer({ pages: true });
   ws = await chat.workspace();
   const html = pages(chat.base, ws.publicKey, await inlineSnippet({ server: chat.base, publicKey: ws.publicKey, nonce: NONCE }));
-  site = createServer((req, res) => {
+  site = await siteOrigin((req, res) => {
     const body = html[new URL(req.url ?? '/', 'http://x').pathname];
     if (!body) return void res.writeHead(404).end();
     res.writeHead(200, {
@@ -96,14 +95,12 @@ before(async () => {
     });
     res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A site</title></head><body>${body}<main><h1>A site</h1></main></body></html>`);
   });
-  await new Promise<void>((resolve) => site.listen(0, '127.0.0.2', resolve));
-  siteBase = `http://127.0.0.2:${(site.address() as { port: number }).port}`;
+  siteBase = site.base;
   browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
-  site?.closeAllConnections();
-  await new Promise((resolve) => site?.close(resolve));
+  await site?.close();
   await chat?.close();
 });
 

@@ -173,7 +173,11 @@ describe('the team inbox API', () => {
     assert.equal((await agent(other.operatorKey, 'DELETE', `/canned-replies/${id}`)).status, 404);
     assert.equal((await agent(ada.key, 'DELETE', `/canned-replies/${id}`)).status, 200);
     assert.deepEqual((await agent(ada.key, 'GET', '/canned-replies')).body.canned_replies, []);
-    assert.equal((await agent(ada.key, 'GET', '/conversations?status=snoozed')).status, 400);
+    for (const query of ['status=snoozed', 'assignee=me;drop', `q=${'x'.repeat(201)}`, 'limit=many']) {
+      const res = await agent(ada.key, 'GET', `/conversations?${query}`);
+      assert.equal(res.status, 400, query);
+      assert.ok(res.body.error.message, 'says what is wrong');
+    }
     assert.equal(ws.workspaceId.length > 0, true);
   });
 
