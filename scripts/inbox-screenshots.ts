@@ -10,6 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { launchBrowser, referenceServer } from './reference.js';
 import { createWorkspace, seedDemoContent } from '../server/seed.js';
 import { teamMorning } from './inbox-scenario.js';
+import { startStubModel } from '../test/server/stub-model.js';
 
 if (!existsSync('server/public/inbox.js')) throw new Error('screenshots:inbox: run npm run build first');
 const OUT = 'screenshots';
@@ -19,6 +20,13 @@ const reference = await referenceServer();
 const { db, base: server } = reference;
 const ws = await createWorkspace(db, {});
 await seedDemoContent(db, ws.workspaceId);
+
+// The AI assistant's screen: the stub model and its embedder as the workspace's model, the help center embedded.
+const stub = await startStubModel();
+const admin = (method: string, path: string, body?: unknown) =>
+  fetch(`${server}/api/agent${path}`, { method, headers: { authorization: `Bearer ${ws.operatorKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+await admin('PUT', '/ai', { provider: 'openai', base_url: `${stub.url}/v1`, model: 'plain', api_key: 'sk-screenshot', embedding_model: 'stub-embed', min_similarity: 0.35 });
+await admin('POST', '/ai/index');
 
 const browser = await launchBrowser();
 const problems: string[] = [];
@@ -127,15 +135,29 @@ try {
     await greeting!.type('Hi! We are the Acme team: ask us anything about your order.');
     await p.waitForFunction(() => document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!.querySelector('chat-widget')?.shadowRoot?.querySelector('chat-panel')?.shadowRoot?.textContent?.includes('Acme team'), { timeout: 10000 });
   });
+  const tryQuestion = async (p: Page) => {
+    await tab(p, 'AI assistant');
+    const q = await p.waitForSelector('inbox-app >>> inbox-content >>> inbox-ai >>> input[name="q"]', { timeout: 5000 });
+    await q!.type('i forgot my pasword');
+    await q!.press('Enter');
+    await p.waitForFunction(() => {
+      const root = document.querySelector('inbox-app')!.shadowRoot!.querySelector('inbox-content')!.shadowRoot!.querySelector('inbox-ai')!.shadowRoot!;
+      return root.querySelector('li, [role=alert], section[aria-label="Try a question"] p.muted');
+    }, { timeout: 5000 });
+  };
+  await shoot('ai', { width: 1280, height: 1000 }, tryQuestion);
+  await shoot('ai-dark', { width: 1280, height: 1000, dark: true }, tryQuestion);
+  await shoot('ai-phone', { width: 375, height: 740 }, (p) => tab(p, 'AI assistant'));
   await shoot('signin', { width: 1280, height: 800 }, async (p) => {
     await p.evaluate(() => sessionStorage.clear());
     await p.goto(`${server}/inbox`);
     await new Promise((r) => setTimeout(r, 500));
   });
-  if (process.env.DOCS) for (const name of ['conversation', 'conversation-dark', 'image', 'canned', 'tablet', 'phone', 'article']) copyFileSync(`${OUT}/inbox-${name}.png`, `docs/screenshots/inbox-${name}.png`);
+  if (process.env.DOCS) for (const name of ['conversation', 'conversation-dark', 'image', 'canned', 'tablet', 'phone', 'article', 'ai']) copyFileSync(`${OUT}/inbox-${name}.png`, `docs/screenshots/inbox-${name}.png`);
 } finally {
   await browser.close();
   await reference.close();
+  await stub.close();
 }
 if (problems.length) {
   console.error(problems.join('\n'));

@@ -15,6 +15,7 @@ import { Company } from './domain/company.js';
 import { Content } from './domain/content.js';
 import { AiSettings } from './domain/ai/settings.js';
 import { AiAgent } from './domain/ai/agent.js';
+import { Knowledge } from './domain/ai/knowledge.js';
 import { CannedReplies } from './domain/canned.js';
 import { ContentEditor } from './domain/content-editor.js';
 import { Conversations } from './domain/conversations.js';
@@ -82,7 +83,8 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
   const content = new Content(options.db);
   const files = new Files(options.db, company);
   const aiSettings = new AiSettings(options.db);
-  const ai = new AiAgent(stream, conversations, messages, company, aiSettings);
+  const knowledge = new Knowledge(options.db, aiSettings);
+  const ai = new AiAgent(stream, conversations, messages, company, aiSettings, knowledge);
   const mailer = options.smtpUrl ? createTransport(options.smtpUrl) : null;
   return {
     stream, sessions, company, conversations, messages, content, files,
@@ -91,6 +93,7 @@ export function buildServices(options: Pick<AppOptions, 'db' | 'bus' | 'smtpUrl'
     presence: new Presence(stream),
     chats: new Chats(stream, conversations, messages, company, content, files, ai),
     aiAgent: ai,
+    knowledge,
     feedback: new Feedback(options.db, conversations, company),
     email: new Email(stream, conversations, messages, company, files, mailer, options.mailFrom),
     editor: new ContentEditor(options.db, company),
@@ -114,6 +117,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false, allowUnionTypes: true } },
   });
   const services = buildServices(options);
+  // Background work on the database (indexing the help center) ends before the app does.
+  app.addHook('onClose', () => Promise.all([services.knowledge.idle(), services.aiAgent.idle()]).then(() => {}));
   installErrorHandling(app);
   // NUL characters, unpaired surrogates and malformed URLs refused for every route below.
   installInputChecks(app);

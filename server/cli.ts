@@ -3,6 +3,8 @@ import { DataDirInUse, migrate, openPglite, openPostgres, type Db } from './db/d
 import { Admin, DEFAULT_GRACE_HOURS, MAX_GRACE_HOURS, parseHours, type OperatorView, type WorkspaceView } from './domain/admin.js';
 import { Company } from './domain/company.js';
 import { AiSettings, type AiModelView } from './domain/ai/settings.js';
+import { Knowledge, type IndexReport } from './domain/ai/knowledge.js';
+import { ModelError } from './domain/ai/model.js';
 import { HttpError } from './http/errors.js';
 
 /**
@@ -32,8 +34,12 @@ Commands:
   identity-secret rotate --workspace ID [--grace-hours ${DEFAULT_GRACE_HOURS}]
                                            a new identity secret; the old one verifies for the grace period
   ai set --workspace ID --provider openai|anthropic --base-url URL --model M [--key K] [--off]
+         [--embedding-model M] [--embedding-base-url URL] [--min-similarity 0.5]
                                            the AI agent's model (the key: --key, or AI_API_KEY in the environment;
-                                           it stays on the server); Ollama: --provider openai --base-url http://localhost:11434/v1
+                                           it stays on the server); Ollama: --provider openai --base-url http://localhost:11434/v1;
+                                           an embedding model ranks the help center by meaning too (on another
+                                           server: --embedding-base-url, its key in EMBEDDING_API_KEY)
+  ai index --workspace ID                  embed the help center's sections that have no embedding yet
   ai show --workspace ID                   the AI agent's model (never its key)
   ai test --workspace ID                   ask the model for a word: does it answer, how soon
   ai remove --workspace ID                 back to the full-text virtual agent
@@ -71,7 +77,13 @@ const COMMANDS: Record<string, Spec> = {
   'operator remove': { positional: 1, values: [] },
   'operator rotate-key': { positional: 1, values: [] },
   'identity-secret rotate': { positional: 0, values: ['workspace', 'grace-hours'], required: ['workspace'] },
-  'ai set': { positional: 0, values: ['workspace', 'provider', 'base-url', 'model', 'key'], switches: ['off'], required: ['workspace', 'provider', 'base-url', 'model'] },
+  'ai set': {
+    positional: 0,
+    values: ['workspace', 'provider', 'base-url', 'model', 'key', 'embedding-model', 'embedding-base-url', 'min-similarity'],
+    switches: ['off'],
+    required: ['workspace', 'provider', 'base-url', 'model'],
+  },
+  'ai index': { positional: 0, values: ['workspace'], required: ['workspace'] },
   'ai show': { positional: 0, values: ['workspace'], required: ['workspace'] },
   'ai test': { positional: 0, values: ['workspace'], required: ['workspace'] },
   'ai remove': { positional: 0, values: ['workspace'], required: ['workspace'] },
@@ -282,12 +294,38 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Writab
           err.write(`--provider must be openai (OpenAI-compatible: OpenAI, Ollama, vLLM, llama.cpp, LM Studio) or anthropic, got ${JSON.stringify(provider)}\n`);
           return 2;
         }
+        const similarity = flags['min-similarity'] === undefined ? undefined : Number(flags['min-similarity']);
+        if (similarity !== undefined && !(similarity > 0 && similarity < 1)) {
+          err.write(`--min-similarity must be a number between 0 and 1 (exclusive), got ${JSON.stringify(flags['min-similarity'])}\n`);
+          return 2;
+        }
         await admin.workspace(text(flags.workspace)!);
         const key = text(flags.key) ?? env.AI_API_KEY;
+        const embeddingKey = env.EMBEDDING_API_KEY;
         const model = await ai.set(text(flags.workspace)!, {
           provider, base_url: text(flags['base-url'])!, model: text(flags.model)!, ...(key ? { api_key: key } : {}), enabled: !flags.off,
+          ...(flags['embedding-model'] !== undefined ? { embedding_model: text(flags['embedding-model']) ?? null } : {}),
+          ...(flags['embedding-base-url'] !== undefined ? { embedding_base_url: text(flags['embedding-base-url']) ?? null } : {}),
+          ...(embeddingKey ? { embedding_api_key: embeddingKey } : {}),
+          ...(similarity !== undefined ? { min_similarity: similarity } : {}),
         });
         say(`The AI agent of workspace ${flags.workspace} uses ${describeModel(model)}`, '  check it with  ai test --workspace ' + flags.workspace);
+        if (model.embedding_model) say(`  embed the help center with  ai index --workspace ${flags.workspace}`);
+        break;
+      }
+      case 'ai index': {
+        await admin.workspace(text(flags.workspace)!);
+        let report: IndexReport;
+        try {
+          report = await new Knowledge(db, ai).index(text(flags.workspace)!);
+        } catch (error) {
+          if (!(error instanceof ModelError)) throw error;
+          err.write(`The help center could not be embedded: ${error.message} (${error.code})\n`);
+          return 1;
+        }
+        if (!report.model) say(`Workspace ${flags.workspace} has no embedding model (ai set --embedding-model M): its agent ranks by full text alone`);
+        else if (!report.vectors) say('This database has no pgvector (CREATE EXTENSION vector failed): the agent ranks by full text alone');
+        else say(`${report.embedded} of ${report.chunks} help-center sections have an embedding from ${report.model} (${report.added} new)`);
         break;
       }
       case 'ai show': {
@@ -342,4 +380,4 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out: Writab
 
 /** A model as the CLI shows it: never its key. */
 const describeModel = (m: AiModelView) =>
-  `${m.provider === 'openai' ? 'OpenAI-compatible' : 'Anthropic'} ${m.model} at ${m.base_url}${m.key_set ? ', with a key' : ', no key'}${m.enabled ? '' : ' (off)'}; answers up to ${m.max_answer_tokens} tokens, ${m.visitor_requests_per_hour} a visitor an hour, ${m.workspace_tokens_per_day} tokens a day`;
+  `${m.provider === 'openai' ? 'OpenAI-compatible' : 'Anthropic'} ${m.model} at ${m.base_url}${m.key_set ? ', with a key' : ', no key'}${m.enabled ? '' : ' (off)'}; answers up to ${m.max_answer_tokens} tokens, ${m.visitor_requests_per_hour} a visitor an hour, ${m.workspace_tokens_per_day} tokens a day${m.embedding_model ? `; embeddings from ${m.embedding_model}${m.embedding_base_url ? ` at ${m.embedding_base_url}` : ''} (a source by meaning from similarity ${m.min_similarity})` : ''}`;

@@ -77,11 +77,13 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
 /** PGlite: embedded PostgreSQL in WASM. `dataDir` undefined means in memory. One process at a time per data dir (see lockDataDir). */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite');
+  // pgvector, for the AI agent's embeddings (created when a workspace first uses them).
+  const { vector } = await import('@electric-sql/pglite-pgvector');
   if (dataDir) await mkdir(dataDir, { recursive: true });
   const release = dataDir ? await lockDataDir(dataDir) : async () => {};
   let pg: InstanceType<typeof PGlite>;
   try {
-    pg = dataDir ? new PGlite(dataDir) : new PGlite();
+    pg = dataDir ? new PGlite(dataDir, { extensions: { vector } }) : new PGlite({ extensions: { vector } });
     await pg.waitReady;
   } catch (error) {
     await release();

@@ -130,6 +130,7 @@ export class Chats {
 
   /** Moves a chat from one of `from` to `to`; a clear 409 otherwise. */
   async transition(session: Session, chatId: string, from: ChatStatus[], to: ChatStatus | 'previous', verb: string) {
+    let handoverNote: Row | null = null;
     const c = await this.stream.write(async (q, emit) => {
       const current = await this.conversations.ofVisitor(session, chatId, q);
       if (!from.includes(current.chat_status)) {
@@ -145,12 +146,14 @@ export class Chats {
         [current.id, next, current.chat_status],
       );
       const r = row!;
-      if (current.chat_status === 'va_assigned' && next === 'queued' && this.ai) await this.ai.handover(q, emit, r);
+      if (current.chat_status === 'va_assigned' && next === 'queued' && this.ai) handoverNote = await this.ai.handover(q, emit, r);
       emit(forVisitor(r, 'chat.updated', { chat_id: r.id, status: next }));
       emit(forOperators(r, 'conversation.updated', { conversation: { id: r.id, status: r.status, chat_status: next, assignee_id: r.assignee_id } }));
       if (next === 'finished' && r.assignee_id) emit(forVisitor(r, 'chat.member_left', { chat_id: r.id, member: { id: r.assignee_id, type: 'agent' } }));
       return r;
     });
+    // The model's summary for the person taking over, after the hand-over is stored (never holding it up).
+    if (handoverNote && this.ai) void this.ai.summarize(c, handoverNote).catch((error) => console.error(`AI agent: ${(error as Error).message}`));
     return this.describe(c);
   }
 

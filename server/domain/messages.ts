@@ -283,9 +283,10 @@ export class Messages {
   }
 
   /** A note for the operators only (a `>cs @mention`), in the caller's transaction. */
-  async note(q: Queryable, emit: Emit, c: Row, m: { author_name: string; content: string; data: Row }): Promise<void> {
+  async note(q: Queryable, emit: Emit, c: Row, m: { author_name: string; content: string; data: Row }): Promise<Row> {
     const message = await this.insert(q, c, { author: 'system', internal: true, ...m });
     emit(forOperators(c, 'message', { message }));
+    return message;
   }
 
   /** Typing indicators: stored like every realtime event (so they fan out across processes), shown for a few seconds. */

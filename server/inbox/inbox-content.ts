@@ -3,9 +3,10 @@ import { property, state } from 'lit/decorators.js';
 import type { CannedReply, InboxClient } from './inbox-client.js';
 import { formatted } from '../../elements/shared/formatted.js';
 import { controls, tokens, viewStyles } from './styles.js';
+import './inbox-ai.js';
 
 export type ContentView = 'canned' | 'content';
-type Tab = 'topics' | 'articles' | 'survey' | 'triggers' | 'forms' | 'hours' | 'appearance' | 'operators';
+type Tab = 'topics' | 'articles' | 'survey' | 'triggers' | 'forms' | 'hours' | 'appearance' | 'ai' | 'operators';
 type Item = Record<string, any>;
 type Translations = Record<string, string>;
 
@@ -68,7 +69,7 @@ const treeOrder = (items: Item[]) => {
   return [...out, ...items.filter((x) => !out.includes(x))];
 };
 
-const KINDS: Record<Exclude<Tab, 'hours' | 'appearance' | 'operators'>, Kind> = {
+const KINDS: Record<Exclude<Tab, 'hours' | 'appearance' | 'ai' | 'operators'>, Kind> = {
   topics: {
     title: 'Topics',
     noun: 'topic',
@@ -213,13 +214,13 @@ const formLines = (fields: Item[], lang: string) =>
 const DAYS: [string, string][] = [['mon', 'Monday'], ['tue', 'Tuesday'], ['wed', 'Wednesday'], ['thu', 'Thursday'], ['fri', 'Friday'], ['sat', 'Saturday'], ['sun', 'Sunday']];
 const TABS: [Tab, string][] = [
   ['topics', 'Topics'], ['articles', 'Help articles'], ['survey', 'Survey'], ['triggers', 'Triggers'], ['forms', 'Ticket forms'],
-  ['hours', 'Business hours'], ['appearance', 'Appearance'], ['operators', 'Operators'],
+  ['hours', 'Business hours'], ['appearance', 'Appearance'], ['ai', 'AI assistant'], ['operators', 'Operators'],
 ];
 
 /**
  * The screens for what the messenger shows and how the team works, without the API: canned replies;
  * topics (a tree), help articles (Markdown with a preview), survey questions, triggers, ticket forms,
- * business hours, the widget's appearance, and the operators (admins).
+ * business hours, the widget's appearance, the AI assistant (inbox-ai.ts) and the operators (admins).
  *
  * @fires canned-change - `detail` is the workspace's canned replies after a change.
  */
@@ -353,7 +354,9 @@ export class InboxContent extends LitElement {
           ${TABS.map(([tab, label]) => html`<button role="tab" aria-selected=${String(this.tab === tab)} @click=${() => this.#open(tab)}>${label}</button>`)}
         </div>
       </header>
-      ${this.tab in KINDS ? this.#collection(KINDS[this.tab as keyof typeof KINDS]) : this.tab === 'hours' ? this.#hours() : this.tab === 'appearance' ? this.#appearance() : this.#operators()}`;
+      ${this.tab in KINDS
+        ? this.#collection(KINDS[this.tab as keyof typeof KINDS])
+        : this.tab === 'hours' ? this.#hours() : this.tab === 'appearance' ? this.#appearance() : this.tab === 'ai' ? html`<inbox-ai .client=${this.client}></inbox-ai>` : this.#operators()}`;
   }
 
   #messages() {

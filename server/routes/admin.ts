@@ -3,6 +3,7 @@ import type { Services } from '../app.js';
 import type { NewOperator, WorkspaceChange } from '../domain/admin.js';
 import { MAX_GRACE_HOURS } from '../domain/admin.js';
 import type { AiModelInput } from '../domain/ai/settings.js';
+import { ModelError } from '../domain/ai/model.js';
 import { HttpError } from '../http/errors.js';
 import { idParams } from '../http/schemas.js';
 
@@ -50,7 +51,12 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
     properties: {
       provider: str, base_url: str, model: str, key_set: { type: 'boolean' }, enabled: { type: 'boolean' },
       max_answer_tokens: { type: 'integer' }, visitor_requests_per_hour: { type: 'integer' }, workspace_tokens_per_day: { type: 'integer' },
+      embedding_model: strOrNull, embedding_base_url: strOrNull, embedding_key_set: { type: 'boolean' }, min_similarity: { type: 'number' },
     },
+  } as const;
+  const indexReport = {
+    type: 'object',
+    properties: { vectors: { type: 'boolean' }, model: strOrNull, chunks: { type: 'integer' }, embedded: { type: 'integer' }, added: { type: 'integer' } },
   } as const;
   app.get('/ai', {
     schema: { response: { 200: { type: 'object', properties: { model: { ...aiModel, type: ['object', 'null'] } } } } },
@@ -71,11 +77,69 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
           max_answer_tokens: { type: 'integer', minimum: 16, maximum: 8192 },
           visitor_requests_per_hour: { type: 'integer', minimum: 1, maximum: 10000 },
           workspace_tokens_per_day: { type: 'integer', minimum: 1000, maximum: 100000000 },
+          embedding_model: { type: ['string', 'null'], minLength: 1, maxLength: 200 },
+          embedding_base_url: { type: ['string', 'null'], minLength: 1, maxLength: 500 },
+          embedding_api_key: { type: ['string', 'null'], minLength: 1, maxLength: 500 },
+          min_similarity: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
         },
       },
       response: { 200: { type: 'object', properties: { model: aiModel } } },
     },
-    handler: async (request) => ({ model: await services.ai.set(request.operator!.workspaceId, request.body as AiModelInput) }),
+    handler: async (request) => {
+      const model = await services.ai.set(request.operator!.workspaceId, request.body as AiModelInput);
+      // The help center embedded with the new model, in the background (POST /ai/index waits for it).
+      services.knowledge.schedule(request.operator!.workspaceId);
+      return { model };
+    },
+  });
+  app.get('/ai/index', {
+    schema: { response: { 200: { type: 'object', properties: { index: indexReport } } } },
+    handler: async (request) => ({ index: await services.knowledge.status(request.operator!.workspaceId) }),
+  });
+  // What the agent would answer from, for a question: to try the help center (and the evaluation's ranking).
+  app.post('/ai/search', {
+    schema: {
+      body: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['q'],
+        properties: {
+          q: { type: 'string', minLength: 1, maxLength: 1000 },
+          lang: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
+          mode: { type: 'string', enum: ['hybrid', 'fulltext'] },
+          limit: { type: 'integer', minimum: 1, maximum: 20 },
+        },
+      },
+      response: {
+        200: {
+          type: 'object',
+          properties: {
+            sources: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: { n: { type: 'integer' }, title: str, slug: str, locale: str, heading: strOrNull, text: str, rank: { type: 'number' }, similarity: { type: ['number', 'null'] } },
+              },
+            },
+          },
+        },
+      },
+    },
+    handler: async (request) => {
+      const { q, lang, mode, limit } = request.body as { q: string; lang?: string; mode?: 'hybrid' | 'fulltext'; limit?: number };
+      return { sources: await services.knowledge.retrieve(request.operator!.workspaceId, q, lang ?? 'en', { mode, limit }) };
+    },
+  });
+  app.post('/ai/index', {
+    schema: { response: { 200: { type: 'object', properties: { index: indexReport } } } },
+    handler: async (request) => {
+      try {
+        return { index: await services.knowledge.index(request.operator!.workspaceId) };
+      } catch (error) {
+        if (!(error instanceof ModelError)) throw error;
+        throw new HttpError(502, error.code, `The help center could not be embedded: ${error.message}`);
+      }
+    },
   });
   app.delete('/ai', {
     schema: { response: { 200: { type: 'object', properties: { removed: { type: 'boolean' } } } } },

@@ -128,6 +128,7 @@ export async function agentContentRoutes(app: FastifyInstance, { services }: { s
     schema: { body: createBody(articleFields, ['locale', 'slug', 'title', 'body']), response: { 201: one('article', article) } },
     handler: async (request, reply) => {
       const row = await editor.saveArticle(ws(request), body(request));
+      services.knowledge.schedule(ws(request));
       reply.status(201);
       return { article: row };
     },
@@ -135,12 +136,20 @@ export async function agentContentRoutes(app: FastifyInstance, { services }: { s
 
   app.patch('/articles/:id', {
     schema: { params: rowId, body: patchBody(articleFields), response: { 200: one('article', article) } },
-    handler: async (request) => ({ article: await editor.updateArticle(ws(request), num(request), body(request)) }),
+    handler: async (request) => {
+      const article = await editor.updateArticle(ws(request), num(request), body(request));
+      services.knowledge.schedule(ws(request));
+      return { article };
+    },
   });
 
   app.delete('/articles/:id', {
     schema: { params: rowId, response: { 200: deleted } },
-    handler: (request) => editor.deleteArticle(ws(request), num(request)),
+    handler: async (request) => {
+      const deleted = await editor.deleteArticle(ws(request), num(request));
+      services.knowledge.schedule(ws(request));
+      return deleted;
+    },
   });
 
   // ---- survey questions ----

@@ -181,9 +181,15 @@ describe('the AI agent', () => {
     let note;
     while (!(note = await inbox.next('message', 10_000)).data.message.internal);
     assert.match(note.data.message.content, /Handed over by the AI assistant\. The visitor asked: «Are returns free\?» · «And refunds\?»\. It answered from: Returning an order\./);
+    // Then the model's summary for the person taking over, at the head of the same note.
+    const summarized = await inbox.next('message.updated', 10_000);
+    assert.equal(summarized.data.message.id, note.data.message.id);
+    assert.match(summarized.data.message.content, /^Summary: Returns are free within \*\*30 days\*\*[\s\S]*\n\nHanded over by the AI assistant\./);
+    assert.equal(stub.requests.length, calls + 1);
+    assert.match(stub.requests.at(-1)!.body.messages.at(-1).content, /^Visitor: Are returns free\?\nAssistant: Returns are free/);
     await ask('Hello, anyone?');
     await new Promise((r) => setTimeout(r, 400));
-    assert.equal(stub.requests.length, calls, 'silent once a person has it');
+    assert.equal(stub.requests.length, calls + 1, 'silent once a person has it');
     const visitorSaw = (await call(server.base, 'GET', `/api/widget/chats/${chat.id}/messages`, { token: v.session.token })).body.messages;
     assert.ok(!visitorSaw.some((m: { content: string }) => m.content.includes('Handed over')), 'the note stays with the operators');
     stream.close();

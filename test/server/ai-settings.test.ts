@@ -33,6 +33,7 @@ describe('the AI agent\'s model', () => {
     assert.deepEqual(set.body.model, {
       provider: 'openai', base_url: `${stub.url}/v1`, model: 'plain', key_set: true, enabled: true,
       max_answer_tokens: 600, visitor_requests_per_hour: 30, workspace_tokens_per_day: 200000,
+      embedding_model: null, embedding_base_url: null, embedding_key_set: false, min_similarity: 0.5,
     });
     const tried = await api('POST', '/ai/test');
     assert.equal(tried.body.ok, true, JSON.stringify(tried.body));

@@ -166,6 +166,16 @@ describe('the admin CLI', () => {
       const wrong = await cli('ai', 'set', '--workspace', workspaceId, '--provider', 'gemini', '--base-url', 'https://x.example', '--model', 'm');
       assert.equal(wrong.code, 2);
       assert.match(wrong.err, /--provider must be openai/);
+      // An embedding model, then the help center embedded (none yet: nothing to embed).
+      const embedding = await cli('ai', 'set', '--workspace', workspaceId, '--provider', 'openai', '--base-url', `${stub.url}/v1`, '--model', 'plain', '--embedding-model', 'stub-embed', '--min-similarity', '0.3');
+      assert.equal(embedding.code, 0, embedding.err);
+      assert.match(embedding.out, /embeddings from stub-embed \(a source by meaning from similarity 0\.3\)[\s\S]*ai index --workspace/);
+      const indexed = await cli('ai', 'index', '--workspace', workspaceId);
+      assert.equal(indexed.code, 0, indexed.err);
+      assert.match(indexed.out, /0 of 0 help-center sections have an embedding from stub-embed \(0 new\)|no pgvector/);
+      const badSimilarity = await cli('ai', 'set', '--workspace', workspaceId, '--provider', 'openai', '--base-url', `${stub.url}/v1`, '--model', 'plain', '--min-similarity', '2');
+      assert.equal(badSimilarity.code, 2);
+      assert.match(badSimilarity.err, /--min-similarity must be a number between 0 and 1/);
       assert.equal((await cli('ai', 'remove', '--workspace', workspaceId)).code, 0);
       assert.match((await cli('ai', 'show', '--workspace', workspaceId)).out, /No AI model/);
     } finally {

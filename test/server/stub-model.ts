@@ -14,6 +14,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * - `cite`: an answer that cites its second source ([2]);
  * - `drip`: the first token after `slowMs`, then a word every 80 ms (an answer a person can watch come in);
  * - `no-answer`: the "no answer" mark, as the agent's instructions ask when the sources do not answer.
+ *
+ * It embeds too (POST /v1/embeddings, OpenAI's shape) with a deterministic embedder, `embedText`;
+ * the model `embed-500` fails with a 500.
  */
 export const ANSWER = 'Returns are free within **30 days**. Ça marche 👍 — 返品は無料です。';
 export const CITING = 'Refunds reach your card within 5 working days [2].';
@@ -66,6 +69,17 @@ export async function startStubModel(): Promise<StubModel> {
     for await (const c of req) chunks.push(c as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
     stub.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    if (req.url === '/v1/embeddings') {
+      const input: string[] = Array.isArray(body.input) ? body.input : [body.input];
+      if (body.model === 'embed-500') {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'the embedder is down', type: 'server_error' } }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', model: body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: embedText(text) })), usage: { prompt_tokens: input.length, total_tokens: input.length } }));
+      return;
+    }
     const anthropic = req.url === '/v1/messages';
     const model = String(body.model ?? 'plain');
     if (model === 'http-500') {
@@ -111,4 +125,38 @@ export async function startStubModel(): Promise<StubModel> {
     await new Promise((resolve) => server.close(resolve));
   };
   return stub;
+}
+
+/** Words a question is made of that say nothing of its subject. */
+const STOP = new Set('a an and are as at be but by can do does for from how i if in is it its me my of on or our so that the their then there this to was we what when where which who why will with you your'.split(' '));
+const DIMS = 512;
+
+function fnv(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The test embedder: deterministic, and lexical only (it knows no synonyms): each word other than
+ * the commonest, and each of its letter trigrams, hashed into 512 dimensions (feature hashing), the
+ * whole scaled to length 1. Like a real embedder it is indifferent to a misspelt letter, a missing
+ * hyphen or space, accents and word endings, where full-text search needs the exact stemmed word;
+ * unlike one, "money back" is no nearer "refund" than anything else.
+ */
+export function embedText(text: string): number[] {
+  const v = new Array<number>(DIMS).fill(0);
+  const add = (feature: string, weight: number) => {
+    const h = fnv(feature);
+    v[h % DIMS]! += (h & 0x80000000 ? -1 : 1) * weight;
+  };
+  const words = text.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').match(/[\p{L}\p{N}]+/gu) ?? [];
+  for (const word of words) {
+    if (STOP.has(word)) continue;
+    add(`w:${word}`, 1);
+    const padded = `<${word}>`;
+    for (let i = 0; i + 3 <= padded.length; i++) add(`t:${padded.slice(i, i + 3)}`, 0.4);
+  }
+  const norm = Math.hypot(...v) || 1;
+  return v.map((x) => x / norm);
 }

@@ -5,6 +5,7 @@ import type { Messages } from '../messages.js';
 import type { Session } from '../sessions.js';
 import { forOperators, forVisitor, type Stream } from '../stream.js';
 import { ModelError, streamAnswer, type Turn } from './model.js';
+import type { Knowledge, Source } from './knowledge.js';
 import type { AiSettings } from './settings.js';
 
 /**
@@ -15,18 +16,6 @@ import type { AiSettings } from './settings.js';
  * sources, `ai.delta` pieces, `ai.end` with the stored message: all stored events, so a reconnect
  * resumes mid-answer), cites what it used, and ends cleanly on a stop, an error or a limit.
  */
-export interface Source {
-  n: number;
-  title: string;
-  locale: string;
-  slug: string;
-  heading: string | null;
-  text: string;
-  rank: number;
-}
-
-/** The least full-text rank (ts_rank_cd, normalized) a chunk needs to be a source. */
-const MIN_RANK = 0.02;
 /** Pieces go out at least this often while the model writes (a stored event each). */
 const FLUSH_MS = 40;
 const NO_ANSWER = 'NO_ANSWER';
@@ -45,6 +34,8 @@ const words = (lang: string) => AI_WORDS[lang.slice(0, 2)] ?? AI_WORDS.en!;
 export class AiAgent {
   /** The answers being written, by conversation: what Stop aborts. */
   readonly #running = new Map<string, AbortController>();
+  /** Work left running after a request (hand-over summaries): what `idle` waits for. */
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(
     readonly stream: Stream,
@@ -52,6 +43,7 @@ export class AiAgent {
     readonly messages: Messages,
     readonly company: Company,
     readonly settings: AiSettings,
+    readonly knowledge: Knowledge,
   ) {}
 
   get db() {
@@ -61,19 +53,6 @@ export class AiAgent {
   /** Whether the workspace's virtual agent is this one (a model set and on). */
   async active(workspaceId: string): Promise<boolean> {
     return !!(await this.settings.config(workspaceId));
-  }
-
-  /** The help center's chunks that answer `question` best, in the chat's language (full text). */
-  async retrieve(workspaceId: string, question: string, lang: string, limit = 5): Promise<Source[]> {
-    const rows = await this.db.query<Omit<Source, 'n'>>(
-      `with q as (select nullif(replace(plainto_tsquery(help_config($3), $2)::text, ' & ', ' | '), '')::tsquery as q)
-       select a.title, a.locale, a.slug, c.heading, c.body as text, ts_rank_cd(c.search, q.q, 32) as rank
-         from article_chunks c join articles a on a.id = c.article_id, q
-        where c.workspace_id = $1 and q.q is not null and c.search @@ q.q and (c.locale = $3 or c.locale = split_part($3, '-', 1))
-        order by rank desc, c.id limit $4`,
-      [workspaceId, question, lang, limit],
-    );
-    return rows.filter((r) => r.rank >= MIN_RANK).map((r, i) => ({ ...r, n: i + 1, rank: Number(r.rank) }));
   }
 
   /** Stops the answer being written in this chat (the visitor's Stop); false when none is. */
@@ -96,7 +75,7 @@ export class AiAgent {
       await this.messages.bot(c, say.limit, { articles: [], escalate: true, ai: { limited: true } }, say.name);
       return;
     }
-    const sources = await this.retrieve(session.workspace_id, question, lang);
+    const sources = await this.knowledge.retrieve(session.workspace_id, question, lang);
     if (!sources.length) {
       // Nothing in the help center: no model call, no invented answer.
       await this.messages.bot(c, say.none, { articles: [], escalate: true, ai: { sources: [] } }, say.name);
@@ -176,22 +155,82 @@ export class AiAgent {
 
   /**
    * A person takes the chat over from the assistant: a note for the operators with what the visitor
-   * asked and what the assistant answered from (only when the assistant did answer in it).
+   * asked and what the assistant answered from (only when the assistant did answer in it), in the
+   * hand-over's own transaction, so that it is there whatever the model does. Returns the note: with
+   * a model, `summarize` then writes its short summary at its head.
    */
-  async handover(q: Queryable, emit: (e: ReturnType<typeof forOperators>) => void, c: Row): Promise<void> {
+  async handover(q: Queryable, emit: (e: ReturnType<typeof forOperators>) => void, c: Row): Promise<Row | null> {
     const rows = await q.query<{ author: string; content: string; data: Row | null }>(
       `select author, content, data from messages where conversation_id = $1 and not internal and author in ('visitor', 'bot') order by seq desc limit 12`,
       [c.id],
     );
     const answers = rows.filter((r) => r.author === 'bot' && r.data?.ai);
-    if (!answers.length) return;
+    if (!answers.length) return null;
     const asked = rows.filter((r) => r.author === 'visitor').slice(0, 3).reverse().map((r) => `«${r.content.slice(0, 160)}»`);
     const titles = [...new Set(answers.flatMap((r) => ((r.data!.ai.citations ?? []) as { title: string }[]).map((s) => s.title)))];
     const ended = answers.some((r) => r.data!.ai.ended === 'error') ? ' One answer failed.' : '';
-    await this.messages.note(q, emit, c, {
+    return this.messages.note(q, emit, c, {
       author_name: 'AI assistant',
       content: `Handed over by the AI assistant. The visitor asked: ${asked.join(' · ') || '(nothing)'}. It answered from: ${titles.join(', ') || 'no article'}.${ended}`,
       data: { ai: { handover: true } },
+    });
+  }
+
+  /**
+   * The model's summary of the chat for the person taking it over, two sentences at the head of the
+   * hand-over note (message.updated to the team). Counted against the workspace's tokens; when the
+   * model fails, is slow or is out of budget, the note stays as it was.
+   */
+  summarize(c: Row, note: Row): Promise<void> {
+    const job = this.#summarize(c, note).finally(() => this.#pending.delete(job));
+    this.#pending.add(job);
+    return job;
+  }
+
+  /** Resolves when no summary is being written (before the database closes). */
+  async idle(): Promise<void> {
+    while (this.#pending.size) await Promise.allSettled([...this.#pending]);
+  }
+
+  async #summarize(c: Row, note: Row): Promise<void> {
+    const config = await this.settings.config(c.workspace_id);
+    if (!config) return;
+    const [spent] = await this.db.query<{ tokens: number }>(
+      `select coalesce(sum(input_tokens + output_tokens), 0)::int as tokens from ai_usage where workspace_id = $1 and created_at > now() - interval '1 day'`,
+      [c.workspace_id],
+    );
+    if (spent!.tokens >= config.limits.workspace_tokens_per_day) return;
+    const history = await this.db.query<{ author: string; content: string }>(
+      `select author, content from (select seq, author, content from messages where conversation_id = $1 and not internal and author in ('visitor', 'bot', 'agent') order by seq desc limit 16) m order by seq`,
+      [c.id],
+    );
+    const transcript = history.map((m) => `${m.author === 'visitor' ? 'Visitor' : 'Assistant'}: ${m.content.slice(0, 600)}`).join('\n');
+    let text = '';
+    let usage = { input: 0, output: 0 };
+    try {
+      const turns: Turn[] = [
+        { role: 'system', content: 'You hand a support chat over to a person on the support team. In English, in at most two short sentences, say what the visitor wants and what the assistant already answered or could not. No greeting, no advice to the visitor.' },
+        { role: 'user', content: transcript },
+      ];
+      for await (const part of streamAnswer(config, turns, { maxTokens: 120, firstTokenMs: 10_000, totalMs: 20_000 })) {
+        if (part.type === 'usage') usage = { input: part.input, output: part.output };
+        else text += part.text;
+      }
+    } catch (error) {
+      if (!(error instanceof ModelError)) throw error;
+      console.warn(`AI agent: no hand-over summary for ${c.id}: ${error.message}`);
+      return;
+    }
+    const summary = text.trim().slice(0, 600);
+    await this.db.query('insert into ai_usage (workspace_id, conversation_id, input_tokens, output_tokens) values ($1, $2, $3, $4)', [c.workspace_id, c.id, usage.input, usage.output]);
+    if (!summary || summary.startsWith(NO_ANSWER)) return;
+    await this.stream.write(async (q, emit) => {
+      const [row] = await q.query(
+        `update messages set content = $3, data = jsonb_set(coalesce(data, '{}'::jsonb), '{ai,summary}', to_jsonb($4::text))
+          where conversation_id = $1 and id = $2 returning chat_message_json(messages.*) as message`,
+        [c.id, note.id, `Summary: ${summary}\n\n${note.content}`, summary],
+      );
+      if (row) emit(forOperators(c, 'message.updated', { message: row.message }));
     });
   }
 
