@@ -3,6 +3,8 @@
 // refused with a clear error and nothing written.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { call, startServer, type TestServer } from './helpers.js';
 import { startStubModel, type StubModel } from './stub-model.js';
 
@@ -55,6 +57,15 @@ describe('the AI agent\'s model', () => {
     const session = await call(server.base, 'POST', '/api/widget/sessions', { body: { public_key: ws.publicKey } });
     seen.push(JSON.stringify(session.body), JSON.stringify((await api('GET', '/settings')).body), JSON.stringify((await api('GET', '/workspace')).body));
     assert.ok(seen.every((text) => !text.includes(KEY)), 'the key left the server');
+    // Nor is any key in what browsers load: the widget's files and the inbox's.
+    for (const dir of ['dist', 'server/public']) {
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+        if (!/\.(js|html|css|json)$/.test(file)) continue;
+        const text = readFileSync(join(dir, file), 'utf8');
+        assert.ok(!text.includes(KEY) && !/sk-[A-Za-z0-9-]{16,}/.test(text), `a key in ${dir}/${file}`);
+      }
+    }
 
     assert.equal((await api('DELETE', '/ai')).status, 200);
     assert.deepEqual((await api('GET', '/ai')).body, { model: null });
