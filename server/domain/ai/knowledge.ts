@@ -154,9 +154,10 @@ export class Knowledge {
 
   /**
    * The chunks that answer `question` best, in the chat's language: by full text, and by embedding
-   * where there are some, fused. `mode: 'fulltext'` ranks by full text alone (the evaluation's baseline).
+   * where there are some, fused. `mode: 'fulltext'` ranks by full text alone (the evaluation's baseline);
+   * `unfiltered` keeps what is below the relevance thresholds (the ranking alone, for the evaluation).
    */
-  async retrieve(workspaceId: string, question: string, lang: string, options: { limit?: number; mode?: 'hybrid' | 'fulltext' } = {}): Promise<Source[]> {
+  async retrieve(workspaceId: string, question: string, lang: string, options: { limit?: number; mode?: 'hybrid' | 'fulltext'; unfiltered?: boolean } = {}): Promise<Source[]> {
     const limit = options.limit ?? 5;
     const byText = await this.db.query<Row>(
       `with q as (select nullif(replace(plainto_tsquery(help_config($3), $2)::text, ' & ', ' | '), '')::tsquery as q)
@@ -178,7 +179,7 @@ export class Knowledge {
     });
     const minSimilarity = byMeaning.length ? ((await this.settings.embedding(workspaceId))?.minSimilarity ?? 1) : 1;
     return [...score.values()]
-      .filter((s) => s.rank >= MIN_RANK || (s.similarity ?? 0) >= minSimilarity)
+      .filter((s) => options.unfiltered || s.rank >= MIN_RANK || (s.similarity ?? 0) >= minSimilarity)
       .sort((a, b) => b.score - a.score || a.row.id - b.row.id)
       .slice(0, limit)
       .map((s, i) => ({ n: i + 1, title: s.row.title, locale: s.row.locale, slug: s.row.slug, heading: s.row.heading, text: s.row.text, rank: s.rank, similarity: s.similarity }));
