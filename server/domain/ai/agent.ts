@@ -221,7 +221,8 @@ export class AiAgent {
       console.warn(`AI agent: no hand-over summary for ${c.id}: ${error.message}`);
       return;
     }
-    const summary = text.trim().slice(0, 600);
+    // Citation marks mean nothing in a note (the sources are in the answers above it).
+    const summary = text.replace(/\s*\[\d{1,2}\]/g, '').trim().slice(0, 600);
     await this.db.query('insert into ai_usage (workspace_id, conversation_id, input_tokens, output_tokens) values ($1, $2, $3, $4)', [c.workspace_id, c.id, usage.input, usage.output]);
     if (!summary || summary.startsWith(NO_ANSWER)) return;
     await this.stream.write(async (q, emit) => {
