@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, type TestServer } from './helpers.js';
 import { startStubModel, type StubModel } from './stub-model.js';
-import { describe as describeFigures, evaluate, HELP_CENTER } from './evaluation.js';
+import { describe as describeFigures, evaluate, helpCenter, SETS } from './evaluation.js';
 
 let server: TestServer;
 let stub: StubModel;
@@ -20,26 +20,28 @@ after(async () => {
   await stub.close();
 });
 
-describe('the AI agent\'s evaluation set', () => {
-  it('finds the right article more often by hybrid ranking, answers nothing it should not, and cites only what it retrieved', async (t) => {
-    const ws = await server.workspace();
-    const figures = await evaluate({ base: server.base, workspace: ws, stubUrl: stub.url, requests: stub.requests }, { answers: true });
-    for (const line of describeFigures(figures).split('\n')) t.diagnostic(line);
-    const answers = figures.answers!;
-    assert.equal(answers.asked, HELP_CENTER.questions.length);
-    assert.equal(answers.citedOutside, 0, 'every citation is a retrieved source');
-    assert.equal(answers.cited, answers.answered);
-    assert.equal(answers.unanswerableAnswered, 0, 'no unanswerable question answered');
-    assert.equal(answers.unanswerableStreamed, 0, 'nothing of a declined answer reaches the visitor');
-    assert.ok(answers.answered >= figures.answerable - figures.missed.hybrid.length, 'every question with its article among the sources is answered');
-    if (!figures.vectors) {
-      // A PostgreSQL without pgvector: both rankings are full text.
-      assert.equal(figures.recall.hybrid, figures.recall.fulltext);
-      t.diagnostic('no pgvector in this database: hybrid is full text alone here');
-      return;
-    }
-    // The figures are README's and the bench's (npm run bench:ai-eval); here, that the fusion helps.
-    assert.ok(figures.recall.hybrid > figures.recall.fulltext, describeFigures(figures));
-    assert.ok(figures.ranking.hybrid >= figures.recall.hybrid);
-  });
+describe('the AI agent\'s evaluation sets', () => {
+  for (const set of SETS) {
+    it(`${set}: finds the right article more often by hybrid ranking, answers nothing it should not, and cites only what it retrieved`, async (t) => {
+      const ws = await server.workspace();
+      const figures = await evaluate({ base: server.base, workspace: ws, stubUrl: stub.url, requests: stub.requests, set }, { answers: true });
+      for (const line of describeFigures(figures).split('\n')) t.diagnostic(line);
+      const answers = figures.answers!;
+      assert.equal(answers.asked, helpCenter(set).questions.length);
+      assert.equal(answers.citedOutside, 0, 'every citation is a retrieved source');
+      assert.equal(answers.cited, answers.answered);
+      assert.equal(answers.unanswerableAnswered, 0, 'no unanswerable question answered');
+      assert.equal(answers.unanswerableStreamed, 0, 'nothing of a declined answer reaches the visitor');
+      assert.ok(answers.answered >= figures.answerable - figures.missed.hybrid.length, 'every question with its article among the sources is answered');
+      if (!figures.vectors) {
+        // A PostgreSQL without pgvector: both rankings are full text.
+        assert.equal(figures.recall.hybrid, figures.recall.fulltext);
+        t.diagnostic('no pgvector in this database: hybrid is full text alone here');
+        return;
+      }
+      // The figures are README's and the bench's (npm run bench:ai-eval); here, that the fusion helps.
+      assert.ok(figures.recall.hybrid > figures.recall.fulltext, describeFigures(figures));
+      assert.ok(figures.ranking.hybrid >= figures.recall.hybrid);
+    });
+  }
 });

@@ -22,11 +22,20 @@ export interface HelpCenter {
   questions: { q: string; article: string | null }[];
 }
 
-export const HELP_CENTER: HelpCenter = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../fixtures/help-center/nordlicht.json', import.meta.url)), 'utf8'),
-);
+/**
+ * The two sets: `nordlicht` (25 articles, 103 questions) written by the session that built the
+ * retrieval, and `nordlicht-b` (24 articles, 100 questions) written apart, by a helper told only
+ * what a help center and its visitors' questions are like: a check that the figures are not the
+ * questions' author's.
+ */
+export const SETS = ['nordlicht', 'nordlicht-b'] as const;
+export type SetName = (typeof SETS)[number];
+
+export const helpCenter = (name: SetName): HelpCenter =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`../fixtures/help-center/${name}.json`, import.meta.url)), 'utf8'));
 
 export interface Figures {
+  set: SetName;
   articles: number;
   answerable: number;
   unanswerable: number;
@@ -50,6 +59,8 @@ export interface EvaluationSetup {
   stubUrl: string;
   /** The stub's requests, to count model calls. */
   requests: { path: string }[];
+  /** Which help center and questions (default `nordlicht`). */
+  set?: SetName;
   /** The stub's embedding model: `sentence-encoder` (a real one, the default) or `stub-embed` (lexical). */
   embedder?: 'sentence-encoder' | 'stub-embed';
   minSimilarity?: number;
@@ -57,6 +68,7 @@ export interface EvaluationSetup {
 
 /** Puts the help center into the workspace, with the stub as its model and embedder, embedded. */
 export async function loadHelpCenter(setup: EvaluationSetup): Promise<{ vectors: boolean; menuId: number }> {
+  const HELP_CENTER = helpCenter(setup.set ?? 'nordlicht');
   const api = (method: string, path: string, body?: unknown) => call(setup.base, method, `/api/agent${path}`, { token: setup.workspace.operatorKey, body });
   for (const a of HELP_CENTER.articles) {
     const made = await api('POST', '/articles', { locale: 'en', slug: a.slug, title: a.title, body: a.body });
@@ -75,6 +87,7 @@ export async function loadHelpCenter(setup: EvaluationSetup): Promise<{ vectors:
 
 /** Recall@5 and refusals of both rankings; with `answers`, every question asked in a chat too. */
 export async function evaluate(setup: EvaluationSetup, options: { answers?: boolean } = {}): Promise<Figures> {
+  const HELP_CENTER = helpCenter(setup.set ?? 'nordlicht');
   const { vectors, menuId } = await loadHelpCenter(setup);
   const search = async (q: string, mode: 'hybrid' | 'fulltext', unfiltered = false) => {
     const res = await call(setup.base, 'POST', '/api/agent/ai/search', { token: setup.workspace.operatorKey, body: { q, mode, limit: 5, unfiltered } });
@@ -98,6 +111,7 @@ export async function evaluate(setup: EvaluationSetup, options: { answers?: bool
     }
   }
   const figures: Figures = {
+    set: setup.set ?? 'nordlicht',
     articles: HELP_CENTER.articles.length,
     answerable: answerable.length,
     unanswerable: unanswerable.length,
@@ -108,12 +122,12 @@ export async function evaluate(setup: EvaluationSetup, options: { answers?: bool
     missed,
     leaked,
   };
-  if (options.answers) figures.answers = await askAll(setup, menuId);
+  if (options.answers) figures.answers = await askAll(setup, menuId, HELP_CENTER);
   return figures;
 }
 
 /** Every question asked in one chat the agent holds; what it answered and cited. */
-async function askAll(setup: EvaluationSetup, menuId: number): Promise<NonNullable<Figures['answers']>> {
+async function askAll(setup: EvaluationSetup, menuId: number, HELP_CENTER: HelpCenter): Promise<NonNullable<Figures['answers']>> {
   const v = await visitor(setup.base, setup.workspace.publicKey);
   const chat = await call(setup.base, 'POST', '/api/widget/chats', { token: v.session.token, body: { menu_id: menuId, lang: 'en' } });
   if (chat.status !== 201) throw new Error(JSON.stringify(chat.body));
@@ -167,7 +181,7 @@ async function askAll(setup: EvaluationSetup, menuId: number): Promise<NonNullab
 export function describe(f: Figures): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   return [
-    `help center: ${f.articles} articles; ${f.answerable} answerable questions, ${f.unanswerable} unanswerable; pgvector: ${f.vectors ? 'yes' : 'no'}`,
+    `help center ${f.set}: ${f.articles} articles; ${f.answerable} answerable questions, ${f.unanswerable} unanswerable; pgvector: ${f.vectors ? 'yes' : 'no'}`,
     `recall@5 of the sources   full text ${pct(f.recall.fulltext)}   hybrid ${pct(f.recall.hybrid)}   (+${((f.recall.hybrid - f.recall.fulltext) * 100).toFixed(1)} points)`,
     `recall@5 of the ranking before thresholds   full text ${pct(f.ranking.fulltext)}   hybrid ${pct(f.ranking.hybrid)}   (+${((f.ranking.hybrid - f.ranking.fulltext) * 100).toFixed(1)} points)`,
     `no source for an unanswerable question   full text ${pct(f.refused.fulltext)}   hybrid ${pct(f.refused.hybrid)}`,
