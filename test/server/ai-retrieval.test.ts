@@ -118,4 +118,22 @@ describe('the AI agent\'s retrieval', () => {
     assert.deepEqual(byText.data.ai.citations.map((c: { slug: string }) => c.slug), ['refunds']);
     stream.close();
   });
+
+  it('answers from another language\'s articles when the chat\'s has none, in the chat\'s language', async () => {
+    const { ws } = await helpCenter();
+    const menu = await agent(ws, 'POST', '/menus', { names: { en: 'Help', fr: 'Aide' }, channels: ['chat'], deflection_enabled: true });
+    assert.equal((await agent(ws, 'PUT', '/ai', { provider: 'openai', base_url: `${stub.url}/v1`, model: 'plain' })).status, 200);
+    const v = await visitor(server.base, ws.publicKey);
+    const chat = await call(server.base, 'POST', '/api/widget/chats', { token: v.session.token, body: { menu_id: menu.body.menu.id, lang: 'fr' } });
+    const stream = await openSse(`${server.base}/api/widget/stream`, { authorization: `Bearer ${v.session.token}` });
+    await stream.next('ready');
+    const before = stub.requests.length;
+    assert.equal((await call(server.base, 'POST', `/api/widget/chats/${chat.body.id}/messages`, { token: v.session.token, body: { client_id: uuid(), content: 'How long do refunds take?' } })).status, 201);
+    const start = await stream.next('ai.start', 10_000);
+    assert.deepEqual(start.data.sources.map((s: { slug: string; locale: string }) => `${s.locale}/${s.slug}`).slice(0, 1), ['en/refunds']);
+    await stream.next('ai.end', 10_000);
+    const sent = stub.requests.slice(before).find((r) => r.path.endsWith('/chat/completions'))!;
+    assert.match(sent.body.messages[0].content, /Write in French/);
+    stream.close();
+  });
 });

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/db.js';
 import { embed, toVector } from './embed.js';
 import { ModelError } from './model.js';
-import type { AiSettings } from './settings.js';
+import type { AiSettings, EmbeddingConfig } from './settings.js';
 
 /**
  * What the AI agent knows: the help center's chunks (migration 019), found by full text and, where
@@ -154,20 +154,43 @@ export class Knowledge {
 
   /**
    * The chunks that answer `question` best, in the chat's language: by full text, and by embedding
-   * where there are some, fused. `mode: 'fulltext'` ranks by full text alone (the evaluation's baseline);
-   * `unfiltered` keeps what is below the relevance thresholds (the ranking alone, for the evaluation).
+   * where there are some, fused. When nothing in the chat's language is relevant (a help center
+   * written in English only, a visitor in French), the other languages' chunks are ranked (the model
+   * still answers in the chat's language). `mode: 'fulltext'` ranks by full text alone (the
+   * evaluation's baseline); `unfiltered` keeps what is below the relevance thresholds (the ranking
+   * alone, for the evaluation).
    */
   async retrieve(workspaceId: string, question: string, lang: string, options: { limit?: number; mode?: 'hybrid' | 'fulltext'; unfiltered?: boolean } = {}): Promise<Source[]> {
-    const limit = options.limit ?? 5;
+    const config = options.mode === 'fulltext' ? null : await this.settings.embedding(workspaceId);
+    const vector = config && (await this.vectors()) ? await this.#embedQuestion(config, question) : null;
+    const own = await this.#rank(workspaceId, question, lang, vector, config, options);
+    return own.length ? own : this.#rank(workspaceId, question, null, vector, config, options);
+  }
+
+  /** Both rankings fused, in `lang` (its chunks' own language, or any when null). */
+  async #rank(workspaceId: string, question: string, lang: string | null, vector: number[] | null, config: EmbeddingConfig | null, options: { limit?: number; unfiltered?: boolean }): Promise<Source[]> {
+    const inLanguage = (p: string) => `(${p}::text is null or c.locale = ${p} or c.locale = split_part(${p}, '-', 1))`;
+    // The question read as each chunk's language reads it (stemming, stop words).
     const byText = await this.db.query<Row>(
-      `with q as (select nullif(replace(plainto_tsquery(help_config($3), $2)::text, ' & ', ' | '), '')::tsquery as q)
-       select c.id, a.title, a.locale, a.slug, c.heading, c.body as text, ts_rank_cd(c.search, q.q, 32) as rank
-         from article_chunks c join articles a on a.id = c.article_id, q
-        where c.workspace_id = $1 and q.q is not null and c.search @@ q.q and (c.locale = $3 or c.locale = split_part($3, '-', 1))
+      `select c.id, a.title, a.locale, a.slug, c.heading, c.body as text, ts_rank_cd(c.search, q.q, 32) as rank
+         from article_chunks c join articles a on a.id = c.article_id,
+              lateral (select nullif(replace(plainto_tsquery(help_config(coalesce($3, c.locale)), $2)::text, ' & ', ' | '), '')::tsquery as q) q
+        where c.workspace_id = $1 and q.q is not null and c.search @@ q.q and ${inLanguage('$3')}
         order by rank desc, c.id limit $4`,
       [workspaceId, question, lang, DEPTH],
     );
-    const byMeaning = options.mode === 'fulltext' ? [] : await this.#nearest(workspaceId, question, lang);
+    const byMeaning = vector && config
+      ? (
+          await this.db.query<Row>(
+            `select c.id, a.title, a.locale, a.slug, c.heading, c.body as text, 1 - (e.embedding <=> $5::vector) as similarity
+               from article_chunks c join articles a on a.id = c.article_id
+               join chunk_embeddings e on e.workspace_id = c.workspace_id and e.model = $6 and e.hash = md5(${EMBEDDED})
+              where c.workspace_id = $1 and ${inLanguage('$2')} and vector_dims(e.embedding) = $4
+              order by e.embedding <=> $5::vector, c.id limit $3`,
+            [workspaceId, lang, DEPTH, vector.length, toVector(vector), config.model],
+          )
+        ).map((r) => ({ ...r, similarity: Number(r.similarity) }))
+      : [];
     const score = new Map<number, { row: Row; score: number; rank: number; similarity: number | null }>();
     byText.forEach((row, i) => score.set(row.id, { row, score: 1 / (RRF_K + i + 1), rank: Number(row.rank), similarity: null }));
     byMeaning.forEach((row, i) => {
@@ -177,34 +200,22 @@ export class Knowledge {
         seen.similarity = row.similarity!;
       } else score.set(row.id, { row, score: 1 / (RRF_K + i + 1), rank: 0, similarity: row.similarity! });
     });
-    const minSimilarity = byMeaning.length ? ((await this.settings.embedding(workspaceId))?.minSimilarity ?? 1) : 1;
+    const minSimilarity = config?.minSimilarity ?? 1;
     return [...score.values()]
       .filter((s) => options.unfiltered || s.rank >= MIN_RANK || (s.similarity ?? 0) >= minSimilarity)
       .sort((a, b) => b.score - a.score || a.row.id - b.row.id)
-      .slice(0, limit)
+      .slice(0, options.limit ?? 5)
       .map((s, i) => ({ n: i + 1, title: s.row.title, locale: s.row.locale, slug: s.row.slug, heading: s.row.heading, text: s.row.text, rank: s.rank, similarity: s.similarity }));
   }
 
-  /** The chunks nearest the question by embedding (cosine); none without an embedding model, pgvector, or when the endpoint fails. */
-  async #nearest(workspaceId: string, question: string, lang: string): Promise<Row[]> {
-    const config = await this.settings.embedding(workspaceId);
-    if (!config || !(await this.vectors())) return [];
-    let vector: number[];
+  /** The question's embedding; null when the endpoint fails (then full text alone). */
+  async #embedQuestion(config: EmbeddingConfig, question: string): Promise<number[] | null> {
     try {
-      [vector] = (await embed(config, [question], { timeoutMs: 5_000 })) as [number[]];
+      return (await embed(config, [question], { timeoutMs: 5_000 }))[0]!;
     } catch (error) {
       if (!(error instanceof ModelError)) throw error;
       console.warn(`AI agent: the question could not be embedded (${error.message}); full text alone`);
-      return [];
+      return null;
     }
-    const rows = await this.db.query<Row>(
-      `select c.id, a.title, a.locale, a.slug, c.heading, c.body as text, 1 - (e.embedding <=> $4::vector) as similarity
-         from article_chunks c join articles a on a.id = c.article_id
-         join chunk_embeddings e on e.workspace_id = c.workspace_id and e.model = $5 and e.hash = md5(${EMBEDDED})
-        where c.workspace_id = $1 and (c.locale = $2 or c.locale = split_part($2, '-', 1)) and vector_dims(e.embedding) = $3
-        order by e.embedding <=> $4::vector, c.id limit $6`,
-      [workspaceId, lang, vector.length, toVector(vector), config.model, DEPTH],
-    );
-    return rows.map((r) => ({ ...r, similarity: Number(r.similarity) }));
   }
 }
