@@ -80,7 +80,8 @@ export async function loadHelpCenter(setup: EvaluationSetup): Promise<{ vectors:
     min_similarity: setup.minSimilarity ?? 0.5, visitor_requests_per_hour: 10_000, workspace_tokens_per_day: 100_000_000,
   });
   if (set.status !== 200) throw new Error(JSON.stringify(set.body));
-  const index = await api('POST', '/ai/index');
+  // Embedding every section on this machine's CPU (the sentence encoder runs in the test process) takes seconds.
+  const index = await call(setup.base, 'POST', '/api/agent/ai/index', { token: setup.workspace.operatorKey, timeoutMs: 180_000 });
   if (index.status !== 200) throw new Error(JSON.stringify(index.body));
   return { vectors: index.body.index.vectors, menuId: menu.body.menu.id };
 }
