@@ -36,6 +36,8 @@ export class AiAgent {
   readonly #running = new Map<string, AbortController>();
   /** Work left running after a request (hand-over summaries): what `idle` waits for. */
   readonly #pending = new Set<Promise<unknown>>();
+  /** Aborted when the server closes: a summary being written stops rather than holding the close up. */
+  readonly #closing = new AbortController();
 
   constructor(
     readonly stream: Stream,
@@ -187,14 +189,15 @@ export class AiAgent {
     return job;
   }
 
-  /** Resolves when no summary is being written (before the database closes). */
+  /** Stops the summaries being written and resolves when none is (before the database closes). */
   async idle(): Promise<void> {
+    this.#closing.abort();
     while (this.#pending.size) await Promise.allSettled([...this.#pending]);
   }
 
   async #summarize(c: Row, note: Row): Promise<void> {
     const config = await this.settings.config(c.workspace_id);
-    if (!config) return;
+    if (!config || this.#closing.signal.aborted) return;
     const [spent] = await this.db.query<{ tokens: number }>(
       `select coalesce(sum(input_tokens + output_tokens), 0)::int as tokens from ai_usage where workspace_id = $1 and created_at > now() - interval '1 day'`,
       [c.workspace_id],
@@ -212,7 +215,7 @@ export class AiAgent {
         { role: 'system', content: 'You hand a support chat over to a person on the support team. In English, in at most two short sentences, say what the visitor wants and what the assistant already answered or could not. No greeting, no advice to the visitor.' },
         { role: 'user', content: transcript },
       ];
-      for await (const part of streamAnswer(config, turns, { maxTokens: 120, firstTokenMs: 10_000, totalMs: 20_000 })) {
+      for await (const part of streamAnswer(config, turns, { maxTokens: 120, firstTokenMs: 10_000, totalMs: 20_000, signal: this.#closing.signal })) {
         if (part.type === 'usage') usage = { input: part.input, output: part.output };
         else text += part.text;
       }
